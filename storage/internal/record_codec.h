@@ -1,0 +1,29 @@
+#pragma once
+
+// Domain records <-> Protocol Buffers values.
+
+#include "absl/status/statusor.h"
+
+#include "attribution/click.h"
+#include "attribution/link.h"
+#include "attribution/program.h"
+#include "storage/records.pb.h"
+
+namespace clicktrack::storage_internal {
+
+namespace proto = ::clicktrack::storage::proto;
+
+proto::Program ToProto(const attribution::Program& program);
+absl::StatusOr<attribution::Program> FromProto(const proto::Program& record);
+
+proto::Partner ToProto(const attribution::Partner& partner);
+attribution::Partner FromProto(const proto::Partner& record);
+
+proto::Link ToProto(const attribution::Link& link);
+attribution::Link FromProto(const proto::Link& record);
+
+// The click record; the id and time live in the key.
+proto::Click ToProto(const attribution::Click& click);
+attribution::Click FromProto(const attribution::Ulid& id, const proto::Click& record);
+
+}  // namespace clicktrack::storage_internal

@@ -1,0 +1,103 @@
+#pragma once
+
+// Key encodings of every column family. Integers are big-endian with the sign bit flipped,
+// so that byte order is numeric order and keys sort by time; variable-length ids carry a
+// one-byte length prefix, so a key decodes unambiguously and "ab"+"c" never equals "a"+"bc".
+// Keys are built in a fixed buffer on the stack: encoding never allocates.
+
+#include <array>
+#include <cstdint>
+#include <cstring>
+
+#include "absl/strings/string_view.h"
+#include "absl/time/civil_time.h"
+#include "absl/time/time.h"
+
+#include "attribution/check.h"
+#include "attribution/ids.h"
+
+namespace clicktrack::storage {
+
+// A key under construction. Capacity fits the longest key of this file (two 64-byte ids
+// plus fixed fields); the ids come validated (≤ kMaxIdentifierSize), so overflowing it is a bug.
+class KeyBuffer {
+ public:
+  static constexpr size_t kCapacity = 192;
+
+  KeyBuffer& Byte(uint8_t value);
+  KeyBuffer& Id(absl::string_view id);  // length-prefixed
+  KeyBuffer& Raw(absl::string_view bytes);
+  KeyBuffer& Uint32(uint32_t value);
+  KeyBuffer& Int32(int32_t value);  // sign bit flipped: negative sorts first
+  KeyBuffer& Int64(int64_t value);  // sign bit flipped
+  KeyBuffer& Ulid(const attribution::Ulid& id);
+
+  absl::string_view view() const { return absl::string_view(data_.data(), size_); }
+  size_t size() const { return size_; }
+
+ private:
+  std::array<char, kCapacity> data_;
+  size_t size_ = 0;
+};
+
+// Reads fields back from a key, front to back. Every getter returns false when the key is
+// too short or malformed (a corrupt or foreign key), leaving the reader unusable.
+class KeyReader {
+ public:
+  explicit KeyReader(absl::string_view key) : rest_(key) {}
+  bool Byte(uint8_t& value);
+  bool Id(absl::string_view& id);
+  bool Int32(int32_t& value);
+  bool Int64(int64_t& value);
+  bool Ulid(attribution::Ulid& id);
+  bool done() const { return rest_.empty(); }
+
+ private:
+  absl::string_view rest_;
+};
+
+// config family: one record per program, partner and link, tagged by kind.
+inline constexpr uint8_t kProgramTag = 'P';
+inline constexpr uint8_t kPartnerTag = 'R';
+inline constexpr uint8_t kLinkTag = 'L';
+
+KeyBuffer ProgramKey(absl::string_view program_id);
+KeyBuffer PartnerKey(absl::string_view program_id, absl::string_view partner_id);
+KeyBuffer LinkKey(absl::string_view code);
+
+// clicks family: the click's ULID, 16 bytes (time-ordered).
+KeyBuffer ClickKey(const attribution::Ulid& click_id);
+
+// customer_clicks family: program, customer, time (µs), click id. The clicks of one customer
+// in one program within a time range are one seek.
+KeyBuffer CustomerClicksPrefix(absl::string_view program_id, const attribution::Ulid& customer);
+KeyBuffer CustomerClickKey(absl::string_view program_id, const attribution::Ulid& customer,
+                           absl::Time time, const attribution::Ulid& click_id);
+struct CustomerClickKeyParts {
+  absl::Time time;
+  attribution::Ulid click_id;
+};
+// Decodes the part of a customer_clicks key after its prefix.
+bool DecodeCustomerClickSuffix(absl::string_view suffix, CustomerClickKeyParts& parts);
+
+// stats family: program, partner, UTC day, counter -> int64 (summed by a merge operator).
+enum class StatsCounter : uint8_t {
+  kClicks = 1,
+  kUniqueClicks = 2,
+};
+int32_t DayNumber(absl::CivilDay day);  // days since 1970-01-01
+absl::CivilDay DayFromNumber(int32_t number);
+KeyBuffer StatsPrefix(absl::string_view program_id, absl::string_view partner_id);
+KeyBuffer StatsKey(absl::string_view program_id, absl::string_view partner_id, absl::CivilDay day,
+                   StatsCounter counter);
+struct StatsKeyParts {
+  absl::CivilDay day;
+  uint8_t counter = 0;
+};
+bool DecodeStatsSuffix(absl::string_view suffix, StatsKeyParts& parts);
+
+// Stats values: int64, 8 bytes little-endian.
+std::array<char, 8> EncodeCounter(int64_t value);
+bool DecodeCounter(absl::string_view bytes, int64_t& value);
+
+}  // namespace clicktrack::storage

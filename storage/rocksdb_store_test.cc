@@ -1,0 +1,210 @@
+#include <stdlib.h>
+
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "gtest/gtest.h"
+
+#include "storage/store.h"
+
+namespace clicktrack::storage {
+namespace {
+
+using attribution::Click;
+using attribution::Ulid;
+
+class TempDir {
+ public:
+  TempDir() {
+    std::string pattern = (std::filesystem::temp_directory_path() / "clicktrack-store-XXXXXX").string();
+    path_ = mkdtemp(pattern.data());
+  }
+  ~TempDir() { std::filesystem::remove_all(path_); }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+class RocksDbStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override { Reopen(); }
+
+  void Reopen() {
+    store_.reset();
+    absl::StatusOr<std::unique_ptr<Store>> store = OpenRocksDbStore({.path = dir_.path()});
+    ASSERT_TRUE(store.ok()) << store.status();
+    store_ = *std::move(store);
+  }
+
+  void SeedConfig() {
+    attribution::Program program;
+    program.id = "acme";
+    program.name = "Acme";
+    program.currency = *attribution::FindCurrency("USD");
+    program.allowed_hosts = {"shop.example.com"};
+    program.commission.rules.first_sale = attribution::CommissionRule{.percent = attribution::Percent{2000}};
+    ASSERT_TRUE(store_->PutProgram(program).ok());
+    ASSERT_TRUE(store_->PutPartner({.program_id = "acme", .id = "p1", .name = "P One"}).ok());
+    ASSERT_TRUE(store_->CreateLink({.code = "abc",
+                                    .program_id = "acme",
+                                    .partner_id = "p1",
+                                    .destination = "https://shop.example.com/x"})
+                    .ok());
+    ASSERT_TRUE(store_->CreateLink({.code = "other",
+                                    .program_id = "acme",
+                                    .partner_id = "p1",
+                                    .destination = "https://shop.example.com/y"})
+                    .ok());
+  }
+
+  Click MakeClick(absl::Time time, const Ulid& customer, absl::string_view code = "abc",
+                  bool bot = false) {
+    Click click;
+    ++sequence_;
+    click.id = Ulid::Make(time, sequence_, sequence_ * 7919);
+    click.time = time;
+    click.program_id = "acme";
+    click.partner_id = "p1";
+    click.link_code = std::string(code);
+    click.customer_id = customer;
+    click.bot = bot;
+    return click;
+  }
+
+  TempDir dir_;
+  std::unique_ptr<Store> store_;
+  uint64_t sequence_ = 0;
+  const absl::Time t0_ = absl::FromCivil(absl::CivilSecond(2026, 11, 20, 10, 0, 0), absl::UTCTimeZone());
+  const Ulid customer_ = Ulid::Make(absl::FromUnixSeconds(5), 1, 1);
+};
+
+TEST_F(RocksDbStoreTest, ConfigSurvivesReopen) {
+  SeedConfig();
+  Reopen();
+  const std::optional<attribution::Program> program = store_->GetProgram("acme");
+  ASSERT_TRUE(program.has_value());
+  EXPECT_EQ(program->name, "Acme");
+  EXPECT_EQ(program->currency.Code(), "USD");
+  ASSERT_TRUE(program->commission.rules.first_sale.has_value());
+  EXPECT_EQ(program->commission.rules.first_sale->percent->hundredths, 2000);
+  EXPECT_EQ(store_->ListPartners("acme").size(), 1u);
+  std::string location;
+  EXPECT_TRUE(store_->VisitActiveLink(
+      "abc", [&](const CachedLink& link) { location = link.redirect.Expand("ID"); }));
+  EXPECT_EQ(location, "https://shop.example.com/x?click_id=ID");
+}
+
+TEST_F(RocksDbStoreTest, LinkCodesAreUniqueAndNeedAPartner) {
+  SeedConfig();
+  EXPECT_EQ(store_->CreateLink({.code = "abc", .program_id = "acme", .partner_id = "p1",
+                                .destination = "https://shop.example.com/"})
+                .code(),
+            absl::StatusCode::kAlreadyExists);
+  EXPECT_EQ(store_->CreateLink({.code = "new", .program_id = "acme", .partner_id = "nobody",
+                                .destination = "https://shop.example.com/"})
+                .code(),
+            absl::StatusCode::kNotFound);
+  EXPECT_EQ(store_->PutPartner({.program_id = "nope", .id = "p1"}).code(),
+            absl::StatusCode::kNotFound);
+}
+
+TEST_F(RocksDbStoreTest, DisabledLinkIsNotVisited) {
+  SeedConfig();
+  attribution::Link link = *store_->GetLink("abc");
+  link.active = false;
+  ASSERT_TRUE(store_->UpdateLink(link).ok());
+  EXPECT_FALSE(store_->VisitActiveLink("abc", [](const CachedLink&) {}));
+  Reopen();
+  EXPECT_FALSE(store_->VisitActiveLink("abc", [](const CachedLink&) {}));
+  EXPECT_TRUE(store_->GetLink("abc").has_value());
+}
+
+TEST_F(RocksDbStoreTest, ClickRoundTrip) {
+  SeedConfig();
+  Click click = MakeClick(t0_, customer_);
+  click.subs[0] = "campaign";
+  click.subs[2] = "third";
+  ASSERT_TRUE(store_->RecordClick(click).ok());
+  absl::StatusOr<std::optional<Click>> stored = store_->GetClick(click.id);
+  ASSERT_TRUE(stored.ok()) << stored.status();
+  ASSERT_TRUE(stored->has_value());
+  EXPECT_EQ((*stored)->customer_id, customer_);
+  EXPECT_EQ((*stored)->link_code, "abc");
+  EXPECT_EQ((*stored)->subs[0], "campaign");
+  EXPECT_EQ((*stored)->subs[1], "");
+  EXPECT_EQ((*stored)->subs[2], "third");
+  EXPECT_TRUE((*stored)->unique);
+  EXPECT_FALSE(store_->GetClick(Ulid::Make(t0_, 9, 9))->has_value());
+}
+
+TEST_F(RocksDbStoreTest, RepeatClicksWithin24HoursCountOnce) {
+  SeedConfig();
+  const absl::CivilDay day = absl::ToCivilDay(t0_, absl::UTCTimeZone());
+  Click first = MakeClick(t0_, customer_);
+  Click again = MakeClick(t0_ + absl::Hours(1), customer_);
+  Click other_link = MakeClick(t0_ + absl::Hours(2), customer_, "other");
+  Click next_day = MakeClick(t0_ + absl::Hours(25), customer_);
+  Click stranger = MakeClick(t0_ + absl::Hours(3), Ulid::Make(t0_, 77, 77));
+  for (Click* click : {&first, &again, &other_link, &next_day, &stranger}) {
+    ASSERT_TRUE(store_->RecordClick(*click).ok());
+  }
+  EXPECT_TRUE(first.unique);
+  EXPECT_FALSE(again.unique);
+  EXPECT_TRUE(other_link.unique);
+  EXPECT_TRUE(next_day.unique);
+  EXPECT_TRUE(stranger.unique);
+
+  absl::StatusOr<ClickStats> stats = store_->ReadClickStats("acme", "p1", day, day + 1);
+  ASSERT_TRUE(stats.ok());
+  EXPECT_EQ(stats->clicks, 5);
+  EXPECT_EQ(stats->unique_clicks, 4);
+  stats = store_->ReadClickStats("acme", "p1", day, day);
+  EXPECT_EQ(stats->clicks, 4);
+  EXPECT_EQ(stats->unique_clicks, 3);
+  stats = store_->ReadClickStats("acme", "p1", day + 1, day + 1);
+  EXPECT_EQ(stats->clicks, 1);
+  stats = store_->ReadClickStats("acme", "p1", day - 10, day - 1);
+  EXPECT_EQ(stats->clicks, 0);
+}
+
+TEST_F(RocksDbStoreTest, BotClicksAreStoredButNotCounted) {
+  SeedConfig();
+  Click bot = MakeClick(t0_, customer_, "abc", /*bot=*/true);
+  ASSERT_TRUE(store_->RecordClick(bot).ok());
+  EXPECT_FALSE(bot.unique);
+  EXPECT_TRUE((*store_->GetClick(bot.id))->bot);
+  const absl::CivilDay day = absl::ToCivilDay(t0_, absl::UTCTimeZone());
+  EXPECT_EQ(store_->ReadClickStats("acme", "p1", day, day)->clicks, 0);
+  // A person's click after the bot's is still unique.
+  Click person = MakeClick(t0_ + absl::Minutes(1), customer_);
+  ASSERT_TRUE(store_->RecordClick(person).ok());
+  EXPECT_TRUE(person.unique);
+}
+
+TEST_F(RocksDbStoreTest, CountersSurviveReopen) {
+  SeedConfig();
+  for (int i = 0; i < 10; ++i) {
+    Click click = MakeClick(t0_ + absl::Seconds(i), Ulid::Make(t0_, 100 + i, 1));
+    ASSERT_TRUE(store_->RecordClick(click).ok());
+  }
+  Reopen();
+  const absl::CivilDay day = absl::ToCivilDay(t0_, absl::UTCTimeZone());
+  EXPECT_EQ(store_->ReadClickStats("acme", "p1", day, day)->clicks, 10);
+  EXPECT_EQ(store_->ReadClickStats("acme", "p1", day, day)->unique_clicks, 10);
+}
+
+TEST_F(RocksDbStoreTest, SecondOpenIsRefused) {
+  absl::StatusOr<std::unique_ptr<Store>> second = OpenRocksDbStore({.path = dir_.path()});
+  ASSERT_FALSE(second.ok());
+  EXPECT_EQ(second.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(second.status().message().find("in use"), absl::string_view::npos);
+}
+
+TEST_F(RocksDbStoreTest, IsWritableWhenOpen) { EXPECT_TRUE(store_->IsWritable()); }
+
+}  // namespace
+}  // namespace clicktrack::storage

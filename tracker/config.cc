@@ -1,0 +1,172 @@
+#include "tracker/config.h"
+
+#include <thread>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
+
+#include "attribution/status_macros.h"
+
+namespace clicktrack::tracker {
+namespace {
+
+struct Setting {
+  const char* flag;
+  const char* env;
+  const char* value_name;
+  const char* help;
+};
+
+constexpr Setting kSettings[] = {
+    {"--listen", "TRACKER_LISTEN", "HOST:PORT",
+     "address to serve on; port 0 picks a free port (default 127.0.0.1:8080)"},
+    {"--data", "TRACKER_DATA", "DIR", "RocksDB data directory, created if missing (default ./data)"},
+    {"--public-url", "TRACKER_PUBLIC_URL", "URL",
+     "base URL of the links handed out; https makes the cookie SameSite=None; Secure\n"
+     "                            (default http://<listen address>)"},
+    {"--admin-token", "TRACKER_ADMIN_TOKEN", "TOKEN",
+     "bearer token of the admin API (default: made on first start and kept in\n"
+     "                            DIR/admin_token)"},
+    {"--threads", "TRACKER_THREADS", "N", "event-loop threads (default: number of cores)"},
+    {"--log-level", "TRACKER_LOG_LEVEL", "LEVEL", "debug, info, warn or error (default info)"},
+    {"--max-connections", "TRACKER_MAX_CONNECTIONS", "N",
+     "open connections beyond this are closed at once (default 10000)"},
+};
+
+absl::Status Invalid(absl::string_view flag, absl::string_view problem) {
+  return absl::InvalidArgumentError(absl::StrCat(flag, ": ", problem));
+}
+
+absl::Status ParseListen(absl::string_view text, Config& config) {
+  const size_t colon = text.rfind(':');
+  if (colon == absl::string_view::npos || colon == 0) {
+    return Invalid("--listen", "must be HOST:PORT, such as 127.0.0.1:8080");
+  }
+  absl::string_view host = text.substr(0, colon);
+  if (absl::ConsumePrefix(&host, "[") && !absl::ConsumeSuffix(&host, "]")) {
+    return Invalid("--listen", "an IPv6 host must be in brackets, such as [::1]:8080");
+  }
+  uint32_t port = 0;
+  if (!absl::SimpleAtoi(text.substr(colon + 1), &port) || port > 65535) {
+    return Invalid("--listen", "port must be a number from 0 to 65535");
+  }
+  config.listen_host = std::string(host);
+  config.listen_port = static_cast<uint16_t>(port);
+  return absl::OkStatus();
+}
+
+absl::Status ParsePositive(absl::string_view flag, absl::string_view text, int max, int& out) {
+  int value = 0;
+  if (!absl::SimpleAtoi(text, &value) || value < 1 || value > max) {
+    return Invalid(flag, absl::StrCat("must be a number from 1 to ", max));
+  }
+  out = value;
+  return absl::OkStatus();
+}
+
+absl::Status Apply(const Setting& setting, absl::string_view value, Config& config) {
+  const absl::string_view flag = setting.flag;
+  if (flag == "--listen") {
+    return ParseListen(value, config);
+  }
+  if (flag == "--data") {
+    if (value.empty()) {
+      return Invalid(flag, "must not be empty");
+    }
+    config.data_dir = std::string(value);
+  } else if (flag == "--public-url") {
+    if (!absl::StartsWith(value, "http://") && !absl::StartsWith(value, "https://")) {
+      return Invalid(flag, "must start with http:// or https://");
+    }
+    std::string url(value);
+    while (absl::EndsWith(url, "/")) {
+      url.pop_back();
+    }
+    config.public_url = std::move(url);
+  } else if (flag == "--admin-token") {
+    if (value.size() < 16) {
+      return Invalid(flag, "must be at least 16 characters");
+    }
+    config.admin_token = std::string(value);
+  } else if (flag == "--threads") {
+    return ParsePositive(flag, value, 256, config.threads);
+  } else if (flag == "--log-level") {
+    return ParseLogLevel(value, config.log_level);
+  } else if (flag == "--max-connections") {
+    return ParsePositive(flag, value, 1'000'000, config.max_connections);
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<Config> ParseConfig(int argc, const char* const* argv, const GetEnv& getenv) {
+  Config config;
+  config.threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+
+  // Flags first into a list, so that environment variables apply only where no flag is given.
+  std::vector<std::pair<const Setting*, std::string>> flags;
+  for (int i = 1; i < argc; ++i) {
+    absl::string_view arg = argv[i];
+    if (arg == "--help" || arg == "-h") {
+      config.help = true;
+      return config;
+    }
+    std::optional<std::string> inline_value;
+    if (const size_t equals = arg.find('='); equals != absl::string_view::npos) {
+      inline_value = std::string(arg.substr(equals + 1));
+      arg = arg.substr(0, equals);
+    }
+    const Setting* setting = nullptr;
+    for (const Setting& s : kSettings) {
+      if (arg == s.flag) {
+        setting = &s;
+      }
+    }
+    if (setting == nullptr) {
+      return absl::InvalidArgumentError(absl::StrCat("unknown flag ", arg, " (see --help)"));
+    }
+    if (!inline_value.has_value()) {
+      if (i + 1 >= argc) {
+        return Invalid(arg, "needs a value");
+      }
+      inline_value = argv[++i];
+    }
+    flags.emplace_back(setting, *std::move(inline_value));
+  }
+  for (const Setting& setting : kSettings) {
+    const bool flagged = std::any_of(flags.begin(), flags.end(),
+                                     [&](const auto& f) { return f.first == &setting; });
+    const char* env = getenv(setting.env);
+    if (!flagged && env != nullptr && *env != '\0') {
+      if (absl::Status status = Apply(setting, env, config); !status.ok()) {
+        return absl::InvalidArgumentError(absl::StrCat(setting.env, " (", status.message(), ")"));
+      }
+    }
+  }
+  for (const auto& [setting, value] : flags) {
+    CLICKTRACK_RETURN_IF_ERROR(Apply(*setting, value, config));
+  }
+  return config;
+}
+
+std::string HelpText() {
+  std::string text =
+      "trackerd: click and conversion tracking server\n\n"
+      "Usage: trackerd [flags]\n\n"
+      "Every flag can also be set by its environment variable; a flag wins.\n\n";
+  for (const Setting& s : kSettings) {
+    absl::StrAppend(&text, "  ", s.flag, " ", s.value_name, "   [env ", s.env, "]\n        ",
+                    s.help, "\n");
+  }
+  absl::StrAppend(&text,
+                  "  --help\n      this text\n\n"
+                  "The first log line (JSON, on stderr) holds the bound address in \"listen\".\n"
+                  "SIGTERM or SIGINT stops gracefully. Docs: docs/api.md, docs/operations.md\n");
+  return text;
+}
+
+}  // namespace clicktrack::tracker

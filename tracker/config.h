@@ -1,0 +1,45 @@
+#pragma once
+
+// trackerd's settings: command-line flags, each with an environment variable; a flag wins
+// over its variable, and every setting has a default.
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "absl/status/statusor.h"
+
+#include "tracker/log.h"
+
+namespace clicktrack::tracker {
+
+struct Config {
+  // --listen / TRACKER_LISTEN: host:port ("[::1]:8080" for IPv6). Port 0 picks a free port.
+  std::string listen_host = "127.0.0.1";
+  uint16_t listen_port = 8080;
+  // --data / TRACKER_DATA: the RocksDB directory. Default: ./data
+  std::string data_dir = "./data";
+  // --public-url / TRACKER_PUBLIC_URL: base of the links handed out. Default: http://<listen>.
+  std::optional<std::string> public_url;
+  // --admin-token / TRACKER_ADMIN_TOKEN. Default: made on first start, kept in the data dir.
+  std::optional<std::string> admin_token;
+  // --threads / TRACKER_THREADS: event-loop threads. Default: the number of cores.
+  int threads = 1;
+  // --log-level / TRACKER_LOG_LEVEL. Default: info.
+  LogLevel log_level = LogLevel::kInfo;
+  // --max-connections / TRACKER_MAX_CONNECTIONS. Default: 10000.
+  int max_connections = 10'000;
+  bool help = false;
+};
+
+using GetEnv = std::function<const char*(const char*)>;
+
+// Parses argv and the environment (looked up through `getenv`). kInvalidArgument with a
+// message fit for a terminal on an unknown flag, a missing value or a bad value.
+absl::StatusOr<Config> ParseConfig(int argc, const char* const* argv, const GetEnv& getenv);
+
+// The --help text.
+std::string HelpText();
+
+}  // namespace clicktrack::tracker

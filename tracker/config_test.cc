@@ -1,0 +1,80 @@
+#include "tracker/config.h"
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "gtest/gtest.h"
+
+namespace clicktrack::tracker {
+namespace {
+
+absl::StatusOr<Config> Parse(std::vector<const char*> args,
+                             std::map<std::string, std::string> env = {}) {
+  args.insert(args.begin(), "trackerd");
+  return ParseConfig(static_cast<int>(args.size()), args.data(), [&env](const char* name) -> const char* {
+    const auto it = env.find(name);
+    return it == env.end() ? nullptr : it->second.c_str();
+  });
+}
+
+TEST(ConfigTest, Defaults) {
+  absl::StatusOr<Config> config = Parse({});
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_EQ(config->listen_host, "127.0.0.1");
+  EXPECT_EQ(config->listen_port, 8080);
+  EXPECT_EQ(config->data_dir, "./data");
+  EXPECT_FALSE(config->public_url.has_value());
+  EXPECT_FALSE(config->admin_token.has_value());
+  EXPECT_GE(config->threads, 1);
+}
+
+TEST(ConfigTest, FlagsInBothForms) {
+  absl::StatusOr<Config> config =
+      Parse({"--listen", "0.0.0.0:0", "--data=/tmp/x", "--public-url", "https://t.example.com/",
+             "--threads", "3", "--log-level=debug", "--admin-token", "0123456789abcdef"});
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_EQ(config->listen_host, "0.0.0.0");
+  EXPECT_EQ(config->listen_port, 0);
+  EXPECT_EQ(config->data_dir, "/tmp/x");
+  EXPECT_EQ(*config->public_url, "https://t.example.com");  // trailing slash dropped
+  EXPECT_EQ(config->threads, 3);
+  EXPECT_EQ(config->log_level, LogLevel::kDebug);
+  EXPECT_EQ(*config->admin_token, "0123456789abcdef");
+}
+
+TEST(ConfigTest, EnvironmentAppliesAndFlagWins) {
+  absl::StatusOr<Config> config =
+      Parse({"--data", "/from/flag"}, {{"TRACKER_DATA", "/from/env"}, {"TRACKER_LISTEN", "[::1]:9000"},
+                                       {"TRACKER_THREADS", "2"}});
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_EQ(config->data_dir, "/from/flag");
+  EXPECT_EQ(config->listen_host, "::1");
+  EXPECT_EQ(config->listen_port, 9000);
+  EXPECT_EQ(config->threads, 2);
+}
+
+TEST(ConfigTest, BadInputIsExplained) {
+  EXPECT_NE(Parse({"--nope"}).status().message().find("unknown flag --nope"), absl::string_view::npos);
+  EXPECT_NE(Parse({"--listen"}).status().message().find("needs a value"), absl::string_view::npos);
+  EXPECT_FALSE(Parse({"--listen", "8080"}).ok());
+  EXPECT_FALSE(Parse({"--listen", "127.0.0.1:70000"}).ok());
+  EXPECT_FALSE(Parse({"--threads", "0"}).ok());
+  EXPECT_FALSE(Parse({"--log-level", "loud"}).ok());
+  EXPECT_FALSE(Parse({"--public-url", "ftp://x"}).ok());
+  EXPECT_FALSE(Parse({"--admin-token", "short"}).ok());
+  EXPECT_NE(Parse({}, {{"TRACKER_THREADS", "many"}}).status().message().find("TRACKER_THREADS"),
+            absl::string_view::npos);
+}
+
+TEST(ConfigTest, HelpListsEveryFlagAndVariable) {
+  EXPECT_TRUE(Parse({"--help"})->help);
+  const std::string help = HelpText();
+  for (const char* word : {"--listen", "--data", "--public-url", "--admin-token", "--threads",
+                           "--log-level", "TRACKER_LISTEN", "TRACKER_DATA", "TRACKER_ADMIN_TOKEN"}) {
+    EXPECT_NE(help.find(word), std::string::npos) << word;
+  }
+}
+
+}  // namespace
+}  // namespace clicktrack::tracker

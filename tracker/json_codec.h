@@ -1,0 +1,65 @@
+#pragma once
+
+// The admin API's JSON: decoding with field-named errors, encoding of stored records.
+// Unknown fields are ignored; a field of the wrong type is kInvalidArgument naming it;
+// null counts as absent.
+
+#include <optional>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "boost/json/object.hpp"
+
+#include "attribution/link.h"
+#include "attribution/program.h"
+
+namespace clicktrack::tracker {
+
+// Parses a request body that must be one JSON object (UTF-8, depth ≤ 32).
+absl::StatusOr<boost::json::object> ParseJsonObject(absl::string_view body);
+
+// The program in a PUT body, with `id` taken from the path. Timestamps are left unset.
+absl::StatusOr<attribution::Program> DecodeProgram(const boost::json::object& body,
+                                                   absl::string_view program_id);
+
+// A partner in a PUT body. `joined_at` is nullopt when the body has none.
+struct PartnerInput {
+  attribution::Partner partner;
+  std::optional<absl::Time> joined_at;
+};
+absl::StatusOr<PartnerInput> DecodePartner(const boost::json::object& body,
+                                           const attribution::Program& program,
+                                           absl::string_view partner_id);
+
+// A POST .../links body.
+struct LinkInput {
+  std::string partner_id;
+  std::string destination;
+  std::optional<std::string> code;
+};
+absl::StatusOr<LinkInput> DecodeLinkInput(const boost::json::object& body);
+
+// A PATCH .../links/{code} body.
+struct LinkPatch {
+  std::optional<std::string> destination;
+  std::optional<bool> active;
+};
+absl::StatusOr<LinkPatch> DecodeLinkPatch(const boost::json::object& body);
+
+// Records as answered by the API (secrets omitted, defaults filled in).
+boost::json::object EncodeProgram(const attribution::Program& program);
+boost::json::object EncodePartner(const attribution::Partner& partner,
+                                  const attribution::Currency& currency);
+boost::json::object EncodeLink(const attribution::Link& link, absl::string_view public_url);
+
+// RFC 3339 in UTC with milliseconds ("2026-11-24T05:50:21.123Z"), and its parser, which
+// takes any RFC 3339 offset.
+std::string FormatTimestamp(absl::Time time);
+absl::StatusOr<absl::Time> ParseTimestamp(absl::string_view text);
+
+// {"error": message}, serialized.
+std::string ErrorBody(absl::string_view message);
+
+}  // namespace clicktrack::tracker

@@ -1,0 +1,34 @@
+#pragma once
+
+// Logs: one JSON object per line on stderr ({"ts":…,"level":…,"msg":…, fields…}), through
+// spdlog (level filtering, a locked sink). Thread-safe.
+
+#include <initializer_list>
+#include <string_view>
+#include <utility>
+
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+#include "boost/json/value.hpp"
+
+namespace clicktrack::tracker {
+
+enum class LogLevel { kDebug, kInfo, kWarn, kError };
+
+// Parses "debug", "info", "warn" (or "warning") and "error".
+absl::Status ParseLogLevel(absl::string_view text, LogLevel& level);
+
+// Sets up the stderr logger. Call once, before any other thread logs.
+void InitLogging(LogLevel level);
+
+bool LogEnabled(LogLevel level);
+
+using LogField = std::pair<std::string_view, boost::json::value>;
+
+// A JSON string value of any text, for log fields.
+inline boost::json::value JsonText(absl::string_view text) {
+  return boost::json::string(text.data(), text.size());
+}
+void Log(LogLevel level, std::string_view message, std::initializer_list<LogField> fields = {});
+
+}  // namespace clicktrack::tracker

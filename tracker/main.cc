@@ -1,0 +1,159 @@
+// trackerd: wires the store, the router and the server together. The only place where
+// concrete classes are constructed.
+
+#include <stdlib.h>
+#include <sys/stat.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
+
+#include "storage/store.h"
+#include "tracker/clock.h"
+#include "tracker/config.h"
+#include "tracker/id_generator.h"
+#include "tracker/log.h"
+#include "tracker/router.h"
+#include "tracker/server.h"
+
+namespace clicktrack::tracker {
+namespace {
+
+constexpr char kVersion[] = "0.1.0";
+constexpr char kAdminTokenFile[] = "admin_token";
+
+struct AdminToken {
+  std::string token;
+  std::string file;  // empty when the token came from a flag or the environment
+  bool created = false;
+};
+
+// The token of the flag/environment, else the one kept in the data directory, else a new one
+// written there (mode 0600).
+absl::StatusOr<AdminToken> ResolveAdminToken(const Config& config) {
+  if (config.admin_token.has_value()) {
+    return AdminToken{.token = *config.admin_token};
+  }
+  const std::string path = (std::filesystem::path(config.data_dir) / kAdminTokenFile).string();
+  std::ifstream in(path);
+  if (in) {
+    std::string token;
+    std::getline(in, token);
+    token = std::string(absl::StripAsciiWhitespace(token));
+    if (token.size() < 16) {
+      return absl::FailedPreconditionError(
+          absl::StrCat(path, " holds no usable token (at least 16 characters); delete it to get a new one"));
+    }
+    return AdminToken{.token = token, .file = path};
+  }
+  const std::string token = NewSecretHex(32);
+  const std::string temporary = path + ".tmp";
+  {
+    const mode_t old_mask = umask(077);
+    std::ofstream out(temporary, std::ios::trunc);
+    umask(old_mask);
+    out << token << "\n";
+    out.flush();
+    if (!out) {
+      return absl::UnavailableError(absl::StrCat("cannot write ", temporary));
+    }
+  }
+  std::error_code ec;
+  std::filesystem::rename(temporary, path, ec);
+  if (ec) {
+    return absl::UnavailableError(absl::StrCat("cannot create ", path, ": ", ec.message()));
+  }
+  return AdminToken{.token = token, .file = path, .created = true};
+}
+
+int Main(int argc, char** argv) {
+  absl::StatusOr<Config> config = ParseConfig(argc, argv, [](const char* name) {
+    return std::getenv(name);  // NOLINT(concurrency-mt-unsafe): before any thread starts
+  });
+  if (!config.ok()) {
+    std::cerr << "trackerd: " << config.status().message() << "\n";
+    return 2;
+  }
+  if (config->help) {
+    std::cout << HelpText();
+    return 0;
+  }
+  InitLogging(config->log_level);
+
+  absl::StatusOr<std::unique_ptr<storage::Store>> store =
+      storage::OpenRocksDbStore({.path = config->data_dir});
+  if (!store.ok()) {
+    Log(LogLevel::kError, "cannot open the store",
+        {{"data", JsonText(config->data_dir)},
+         {"error", JsonText(store.status().message())}});
+    std::cerr << "trackerd: " << store.status().message() << "\n";
+    return 1;
+  }
+  absl::StatusOr<AdminToken> admin_token = ResolveAdminToken(*config);
+  if (!admin_token.ok()) {
+    Log(LogLevel::kError, "no admin token", {{"error", JsonText(admin_token.status().message())}});
+    return 1;
+  }
+
+  ServerOptions server_options;
+  server_options.host = config->listen_host;
+  server_options.port = config->listen_port;
+  server_options.threads = config->threads;
+  server_options.max_connections = static_cast<size_t>(config->max_connections);
+
+  // The public URL defaults to the bound address: bind first, then build the router.
+  Server server(server_options);
+  absl::StatusOr<std::string> listen = server.Listen();
+  if (!listen.ok()) {
+    Log(LogLevel::kError, "cannot listen", {{"error", JsonText(listen.status().message())}});
+    std::cerr << "trackerd: " << listen.status().message() << "\n";
+    return 1;
+  }
+  RouterOptions router_options;
+  router_options.admin_token = admin_token->token;
+  router_options.public_url = config->public_url.value_or(absl::StrCat("http://", *listen));
+  RealClock clock;
+  IdGenerator ids;
+  Router router(**store, clock, ids, router_options);
+
+  Log(LogLevel::kInfo, "listening",
+      {{"listen", JsonText(*listen)},
+       {"public_url", JsonText(router_options.public_url)},
+       {"data", JsonText(config->data_dir)},
+       {"threads", config->threads},
+       {"version", kVersion}});
+  if (!admin_token->file.empty()) {
+    Log(LogLevel::kInfo, admin_token->created ? "admin token created" : "admin token loaded",
+        {{"admin_token_file", JsonText(admin_token->file)}});
+  }
+
+  server.Run(router);
+
+  if (absl::Status status = (*store)->Flush(); !status.ok()) {
+    Log(LogLevel::kError, "flush failed", {{"error", JsonText(status.ToString())}});
+  }
+  store->reset();
+  Log(LogLevel::kInfo, "stopped");
+  return 0;
+}
+
+}  // namespace
+}  // namespace clicktrack::tracker
+
+int main(int argc, char** argv) {
+  try {
+    return clicktrack::tracker::Main(argc, argv);
+  } catch (const std::exception& e) {
+    std::cerr << "trackerd: fatal: " << e.what() << "\n";
+    return 1;
+  } catch (...) {
+    std::cerr << "trackerd: fatal: unknown exception\n";
+    return 1;
+  }
+}

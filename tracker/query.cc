@@ -1,0 +1,84 @@
+#include "tracker/query.h"
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+
+namespace clicktrack::tracker {
+namespace {
+
+int HexValue(char c) {
+  if (c >= '0' && c <= '9') {
+    return c - '0';
+  }
+  if (c >= 'a' && c <= 'f') {
+    return c - 'a' + 10;
+  }
+  if (c >= 'A' && c <= 'F') {
+    return c - 'A' + 10;
+  }
+  return -1;
+}
+
+}  // namespace
+
+Target SplitTarget(absl::string_view target) {
+  const size_t question = target.find('?');
+  if (question == absl::string_view::npos) {
+    return Target{.path = target, .query = {}};
+  }
+  return Target{.path = target.substr(0, question), .query = target.substr(question + 1)};
+}
+
+std::string PercentDecode(absl::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '+') {
+      out.push_back(' ');
+    } else if (c == '%' && i + 2 < text.size() && HexValue(text[i + 1]) >= 0 &&
+               HexValue(text[i + 2]) >= 0) {
+      out.push_back(static_cast<char>(HexValue(text[i + 1]) * 16 + HexValue(text[i + 2])));
+      i += 2;
+    } else {
+      out.push_back(c);
+    }
+  }
+  return out;
+}
+
+std::optional<std::string> QueryParam(absl::string_view query, absl::string_view key) {
+  for (absl::string_view param : absl::StrSplit(query, '&', absl::SkipEmpty())) {
+    const size_t equals = param.find('=');
+    const absl::string_view raw_key = param.substr(0, equals);
+    const bool plain = raw_key.find_first_of("%+") == absl::string_view::npos;
+    if (plain ? raw_key != key : PercentDecode(raw_key) != key) {
+      continue;
+    }
+    if (equals == absl::string_view::npos) {
+      return std::string();
+    }
+    return PercentDecode(param.substr(equals + 1));
+  }
+  return std::nullopt;
+}
+
+std::optional<absl::string_view> FindCookie(absl::string_view header, absl::string_view name) {
+  for (absl::string_view pair : absl::StrSplit(header, ';', absl::SkipEmpty())) {
+    pair = absl::StripAsciiWhitespace(pair);
+    const size_t equals = pair.find('=');
+    if (equals == absl::string_view::npos || pair.substr(0, equals) != name) {
+      continue;
+    }
+    absl::string_view value = pair.substr(equals + 1);
+    // RFC 6265 allows a quoted value.
+    if (value.size() >= 2 && value.front() == '"' && value.back() == '"') {
+      value = value.substr(1, value.size() - 2);
+    }
+    return value;
+  }
+  return std::nullopt;
+}
+
+}  // namespace clicktrack::tracker

@@ -1,0 +1,32 @@
+#pragma once
+
+// Query strings and cookies, parsed leniently: a redirect must never fail over a malformed
+// sub-id or a stranger's cookie, so nothing here returns an error.
+
+#include <optional>
+#include <string>
+
+#include "absl/strings/string_view.h"
+
+namespace clicktrack::tracker {
+
+// Splits an origin-form target into its path and its query (without the '?').
+struct Target {
+  absl::string_view path;
+  absl::string_view query;
+};
+Target SplitTarget(absl::string_view target);
+
+// Decodes %XX escapes and '+' (as a space). A '%' not followed by two hex digits is kept
+// as it is.
+std::string PercentDecode(absl::string_view text);
+
+// The decoded value of the first `key` parameter of a raw query string, or nullopt.
+// `key` is compared with each parameter's decoded name.
+std::optional<std::string> QueryParam(absl::string_view query, absl::string_view key);
+
+// The value of cookie `name` in a Cookie header ("a=1; tc_cid=XYZ"), or nullopt.
+// Does not allocate.
+std::optional<absl::string_view> FindCookie(absl::string_view header, absl::string_view name);
+
+}  // namespace clicktrack::tracker

@@ -1,0 +1,39 @@
+#include "tracker/query.h"
+
+#include "gtest/gtest.h"
+
+namespace clicktrack::tracker {
+namespace {
+
+TEST(QueryTest, SplitsTarget) {
+  EXPECT_EQ(SplitTarget("/go/abc?x=1").path, "/go/abc");
+  EXPECT_EQ(SplitTarget("/go/abc?x=1").query, "x=1");
+  EXPECT_EQ(SplitTarget("/go/abc").query, "");
+}
+
+TEST(QueryTest, DecodesLeniently) {
+  EXPECT_EQ(PercentDecode("a%20b+c"), "a b c");
+  EXPECT_EQ(PercentDecode("100%"), "100%");
+  EXPECT_EQ(PercentDecode("%zz%4"), "%zz%4");
+  EXPECT_EQ(PercentDecode("%C3%A9"), "\xC3\xA9");
+}
+
+TEST(QueryTest, FindsParameters) {
+  EXPECT_EQ(*QueryParam("sub1=a&sub2=b", "sub2"), "b");
+  EXPECT_EQ(*QueryParam("sub1=a&sub1=b", "sub1"), "a");
+  EXPECT_EQ(*QueryParam("flag&x=1", "flag"), "");
+  EXPECT_EQ(*QueryParam("s%75b1=x", "sub1"), "x");
+  EXPECT_FALSE(QueryParam("sub10=a", "sub1").has_value());
+  EXPECT_FALSE(QueryParam("", "sub1").has_value());
+}
+
+TEST(CookieTest, FindsCookie) {
+  EXPECT_EQ(*FindCookie("a=1; tc_cid=XYZ; b=2", "tc_cid"), "XYZ");
+  EXPECT_EQ(*FindCookie("tc_cid=\"Q\"", "tc_cid"), "Q");
+  EXPECT_FALSE(FindCookie("xtc_cid=1", "tc_cid").has_value());
+  EXPECT_FALSE(FindCookie("", "tc_cid").has_value());
+  EXPECT_FALSE(FindCookie(";;;=;", "tc_cid").has_value());
+}
+
+}  // namespace
+}  // namespace clicktrack::tracker

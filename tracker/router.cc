@@ -1,0 +1,244 @@
+#include "tracker/router.h"
+
+#include <openssl/crypto.h>
+#include <openssl/sha.h>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "boost/json/serialize.hpp"
+
+#include "attribution/click.h"
+#include "attribution/ids.h"
+#include "tracker/json_codec.h"
+#include "tracker/log.h"
+#include "tracker/query.h"
+#include "tracker/status_mapping.h"
+
+namespace clicktrack::tracker {
+namespace {
+
+std::array<unsigned char, 32> Sha256(absl::string_view text) {
+  std::array<unsigned char, 32> digest;
+  SHA256(reinterpret_cast<const unsigned char*>(text.data()), text.size(), digest.data());
+  return digest;
+}
+
+HttpResponse PlainResponse(int status, absl::string_view body) {
+  HttpResponse response;
+  response.status = status;
+  response.content_type = "text/plain; charset=utf-8";
+  response.body = std::string(body);
+  return response;
+}
+
+HttpResponse MethodNotAllowed(absl::string_view allow) {
+  HttpResponse response = ErrorResponse(absl::InvalidArgumentError("method not allowed"));
+  response.status = 405;
+  response.headers.emplace_back("Allow", std::string(allow));
+  return response;
+}
+
+std::string CookieAttributes(absl::string_view public_url) {
+  const bool https = absl::StartsWithIgnoreCase(public_url, "https://");
+  return absl::StrCat("; Max-Age=", kCustomerCookieMaxAgeSeconds, "; Path=/; HttpOnly",
+                      https ? "; SameSite=None; Secure" : "; SameSite=Lax");
+}
+
+}  // namespace
+
+HttpResponse JsonResponse(int status, const boost::json::object& body) {
+  HttpResponse response;
+  response.status = status;
+  response.content_type = "application/json";
+  response.body = boost::json::serialize(body);
+  return response;
+}
+
+Router::Router(storage::Store& store, const Clock& clock, IdGenerator& ids, RouterOptions options)
+    : store_(store),
+      clock_(clock),
+      ids_(ids),
+      options_(std::move(options)),
+      admin_token_digest_(Sha256(options_.admin_token)),
+      cookie_attributes_(CookieAttributes(options_.public_url)) {}
+
+bool Router::IsAuthorized(absl::string_view authorization) const {
+  constexpr absl::string_view kScheme = "bearer ";
+  if (authorization.size() <= kScheme.size() ||
+      !absl::StartsWithIgnoreCase(authorization, kScheme)) {
+    return false;
+  }
+  const absl::string_view token = absl::StripAsciiWhitespace(authorization.substr(kScheme.size()));
+  // Comparing digests takes the same time whatever the token's length or content.
+  const std::array<unsigned char, 32> digest = Sha256(token);
+  return CRYPTO_memcmp(digest.data(), admin_token_digest_.data(), digest.size()) == 0;
+}
+
+HttpResponse Router::Handle(const HttpRequest& request) {
+  const Target target = SplitTarget(request.target);
+  if (target.path.empty() || target.path.front() != '/') {
+    return ErrorResponse(absl::InvalidArgumentError("request target must be a path"));
+  }
+  const Segments segments = absl::StrSplit(target.path.substr(1), '/');
+  const bool get_or_head = request.method == Method::kGet || request.method == Method::kHead;
+
+  if (segments.size() == 2 && segments[0] == "go") {
+    if (!get_or_head) {
+      return MethodNotAllowed("GET, HEAD");
+    }
+    return Redirect(request, segments[1], target.query);
+  }
+  if (segments.size() == 1 && (segments[0] == "healthz" || segments[0] == "readyz")) {
+    if (!get_or_head) {
+      return MethodNotAllowed("GET, HEAD");
+    }
+    return segments[0] == "healthz" ? JsonResponse(200, {{"status", "ok"}}) : Ready();
+  }
+  if (segments.size() >= 4 && segments[0] == "api" && segments[1] == "v1" &&
+      segments[2] == "programs") {
+    if (!IsAuthorized(request.authorization)) {
+      return ErrorResponse(absl::UnauthenticatedError(
+          "missing or wrong admin token: send \"Authorization: Bearer <token>\""));
+    }
+    return HandleAdmin(request, segments, target.query);
+  }
+  return ErrorResponse(absl::NotFoundError(absl::StrCat("no route for ", target.path)));
+}
+
+HttpResponse Router::Ready() const {
+  if (!store_.IsWritable()) {
+    return ErrorResponse(absl::UnavailableError("store is not accepting writes"));
+  }
+  return JsonResponse(200, {{"status", "ready"}});
+}
+
+HttpResponse Router::HandleAdmin(const HttpRequest& request, const Segments& segments,
+                                 absl::string_view query) {
+  const absl::string_view program_id = segments[3];
+  if (absl::Status status = attribution::ValidateIdentifier("program_id", program_id); !status.ok()) {
+    return ErrorResponse(status);
+  }
+  const Method method = request.method;
+  if (segments.size() == 4) {
+    if (method == Method::kPut) {
+      return PutProgram(program_id, request.body);
+    }
+    if (method == Method::kGet) {
+      return GetProgram(program_id);
+    }
+    return MethodNotAllowed("GET, PUT");
+  }
+
+  const std::optional<attribution::Program> program = store_.GetProgram(program_id);
+  const absl::string_view collection = segments[4];
+  const bool known_route =
+      (collection == "partners" && segments.size() <= 7 &&
+       (segments.size() != 7 || segments[6] == "stats")) ||
+      (collection == "links" && segments.size() <= 6);
+  if (!known_route) {
+    return ErrorResponse(absl::NotFoundError(absl::StrCat("no route for /", absl::StrJoin(segments, "/"))));
+  }
+  if (!program.has_value()) {
+    return ErrorResponse(absl::NotFoundError(absl::StrCat("program ", program_id, " not found")));
+  }
+
+  if (collection == "partners") {
+    if (segments.size() == 5) {
+      return method == Method::kGet ? ListPartners(*program) : MethodNotAllowed("GET");
+    }
+    const absl::string_view partner_id = segments[5];
+    if (absl::Status status = attribution::ValidateIdentifier("partner_id", partner_id); !status.ok()) {
+      return ErrorResponse(status);
+    }
+    if (segments.size() == 7) {
+      return method == Method::kGet ? PartnerStats(*program, partner_id, query)
+                                    : MethodNotAllowed("GET");
+    }
+    if (method == Method::kPut) {
+      return PutPartner(*program, partner_id, request.body);
+    }
+    return method == Method::kGet ? GetPartner(*program, partner_id) : MethodNotAllowed("GET, PUT");
+  }
+
+  // links
+  if (segments.size() == 5) {
+    return method == Method::kPost ? CreateLink(*program, request.body) : MethodNotAllowed("POST");
+  }
+  const absl::string_view code = segments[5];
+  if (absl::Status status = attribution::ValidateIdentifier("code", code); !status.ok()) {
+    return ErrorResponse(status);
+  }
+  if (method == Method::kPatch) {
+    return PatchLink(*program, code, request.body);
+  }
+  return method == Method::kGet ? GetLink(*program, code) : MethodNotAllowed("GET, PATCH");
+}
+
+HttpResponse Router::Redirect(const HttpRequest& request, absl::string_view code,
+                              absl::string_view query) {
+  HttpResponse response;
+  response.status = 302;
+  response.headers.emplace_back("Cache-Control", "no-store");
+
+  if (request.method == Method::kHead) {
+    // A HEAD is a preview: bare destination, no cookie, no click.
+    const bool found = store_.VisitActiveLink(code, [&](const storage::CachedLink& link) {
+      response.headers.emplace_back("Location", link.redirect.bare());
+    });
+    return found ? response : PlainResponse(404, "link not found\n");
+  }
+
+  // One clock reading, at millisecond precision, serves the click's id and its time.
+  const absl::Time now = absl::FromUnixMillis(absl::ToUnixMillis(clock_.Now()));
+  attribution::Click click;
+  click.id = ids_.NewUlid(now);
+  click.time = now;
+  const auto click_text = click.id.Text();
+  const absl::string_view click_id(click_text.data(), click_text.size());
+
+  std::string location;
+  const bool found = store_.VisitActiveLink(code, [&](const storage::CachedLink& cached) {
+    click.program_id = cached.link.program_id;
+    click.partner_id = cached.link.partner_id;
+    click.link_code = cached.link.code;
+    cached.redirect.AppendTo(click_id, location);
+  });
+  if (!found) {
+    return PlainResponse(404, "link not found\n");
+  }
+
+  std::optional<attribution::Ulid> customer;
+  if (const std::optional<absl::string_view> cookie = FindCookie(request.cookie, kCustomerCookie)) {
+    customer = attribution::Ulid::FromText(*cookie);
+  }
+  click.customer_id = customer.has_value() ? *customer : ids_.NewUlid(now);
+  click.bot = attribution::IsBotUserAgent(request.user_agent);
+  for (size_t i = 0; i < attribution::kSubCount; ++i) {
+    const char name[] = {'s', 'u', 'b', static_cast<char>('1' + i)};
+    if (std::optional<std::string> value = QueryParam(query, absl::string_view(name, 4))) {
+      click.subs[i] = std::string(attribution::TruncateSub(*value));
+    }
+  }
+
+  // The click is in the store before the 302 leaves: a redirect without its click is a lost
+  // commission, so a failed write answers 503 and the visitor's browser may retry.
+  if (absl::Status status = store_.RecordClick(click); !status.ok()) {
+    Log(LogLevel::kError, "click write failed",
+        {{"code", JsonText(code)},
+         {"error", JsonText(status.ToString())}});
+    return ErrorResponse(absl::UnavailableError("the click could not be stored; retry"));
+  }
+
+  response.headers.emplace_back("Location", std::move(location));
+  const auto customer_text = click.customer_id.Text();
+  response.headers.emplace_back(
+      "Set-Cookie", absl::StrCat(kCustomerCookie, "=",
+                                 absl::string_view(customer_text.data(), customer_text.size()),
+                                 cookie_attributes_));
+  return response;
+}
+
+}  // namespace clicktrack::tracker

@@ -1,0 +1,73 @@
+#pragma once
+
+// Routes a parsed request to its handler and returns the response. No sockets, no Beast:
+// the server hands it an HttpRequest and writes back the HttpResponse.
+
+#include <array>
+#include <string>
+#include <vector>
+
+#include "absl/strings/string_view.h"
+#include "boost/json/object.hpp"
+
+#include "storage/store.h"
+#include "tracker/clock.h"
+#include "tracker/http_types.h"
+#include "tracker/id_generator.h"
+
+namespace clicktrack::tracker {
+
+struct RouterOptions {
+  // Base of the links handed out ("https://t.example.com"), without a trailing slash.
+  // An https base makes the customer cookie SameSite=None; Secure.
+  std::string public_url = "http://127.0.0.1:8080";
+  // The admin API's bearer token. Must not be empty.
+  std::string admin_token;
+};
+
+inline constexpr absl::string_view kCustomerCookie = "tc_cid";
+// 400 days: the longest lifetime Chrome keeps. Re-set on every click, so it slides.
+inline constexpr int64_t kCustomerCookieMaxAgeSeconds = 34'560'000;
+
+// Thread-safe: handlers share only the store (thread-safe) and immutable options.
+class Router {
+ public:
+  Router(storage::Store& store, const Clock& clock, IdGenerator& ids, RouterOptions options);
+
+  HttpResponse Handle(const HttpRequest& request);
+
+ private:
+  using Segments = std::vector<absl::string_view>;
+
+  bool IsAuthorized(absl::string_view authorization) const;
+  HttpResponse HandleAdmin(const HttpRequest& request, const Segments& segments,
+                           absl::string_view query);
+
+  HttpResponse Redirect(const HttpRequest& request, absl::string_view code, absl::string_view query);
+  HttpResponse Ready() const;
+
+  HttpResponse PutProgram(absl::string_view program_id, absl::string_view body);
+  HttpResponse GetProgram(absl::string_view program_id) const;
+  HttpResponse PutPartner(const attribution::Program& program, absl::string_view partner_id,
+                          absl::string_view body);
+  HttpResponse GetPartner(const attribution::Program& program, absl::string_view partner_id) const;
+  HttpResponse ListPartners(const attribution::Program& program) const;
+  HttpResponse PartnerStats(const attribution::Program& program, absl::string_view partner_id,
+                            absl::string_view query) const;
+  HttpResponse CreateLink(const attribution::Program& program, absl::string_view body);
+  HttpResponse GetLink(const attribution::Program& program, absl::string_view code) const;
+  HttpResponse PatchLink(const attribution::Program& program, absl::string_view code,
+                         absl::string_view body);
+
+  storage::Store& store_;
+  const Clock& clock_;
+  IdGenerator& ids_;
+  const RouterOptions options_;
+  const std::array<unsigned char, 32> admin_token_digest_;
+  const std::string cookie_attributes_;
+};
+
+// A JSON response with `status`.
+HttpResponse JsonResponse(int status, const boost::json::object& body);
+
+}  // namespace clicktrack::tracker

@@ -1,0 +1,65 @@
+#pragma once
+
+// The HTTP/1.1 server: one io_context per thread, one session object per connection, keep-alive,
+// a timeout before every read and write, header and body limits on every parser, and a
+// graceful stop. Beast stays inside server.cc.
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+
+#include "tracker/router.h"
+
+namespace clicktrack::tracker {
+
+struct ServerOptions {
+  // Address to listen on: an IP address or a host name. Default: 127.0.0.1.
+  std::string host = "127.0.0.1";
+  // Port; 0 picks a free one. Default: 8080.
+  uint16_t port = 8080;
+  // Event-loop threads, each with its own io_context. Default: 1.
+  int threads = 1;
+  // Max bytes of a request's start line and headers; more answers 431. Default: 8 KiB.
+  uint32_t header_limit = 8 * 1024;
+  // Max bytes of a request body; more answers 413. Default: 64 KiB.
+  uint64_t body_limit = 64 * 1024;
+  // Time to receive a whole request, and to wait for the next one on an idle keep-alive
+  // connection. Default: 30 s.
+  absl::Duration read_timeout = absl::Seconds(30);
+  // Time to write a response. Default: 10 s.
+  absl::Duration write_timeout = absl::Seconds(10);
+  // Open connections beyond this are closed as soon as they are accepted. Default: 10000.
+  size_t max_connections = 10'000;
+  // After a stop, how long requests in flight may take before the loops are stopped.
+  // Default: 10 s.
+  absl::Duration drain_timeout = absl::Seconds(10);
+};
+
+class Server {
+ public:
+  explicit Server(ServerOptions options);
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  // Binds and listens. Returns the bound "host:port" (the real port when 0 was asked), or
+  // kUnavailable with the reason (address in use, bad address).
+  absl::StatusOr<std::string> Listen();
+
+  // Serves requests with `router` on `threads` threads, the caller's included, until SIGINT,
+  // SIGTERM or Stop(): then stops accepting, lets requests in flight finish (up to
+  // drain_timeout), and returns. Requires a successful Listen().
+  void Run(Router& router);
+
+  // Starts the graceful stop. Thread-safe and idempotent.
+  void Stop();
+
+ private:
+  class Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace clicktrack::tracker

@@ -1,0 +1,110 @@
+#include "tracker/url_validation.h"
+
+#include <algorithm>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
+#include "boost/url/parse.hpp"
+
+#include "attribution/link.h"
+#include "attribution/program.h"
+
+namespace clicktrack::tracker {
+namespace {
+
+absl::Status Invalid(absl::string_view field, absl::string_view problem) {
+  return absl::InvalidArgumentError(absl::StrCat(field, ": ", problem));
+}
+
+// Replaces every "{name}" placeholder by "x", so that the rest can be parsed as a URI.
+std::string WithoutMacros(absl::string_view url) {
+  std::string out;
+  out.reserve(url.size());
+  for (size_t i = 0; i < url.size(); ++i) {
+    if (url[i] == '{') {
+      const size_t close = url.find('}', i);
+      if (close != absl::string_view::npos) {
+        out.push_back('x');
+        i = close;
+        continue;
+      }
+    }
+    out.push_back(url[i]);
+  }
+  return out;
+}
+
+struct ParsedHttpUrl {
+  std::string host;  // as written, not yet lower-cased
+};
+
+// Checks `url` (size, characters) and parses `candidate`, which is `url` with its allowed
+// placeholders replaced.
+absl::Status ParseHttpUrl(absl::string_view field, absl::string_view url,
+                          const std::string& candidate, ParsedHttpUrl& parsed) {
+  if (url.empty()) {
+    return Invalid(field, "is required");
+  }
+  if (url.size() > attribution::kMaxUrlSize) {
+    return Invalid(field, absl::StrCat("must be at most ", attribution::kMaxUrlSize, " bytes"));
+  }
+  if (std::any_of(url.begin(), url.end(), [](char c) {
+        return static_cast<unsigned char>(c) <= 0x20 || c == 0x7f;
+      })) {
+    return Invalid(field, "must not contain spaces or control characters");
+  }
+  const auto result = boost::urls::parse_uri(candidate);
+  if (!result.has_value()) {
+    return Invalid(field, "must be an absolute http(s) URL");
+  }
+  const boost::urls::url_view& view = *result;
+  const std::string scheme = absl::AsciiStrToLower(std::string(view.scheme()));
+  if (scheme != "http" && scheme != "https") {
+    return Invalid(field, "must be an http or https URL");
+  }
+  if (!view.has_authority() || view.encoded_host().empty()) {
+    return Invalid(field, "must have a host");
+  }
+  if (view.has_userinfo()) {
+    return Invalid(field, "must not contain user info (user:password@)");
+  }
+  if (view.host_type() == boost::urls::host_type::ipv6 ||
+      view.host_type() == boost::urls::host_type::ipvfuture) {
+    return Invalid(field, "must use a host name or IPv4 address, not an IPv6 literal");
+  }
+  const auto host = view.encoded_host();
+  if (host.find('%') != boost::urls::string_view::npos) {
+    return Invalid(field, "must not percent-encode its host");
+  }
+  parsed.host.assign(host.data(), host.size());
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status ValidateDestination(absl::string_view field, absl::string_view url,
+                                 const std::vector<std::string>& allowed_hosts) {
+  // Only {click_id} is expanded at redirect time; any other brace fails to parse.
+  const std::string candidate =
+      absl::StrReplaceAll(url, {{attribution::kClickIdMacro, "x"}});
+  ParsedHttpUrl parsed;
+  if (absl::Status status = ParseHttpUrl(field, url, candidate, parsed); !status.ok()) {
+    return status;
+  }
+  if (!attribution::IsHostAllowed(allowed_hosts, parsed.host)) {
+    return Invalid(field, absl::StrCat("host ", absl::AsciiStrToLower(parsed.host),
+                                       " is not in the program's allowed_hosts"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ValidatePostbackUrl(absl::string_view field, absl::string_view url) {
+  if (url.empty()) {
+    return absl::OkStatus();
+  }
+  ParsedHttpUrl parsed;
+  return ParseHttpUrl(field, url, WithoutMacros(url), parsed);
+}
+
+}  // namespace clicktrack::tracker

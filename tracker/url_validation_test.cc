@@ -1,0 +1,42 @@
+#include "tracker/url_validation.h"
+
+#include "gtest/gtest.h"
+
+namespace clicktrack::tracker {
+namespace {
+
+const std::vector<std::string> kAllowed = {"shop.example.com", "*.acme.io"};
+
+TEST(DestinationTest, AcceptsAllowedHttpUrls) {
+  for (const char* url : {"https://shop.example.com/x?a=1", "http://shop.example.com",
+                          "https://shop.example.com:8443/p#frag", "https://app.acme.io/{click_id}",
+                          "HTTPS://SHOP.EXAMPLE.COM/", "https://shop.example.com/?c={click_id}"}) {
+    EXPECT_TRUE(ValidateDestination("destination", url, kAllowed).ok()) << url;
+  }
+}
+
+TEST(DestinationTest, RefusesOpenRedirectsAndOtherSchemes) {
+  for (const char* url :
+       {"", "javascript:alert(1)", "ftp://shop.example.com/", "//shop.example.com/x",
+        "https://evil.com/", "https://acme.io/", "https://shop.example.com@evil.com/",
+        "https://user:pw@shop.example.com/", "https://shop.example.com.evil.com/",
+        "https://shop.example.com/a b", "https://shop.example.com/\r\nX: y", "https://[::1]/",
+        "https://shop.example.com/{other}", "shop.example.com/x", "https://sh%6Fp.example.com/"}) {
+    const absl::Status status = ValidateDestination("destination", url, kAllowed);
+    EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument) << url;
+    EXPECT_EQ(status.message().substr(0, 12), "destination:") << url;
+  }
+  EXPECT_FALSE(
+      ValidateDestination("destination", "https://shop.example.com/" + std::string(3000, 'a'), kAllowed)
+          .ok());
+}
+
+TEST(PostbackUrlTest, AllowsMacrosAndEmpty) {
+  EXPECT_TRUE(ValidatePostbackUrl("postback_url", "").ok());
+  EXPECT_TRUE(
+      ValidatePostbackUrl("postback_url", "https://partner.example/pb?cid={click_id}&a={amount}").ok());
+  EXPECT_FALSE(ValidatePostbackUrl("postback_url", "mailto:x@example.com").ok());
+}
+
+}  // namespace
+}  // namespace clicktrack::tracker

@@ -1,0 +1,53 @@
+#pragma once
+
+// A small blocking HTTP/1.1 client over a plain socket, for integration tests: it speaks to a
+// real trackerd on loopback, and can also send malformed bytes on purpose.
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+
+namespace clicktrack::testing {
+
+struct HttpResult {
+  int status = 0;
+  std::multimap<std::string, std::string> headers;  // names lower-cased
+  std::string body;
+
+  // The first value of header `name` (lower case), or "".
+  std::string Header(absl::string_view name) const;
+};
+
+class HttpClient {
+ public:
+  // `address` is "host:port" (IPv4).
+  explicit HttpClient(std::string address) : address_(std::move(address)) {}
+  ~HttpClient();
+  HttpClient(const HttpClient&) = delete;
+  HttpClient& operator=(const HttpClient&) = delete;
+
+  // Sends one request on the kept-alive connection (reconnecting if needed) and reads the
+  // response. `headers` are "Name: value" lines. HEAD responses are read without a body.
+  absl::StatusOr<HttpResult> Request(absl::string_view method, absl::string_view target,
+                                     const std::vector<std::string>& headers = {},
+                                     absl::string_view body = "");
+
+  // Sends `bytes` as they are on a fresh connection and reads one response.
+  absl::StatusOr<HttpResult> Raw(absl::string_view bytes, bool head = false);
+
+  void Close();
+
+ private:
+  absl::Status Connect();
+  absl::Status SendAll(absl::string_view bytes);
+  absl::StatusOr<HttpResult> ReadResponse(bool head);
+
+  std::string address_;
+  int fd_ = -1;
+  std::string buffer_;
+};
+
+}  // namespace clicktrack::testing

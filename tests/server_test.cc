@@ -1,0 +1,141 @@
+// The daemon itself: flags, lifecycle, limits, malformed HTTP, health routes.
+
+#include <signal.h>
+
+#include <fstream>
+#include <random>
+
+#include "absl/strings/match.h"
+#include "gtest/gtest.h"
+
+#include "tests/integration_fixture.h"
+
+namespace clicktrack::testing {
+namespace {
+
+class ServerTest : public TrackerdTest {};
+
+TEST(TrackerdBinaryTest, HelpListsFlagsAndExitsZero) {
+  const ProcessOutput out = RunTrackerd({"--help"});
+  EXPECT_EQ(out.exit_status, 0);
+  for (const char* flag : {"--listen", "--data", "--public-url", "--admin-token", "--threads",
+                           "--log-level", "TRACKER_LISTEN"}) {
+    EXPECT_TRUE(absl::StrContains(out.output, flag)) << flag;
+  }
+}
+
+TEST(TrackerdBinaryTest, UnknownFlagExitsTwoWithAReason) {
+  const ProcessOutput out = RunTrackerd({"--frobnicate"});
+  EXPECT_EQ(out.exit_status, 2);
+  EXPECT_TRUE(absl::StrContains(out.output, "unknown flag --frobnicate")) << out.output;
+}
+
+TEST_F(ServerTest, FirstLogLineIsJsonWithTheBoundAddress) {
+  const std::string line = process_->first_line();
+  EXPECT_TRUE(absl::StartsWith(line, "{")) << line;
+  EXPECT_TRUE(absl::StrContains(line, absl::StrCat(R"("listen":")", process_->address(), R"(")"))) << line;
+  EXPECT_TRUE(absl::StartsWith(process_->address(), "127.0.0.1:"));
+  EXPECT_NE(process_->address(), "127.0.0.1:0");
+}
+
+TEST_F(ServerTest, SecondTrackerdOnTheSameDataDirExitsOne) {
+  const ProcessOutput out = RunTrackerd({"--data", data_.path(), "--listen", "127.0.0.1:0",
+                                         "--admin-token", kAdminToken});
+  EXPECT_EQ(out.exit_status, 1);
+  EXPECT_TRUE(absl::StrContains(out.output, "in use by another trackerd")) << out.output;
+  EXPECT_EQ(Send("GET", "/healthz").status, 200);  // the first one is unharmed
+}
+
+TEST_F(ServerTest, SigtermStopsGracefullyWithExitZero) {
+  EXPECT_EQ(Send("GET", "/healthz").status, 200);
+  EXPECT_EQ(process_->Signal(SIGTERM), 0);
+  EXPECT_TRUE(absl::StrContains(process_->Stderr(), R"("msg":"stopped")")) << process_->Stderr();
+}
+
+TEST_F(ServerTest, AdminTokenIsCreatedAndKeptWhenNoneIsGiven) {
+  TempDir dir;
+  absl::StatusOr<std::unique_ptr<TrackerdProcess>> process =
+      TrackerdProcess::Start({"--data", dir.path()});
+  ASSERT_TRUE(process.ok()) << process.status();
+  std::string token;
+  {
+    std::ifstream in(dir.path() + "/admin_token");
+    std::getline(in, token);
+  }
+  ASSERT_GE(token.size(), 32u);
+  HttpClient client((*process)->address());
+  EXPECT_EQ(client.Request("GET", "/api/v1/programs/x", {"Authorization: Bearer " + token})->status, 404);
+  EXPECT_EQ(client.Request("GET", "/api/v1/programs/x")->status, 401);
+  EXPECT_TRUE(absl::StrContains((*process)->Stderr(), "admin_token_file"));
+}
+
+TEST_F(ServerTest, EnvironmentVariablesConfigureAndFlagsWin) {
+  // TRACKER_PUBLIC_URL shows in the link URLs; --admin-token beats TRACKER_ADMIN_TOKEN.
+  setenv("TRACKER_PUBLIC_URL", "https://links.example.com", 1);
+  setenv("TRACKER_ADMIN_TOKEN", "environment-token-0123456789", 1);
+  StartTrackerd();
+  unsetenv("TRACKER_PUBLIC_URL");
+  unsetenv("TRACKER_ADMIN_TOKEN");
+  SeedProgram();
+  MakeLink("env", "https://shop.example.com/");
+  EXPECT_TRUE(absl::StrContains(Call("GET", "/api/v1/programs/acme/links/env").body,
+                                R"("url":"https://links.example.com/go/env")"));
+}
+
+TEST_F(ServerTest, HealthAndReadiness) {
+  EXPECT_EQ(Send("GET", "/healthz").status, 200);
+  const HttpResult ready = Send("GET", "/readyz");
+  EXPECT_EQ(ready.status, 200);
+  EXPECT_EQ(ready.body, R"({"status":"ready"})");
+  EXPECT_EQ(Send("POST", "/healthz").status, 405);
+  EXPECT_EQ(Send("GET", "/no/such/route").status, 404);
+}
+
+TEST_F(ServerTest, OversizedHeadersAre431) {
+  const HttpResult result = Send("GET", "/healthz", "", {"X-Filler: " + std::string(9000, 'a')});
+  EXPECT_EQ(result.status, 431);
+  EXPECT_EQ(Send("GET", "/healthz").status, 200);
+}
+
+TEST_F(ServerTest, OversizedBodiesAre413AndStoreNothing) {
+  const std::string body = R"({"name": "A", "currency": "USD", "pad": ")" + std::string(70'000, 'x') + R"("})";
+  const HttpResult result = Call("PUT", "/api/v1/programs/big", body);
+  EXPECT_EQ(result.status, 413);
+  EXPECT_TRUE(absl::StrContains(result.body, "too large")) << result.body;
+  EXPECT_EQ(Call("GET", "/api/v1/programs/big").status, 404);
+}
+
+TEST_F(ServerTest, MalformedHttpIs400) {
+  for (const char* bytes : {"GARBAGE\r\n\r\n", "GET / HTTP/9.9\r\n\r\n",
+                            "GET /healthz HTTP/1.1\r\nBad Header Line\r\n\r\n",
+                            "POST /healthz HTTP/1.1\r\nContent-Length: -5\r\n\r\n"}) {
+    absl::StatusOr<HttpResult> result = client_->Raw(bytes);
+    ASSERT_TRUE(result.ok()) << bytes << ": " << result.status();
+    EXPECT_EQ(result->status, 400) << bytes;
+  }
+  EXPECT_EQ(Send("GET", "/healthz").status, 200);
+}
+
+TEST_F(ServerTest, RandomBytesNeverCrashOrHangTheServer) {
+  std::mt19937 random(20261124);
+  for (int i = 0; i < 200; ++i) {
+    std::string bytes = i % 2 == 0 ? "GET /go/x HTTP/1.1\r\n" : "";
+    const size_t size = random() % 600;
+    for (size_t j = 0; j < size; ++j) {
+      bytes.push_back(static_cast<char>(random()));
+    }
+    bytes += "\r\n\r\n";
+    (void)client_->Raw(bytes);  // any answer, or none: only the server's survival matters here
+  }
+  EXPECT_EQ(Send("GET", "/healthz").status, 200);
+}
+
+TEST_F(ServerTest, KeepAliveServesManyRequestsOnOneConnection) {
+  for (int i = 0; i < 50; ++i) {
+    const HttpResult result = Send("GET", "/healthz");
+    ASSERT_EQ(result.status, 200);
+  }
+}
+
+}  // namespace
+}  // namespace clicktrack::testing

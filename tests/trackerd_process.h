@@ -1,0 +1,66 @@
+#pragma once
+
+// Runs the real trackerd binary as a child process for integration tests: on port 0 of
+// loopback, with its data directory, its stderr captured.
+
+#include <sys/types.h>
+
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+
+namespace clicktrack::testing {
+
+// Path of the trackerd binary under test (set by CMake).
+std::string TrackerdPath();
+
+class TrackerdProcess {
+ public:
+  // Starts trackerd with `args` (plus --listen 127.0.0.1:0 unless args has --listen) and
+  // waits for its first log line. Fails if it exits or says nothing within `timeout`.
+  static absl::StatusOr<std::unique_ptr<TrackerdProcess>> Start(
+      std::vector<std::string> args, absl::Duration timeout = absl::Seconds(20));
+
+  ~TrackerdProcess();
+  TrackerdProcess(const TrackerdProcess&) = delete;
+  TrackerdProcess& operator=(const TrackerdProcess&) = delete;
+
+  // "127.0.0.1:PORT", from the "listen" field of the first log line.
+  const std::string& address() const { return address_; }
+  std::string first_line() const;
+  // Everything written to stderr so far.
+  std::string Stderr() const;
+
+  // Sends `signal` and waits for the exit. Returns the exit status (128+N when killed by N).
+  int Signal(int signal);
+  // Waits for the process to exit by itself (no signal). -1 on timeout.
+  int Wait(absl::Duration timeout);
+
+ private:
+  TrackerdProcess() = default;
+  void ReadStderr();
+
+  pid_t pid_ = -1;
+  int stderr_fd_ = -1;
+  bool exited_ = false;
+  int exit_status_ = -1;
+  std::string address_;
+  std::thread reader_;
+  mutable absl::Mutex mu_;
+  std::string stderr_ ABSL_GUARDED_BY(mu_);
+  bool eof_ ABSL_GUARDED_BY(mu_) = false;
+};
+
+// Runs trackerd with `args` to completion (for --help and start-up failures): exit status and
+// everything it printed on stdout and stderr.
+struct ProcessOutput {
+  int exit_status = -1;
+  std::string output;
+};
+ProcessOutput RunTrackerd(const std::vector<std::string>& args, absl::Duration timeout = absl::Seconds(20));
+
+}  // namespace clicktrack::testing

@@ -1,0 +1,125 @@
+// Micro-benchmarks of the redirect's steps. Numbers are quoted only from Release builds;
+// CI smoke-runs this binary so it cannot rot.
+
+#include <string>
+
+#include "benchmark/benchmark.h"
+
+#include "attribution/click.h"
+#include "attribution/ids.h"
+#include "attribution/link.h"
+#include "attribution/money.h"
+#include "storage/key_codec.h"
+#include "storage/store.h"
+#include "tests/temp_dir.h"
+#include "tracker/id_generator.h"
+#include "tracker/query.h"
+
+namespace clicktrack {
+namespace {
+
+void BM_NewUlid(benchmark::State& state) {
+  tracker::IdGenerator ids;
+  const absl::Time now = absl::Now();
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(ids.NewUlid(now));
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_NewUlid);
+
+void BM_UlidText(benchmark::State& state) {
+  const attribution::Ulid id = attribution::Ulid::Make(absl::Now(), 0x1234, 0x5678);
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(id.Text());
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_UlidText);
+
+void BM_ParseCustomerCookie(benchmark::State& state) {
+  const std::string header = "_ga=GA1.2.3; theme=dark; tc_cid=01KAT9QKX1B0000000000000AB; x=1";
+  for (auto _ : state) {
+    const auto value = tracker::FindCookie(header, "tc_cid");
+    benchmark::DoNotOptimize(attribution::Ulid::FromText(value.value_or("")));
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_ParseCustomerCookie);
+
+void BM_IsBotUserAgent(benchmark::State& state) {
+  const std::string agent =
+      "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+      "Chrome/130.0.0.0 Safari/537.36";
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(attribution::IsBotUserAgent(agent));
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_IsBotUserAgent);
+
+void BM_RedirectLocation(benchmark::State& state) {
+  const attribution::RedirectTemplate redirect("https://shop.example.com/p?utm_source=aff&a=1#top");
+  const std::string click_id = "01KAT9QKX1B0000000000000AB";
+  std::string location;
+  for (auto _ : state) {
+    location.clear();
+    redirect.AppendTo(click_id, location);
+    benchmark::DoNotOptimize(location.data());
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_RedirectLocation);
+
+void BM_CustomerClickKey(benchmark::State& state) {
+  const attribution::Ulid customer = attribution::Ulid::Make(absl::Now(), 1, 2);
+  const attribution::Ulid click = attribution::Ulid::Make(absl::Now(), 3, 4);
+  const absl::Time now = absl::Now();
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(storage::CustomerClickKey("acme-saas", customer, now, click));
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_CustomerClickKey);
+
+void BM_ParseAmount(benchmark::State& state) {
+  const attribution::Currency usd = *attribution::FindCurrency("USD");
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(attribution::ParseAmount("1249.90", usd));
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_ParseAmount);
+
+// One click through the real RocksDB store: uniqueness look-up plus the WriteBatch of
+// record, customer index and counters (WAL on, no fsync). New customers, as most clicks are.
+void BM_RecordClick(benchmark::State& state) {
+  testing::TempDir dir;
+  absl::StatusOr<std::unique_ptr<storage::Store>> store = storage::OpenRocksDbStore({.path = dir.path()});
+  if (!store.ok()) {
+    state.SkipWithError(std::string(store.status().message()).c_str());
+    return;
+  }
+  tracker::IdGenerator ids;
+  attribution::Click click;
+  click.program_id = "acme";
+  click.partner_id = "p1";
+  click.link_code = "jane1";
+  for (auto _ : state) {
+    const absl::Time now = absl::Now();
+    click.id = ids.NewUlid(now);
+    click.time = now;
+    click.customer_id = ids.NewUlid(now);
+    if (!(*store)->RecordClick(click).ok()) {
+      state.SkipWithError("write failed");
+      break;
+    }
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_RecordClick);
+
+}  // namespace
+}  // namespace clicktrack
+
+BENCHMARK_MAIN();

@@ -6,13 +6,13 @@
 #include <cstdio>
 #include <cstdlib>
 
-#define CLICKTRACK_CHECK(condition)                                                    \
-  do {                                                                                 \
-    if (!(condition)) [[unlikely]] {                                                   \
+#define CLICKTRACK_CHECK(condition)                                                            \
+  do {                                                                                         \
+    if (!(condition)) [[unlikely]] {                                                           \
       std::fprintf(stderr, "{\"level\":\"critical\",\"msg\":\"check failed: %s at %s:%d\"}\n", \
-                   #condition, __FILE__, __LINE__);                                    \
-      std::abort();                                                                    \
-    }                                                                                  \
+                   #condition, __FILE__, __LINE__);                                            \
+      std::abort();                                                                            \
+    }                                                                                          \
   } while (false)
 
 #ifdef NDEBUG

@@ -14,8 +14,8 @@ TEST(DurationTest, ParsesGoForms) {
 }
 
 TEST(DurationTest, RejectsNegativeInfiniteAndGarbage) {
-  for (const char* bad : {"", "-1h", "inf", "-inf", "720", "h", "1d", "1 h", "+1h", "abc",
-                          "100000000h"}) {
+  for (const char* bad :
+       {"", "-1h", "inf", "-inf", "720", "h", "1d", "1 h", "+1h", "abc", "100000000h"}) {
     EXPECT_FALSE(ParseApiDuration(bad).ok()) << bad;
   }
 }
@@ -25,7 +25,8 @@ TEST(DurationTest, FormatsCanonically) {
   EXPECT_EQ(FormatApiDuration(absl::Minutes(90)), "1h30m");
   EXPECT_EQ(FormatApiDuration(absl::ZeroDuration()), "0");
   for (const char* text : {"720h", "90m", "2s", "0"}) {
-    EXPECT_EQ(*ParseApiDuration(FormatApiDuration(*ParseApiDuration(text))), *ParseApiDuration(text));
+    EXPECT_EQ(*ParseApiDuration(FormatApiDuration(*ParseApiDuration(text))),
+              *ParseApiDuration(text));
   }
 }
 

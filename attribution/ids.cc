@@ -89,8 +89,8 @@ bool IsValidIdentifier(absl::string_view id) {
     return false;
   }
   return std::all_of(id.begin(), id.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '_' || c == '-';
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+           c == '-';
   });
 }
 
@@ -98,9 +98,8 @@ absl::Status ValidateIdentifier(absl::string_view field, absl::string_view id) {
   if (IsValidIdentifier(id)) {
     return absl::OkStatus();
   }
-  return absl::InvalidArgumentError(
-      absl::StrCat(field, ": must be 1 to ", kMaxIdentifierSize,
-                   " characters of A-Z, a-z, 0-9, '_' or '-'"));
+  return absl::InvalidArgumentError(absl::StrCat(field, ": must be 1 to ", kMaxIdentifierSize,
+                                                 " characters of A-Z, a-z, 0-9, '_' or '-'"));
 }
 
 }  // namespace clicktrack::attribution

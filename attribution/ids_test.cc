@@ -38,7 +38,8 @@ TEST(UlidTest, KnownEncoding) {
 
 TEST(UlidTest, TextAndBinarySortByTime) {
   std::vector<Ulid> ids;
-  for (int64_t ms : std::initializer_list<int64_t>{5, 1'000, 999'999'999, 1'700'000'000'000, 281'474'976'710'655}) {
+  for (int64_t ms : std::initializer_list<int64_t>{5, 1'000, 999'999'999, 1'700'000'000'000,
+                                                   281'474'976'710'655}) {
     ids.push_back(Ulid::Make(absl::FromUnixMillis(ms), 0xFFFF - ms % 7, ms * 31));
   }
   for (size_t i = 1; i < ids.size(); ++i) {

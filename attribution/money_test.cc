@@ -46,17 +46,13 @@ TEST_P(AmountRoundTripTest, ParsesAndFormats) {
 
 INSTANTIATE_TEST_SUITE_P(
     Currencies, AmountRoundTripTest,
-    ::testing::Values(AmountCase{"USD", "49.90", 4990, "49.90"},
-                      AmountCase{"USD", "100", 10000, "100.00"},
-                      AmountCase{"USD", "0.5", 50, "0.50"},
-                      AmountCase{"USD", "0", 0, "0.00"},
-                      AmountCase{"USD", "007.01", 701, "7.01"},
-                      AmountCase{"JPY", "500", 500, "500"},
-                      AmountCase{"KWD", "1.234", 1234, "1.234"},
-                      AmountCase{"KWD", "2.5", 2500, "2.500"},
-                      AmountCase{"KWD", "0.001", 1, "0.001"},
-                      AmountCase{"USD", "10000000000000.00", 1'000'000'000'000'000,
-                                 "10000000000000.00"}));
+    ::testing::Values(
+        AmountCase{"USD", "49.90", 4990, "49.90"}, AmountCase{"USD", "100", 10000, "100.00"},
+        AmountCase{"USD", "0.5", 50, "0.50"}, AmountCase{"USD", "0", 0, "0.00"},
+        AmountCase{"USD", "007.01", 701, "7.01"}, AmountCase{"JPY", "500", 500, "500"},
+        AmountCase{"KWD", "1.234", 1234, "1.234"}, AmountCase{"KWD", "2.5", 2500, "2.500"},
+        AmountCase{"KWD", "0.001", 1, "0.001"},
+        AmountCase{"USD", "10000000000000.00", 1'000'000'000'000'000, "10000000000000.00"}));
 
 TEST(AmountTest, RejectsTooManyDecimals) {
   EXPECT_FALSE(ParseAmount("1.001", Must("USD")).ok());
@@ -108,11 +104,11 @@ TEST(PercentTest, RejectsBadInput) {
 }
 
 TEST(ApplyPercentTest, RoundsHalvesAwayFromZero) {
-  EXPECT_EQ(ApplyPercent(4990, Percent{2000}), 998);   // 49.90 × 20 % = 9.98
-  EXPECT_EQ(ApplyPercent(5, Percent{1000}), 1);        // 0.05 × 10 % = 0.005 -> 0.01
-  EXPECT_EQ(ApplyPercent(4, Percent{1000}), 0);        // 0.004 -> 0.00
-  EXPECT_EQ(ApplyPercent(-5, Percent{1000}), -1);      // -0.005 -> -0.01
-  EXPECT_EQ(ApplyPercent(15, Percent{1250}), 2);       // 1.875 -> 2
+  EXPECT_EQ(ApplyPercent(4990, Percent{2000}), 998);  // 49.90 × 20 % = 9.98
+  EXPECT_EQ(ApplyPercent(5, Percent{1000}), 1);       // 0.05 × 10 % = 0.005 -> 0.01
+  EXPECT_EQ(ApplyPercent(4, Percent{1000}), 0);       // 0.004 -> 0.00
+  EXPECT_EQ(ApplyPercent(-5, Percent{1000}), -1);     // -0.005 -> -0.01
+  EXPECT_EQ(ApplyPercent(15, Percent{1250}), 2);      // 1.875 -> 2
   EXPECT_EQ(ApplyPercent(kMaxAmountMinor, Percent{10000}), kMaxAmountMinor);
 }
 

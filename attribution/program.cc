@@ -137,19 +137,18 @@ bool IsHostAllowed(absl::Span<const std::string> allowed_hosts, absl::string_vie
 absl::Status ValidateProgram(const Program& program) {
   CLICKTRACK_RETURN_IF_ERROR(ValidateIdentifier("program_id", program.id));
   CLICKTRACK_RETURN_IF_ERROR(ValidateText("name", program.name, kMaxNameSize, true));
-  if (!program.postback_secret.empty() &&
-      (program.postback_secret.size() < kMinSecretSize ||
-       program.postback_secret.size() > kMaxSecretSize)) {
+  if (!program.postback_secret.empty() && (program.postback_secret.size() < kMinSecretSize ||
+                                           program.postback_secret.size() > kMaxSecretSize)) {
     return FieldError("postback_secret",
                       absl::StrCat("must be ", kMinSecretSize, " to ", kMaxSecretSize, " bytes"));
   }
-  CLICKTRACK_RETURN_IF_ERROR(ValidateText("postback_secret", program.postback_secret,
-                                          kMaxSecretSize, false));
-  CLICKTRACK_RETURN_IF_ERROR(ValidateText("stripe_webhook_secret", program.stripe_webhook_secret,
-                                          kMaxSecretSize, false));
+  CLICKTRACK_RETURN_IF_ERROR(
+      ValidateText("postback_secret", program.postback_secret, kMaxSecretSize, false));
+  CLICKTRACK_RETURN_IF_ERROR(
+      ValidateText("stripe_webhook_secret", program.stripe_webhook_secret, kMaxSecretSize, false));
   if (program.allowed_hosts.size() > kMaxAllowedHosts) {
-    return FieldError("allowed_hosts", absl::StrCat("must have at most ", kMaxAllowedHosts,
-                                                    " entries"));
+    return FieldError("allowed_hosts",
+                      absl::StrCat("must have at most ", kMaxAllowedHosts, " entries"));
   }
   for (size_t i = 0; i < program.allowed_hosts.size(); ++i) {
     if (!IsValidHostPattern(program.allowed_hosts[i])) {
@@ -199,7 +198,8 @@ absl::Status ValidatePartner(const Partner& partner) {
       return FieldError("email", "must be an e-mail address");
     }
   }
-  CLICKTRACK_RETURN_IF_ERROR(ValidateText("postback_url", partner.postback_url, kMaxUrlSize, false));
+  CLICKTRACK_RETURN_IF_ERROR(
+      ValidateText("postback_url", partner.postback_url, kMaxUrlSize, false));
   return ValidateRules("commission.", partner.commission);
 }
 

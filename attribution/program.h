@@ -69,8 +69,8 @@ struct Program {
   std::string id;
   std::string name;
   Currency currency;
-  std::string postback_secret;         // empty: postbacks are refused
-  std::string stripe_webhook_secret;   // empty: Stripe webhooks are refused
+  std::string postback_secret;             // empty: postbacks are refused
+  std::string stripe_webhook_secret;       // empty: Stripe webhooks are refused
   std::vector<std::string> allowed_hosts;  // lower case; "*.example.com" for subdomains
   bool pixel = true;
   AttributionSettings attribution;

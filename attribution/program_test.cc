@@ -54,13 +54,13 @@ TEST(ProgramTest, EachBadFieldIsNamed) {
 }
 
 TEST(HostPatternTest, ValidAndInvalidPatterns) {
-  for (const char* good : {"shop.example.com", "*.example.com", "localhost", "127.0.0.1",
-                           "xn--bcher-kva.example"}) {
+  for (const char* good :
+       {"shop.example.com", "*.example.com", "localhost", "127.0.0.1", "xn--bcher-kva.example"}) {
     EXPECT_TRUE(IsValidHostPattern(good)) << good;
   }
-  for (const char* bad : {"", "*", "*.", "Shop.example.com", "shop.example.com:443",
-                          "shop.example.com/x", "http://x", "a..b", "-a.com", "a-.com",
-                          "*.*.example.com", "ex ample.com", "sub.*.example.com"}) {
+  for (const char* bad :
+       {"", "*", "*.", "Shop.example.com", "shop.example.com:443", "shop.example.com/x", "http://x",
+        "a..b", "-a.com", "a-.com", "*.*.example.com", "ex ample.com", "sub.*.example.com"}) {
     EXPECT_FALSE(IsValidHostPattern(bad)) << bad;
   }
 }

@@ -95,7 +95,8 @@ BENCHMARK(BM_ParseAmount);
 // record, customer index and counters (WAL on, no fsync). New customers, as most clicks are.
 void BM_RecordClick(benchmark::State& state) {
   testing::TempDir dir;
-  absl::StatusOr<std::unique_ptr<storage::Store>> store = storage::OpenRocksDbStore({.path = dir.path()});
+  absl::StatusOr<std::unique_ptr<storage::Store>> store =
+      storage::OpenRocksDbStore({.path = dir.path()});
   if (!store.ok()) {
     state.SkipWithError(std::string(store.status().message()).c_str());
     return;

@@ -34,7 +34,9 @@ KeyBuffer& KeyBuffer::Uint32(uint32_t value) {
   return *this;
 }
 
-KeyBuffer& KeyBuffer::Int32(int32_t value) { return Uint32(static_cast<uint32_t>(value) ^ kSign32); }
+KeyBuffer& KeyBuffer::Int32(int32_t value) {
+  return Uint32(static_cast<uint32_t>(value) ^ kSign32);
+}
 
 KeyBuffer& KeyBuffer::Int64(int64_t value) {
   const uint64_t bits = static_cast<uint64_t>(value) ^ kSign64;

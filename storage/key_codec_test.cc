@@ -68,8 +68,10 @@ TEST(KeyCodecTest, CustomerClickKeysSortByTimeWithinCustomer) {
   const absl::Time t0 = absl::FromUnixSeconds(1'700'000'000);
   const Ulid click = Ulid::Make(t0, 3, 4);
   const std::string early = Bytes(CustomerClickKey("acme", customer, t0, click));
-  const std::string later = Bytes(CustomerClickKey("acme", customer, t0 + absl::Microseconds(1), click));
-  const std::string much_later = Bytes(CustomerClickKey("acme", customer, t0 + absl::Hours(48), click));
+  const std::string later =
+      Bytes(CustomerClickKey("acme", customer, t0 + absl::Microseconds(1), click));
+  const std::string much_later =
+      Bytes(CustomerClickKey("acme", customer, t0 + absl::Hours(48), click));
   EXPECT_LT(early, later);
   EXPECT_LT(later, much_later);
   const std::string prefix = Bytes(CustomerClicksPrefix("acme", customer));

@@ -154,7 +154,8 @@ class RocksDbStore final : public Store {
 };
 
 absl::Status RocksDbStore::LoadConfig() {
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), families_[kConfig]));
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_->NewIterator(rocksdb::ReadOptions(), families_[kConfig]));
   absl::MutexLock lock(&config_mu_);
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
     const absl::string_view key = ToView(it->key());
@@ -212,7 +213,8 @@ absl::Status RocksDbStore::WriteConfig(const KeyBuffer& key, const std::string& 
 
 absl::Status RocksDbStore::PutProgram(const attribution::Program& program) {
   absl::MutexLock write_lock(&config_write_mu_);
-  CLICKTRACK_RETURN_IF_ERROR(WriteConfig(ProgramKey(program.id), ToProto(program).SerializeAsString()));
+  CLICKTRACK_RETURN_IF_ERROR(
+      WriteConfig(ProgramKey(program.id), ToProto(program).SerializeAsString()));
   absl::MutexLock lock(&config_mu_);
   programs_[program.id] = program;
   return absl::OkStatus();
@@ -310,9 +312,9 @@ bool RocksDbStore::VisitActiveLink(absl::string_view code,
 
 absl::StatusOr<bool> RocksDbStore::HadUniqueClick(const attribution::Click& click) const {
   const KeyBuffer prefix = CustomerClicksPrefix(click.program_id, click.customer_id);
-  const KeyBuffer start = CustomerClickKey(click.program_id, click.customer_id,
-                                           click.time - attribution::kUniqueClickPeriod,
-                                           attribution::Ulid{});
+  const KeyBuffer start =
+      CustomerClickKey(click.program_id, click.customer_id,
+                       click.time - attribution::kUniqueClickPeriod, attribution::Ulid{});
   rocksdb::ReadOptions read;
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(read, families_[kCustomerClicks]));
   proto::CustomerClick entry;
@@ -336,7 +338,8 @@ absl::StatusOr<bool> RocksDbStore::HadUniqueClick(const attribution::Click& clic
 
 absl::Status RocksDbStore::RecordClick(attribution::Click& click) {
   std::unique_lock<std::mutex> customer_lock(
-      customer_stripes_[absl::HashOf(click.customer_id.hi, click.customer_id.lo) % kCustomerStripes]);
+      customer_stripes_[absl::HashOf(click.customer_id.hi, click.customer_id.lo) %
+                        kCustomerStripes]);
   click.unique = false;
   if (!click.bot) {
     CLICKTRACK_ASSIGN_OR_RETURN(const bool had_unique, HadUniqueClick(click));
@@ -352,22 +355,25 @@ absl::Status RocksDbStore::RecordClick(attribution::Click& click) {
   entry.set_link_code(click.link_code);
   entry.set_bot(click.bot);
   entry.set_unique(click.unique);
-  batch.Put(families_[kCustomerClicks],
-            ToSlice(CustomerClickKey(click.program_id, click.customer_id, click.time, click.id).view()),
-            entry.SerializeAsString());
+  batch.Put(
+      families_[kCustomerClicks],
+      ToSlice(CustomerClickKey(click.program_id, click.customer_id, click.time, click.id).view()),
+      entry.SerializeAsString());
 
   if (!click.bot) {
     const absl::CivilDay day = absl::ToCivilDay(click.time, absl::UTCTimeZone());
     const auto one = EncodeCounter(1);
     const rocksdb::Slice one_slice(one.data(), one.size());
-    batch.Merge(families_[kStats],
-                ToSlice(StatsKey(click.program_id, click.partner_id, day, StatsCounter::kClicks).view()),
-                one_slice);
+    batch.Merge(
+        families_[kStats],
+        ToSlice(StatsKey(click.program_id, click.partner_id, day, StatsCounter::kClicks).view()),
+        one_slice);
     if (click.unique) {
-      batch.Merge(families_[kStats],
-                  ToSlice(StatsKey(click.program_id, click.partner_id, day,
-                                   StatsCounter::kUniqueClicks).view()),
-                  one_slice);
+      batch.Merge(
+          families_[kStats],
+          ToSlice(StatsKey(click.program_id, click.partner_id, day, StatsCounter::kUniqueClicks)
+                      .view()),
+          one_slice);
     }
   }
   return Track(FromRocksStatus(db_->Write(click_write_, &batch)));
@@ -400,7 +406,8 @@ absl::StatusOr<ClickStats> RocksDbStore::ReadClickStats(absl::string_view progra
   const KeyBuffer prefix = StatsPrefix(program_id, partner_id);
   KeyBuffer start = prefix;
   start.Int32(DayNumber(from));
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), families_[kStats]));
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_->NewIterator(rocksdb::ReadOptions(), families_[kStats]));
   for (it->Seek(ToSlice(start.view())); it->Valid(); it->Next()) {
     const absl::string_view key = ToView(it->key());
     if (!absl::StartsWith(key, prefix.view())) {
@@ -458,9 +465,13 @@ absl::StatusOr<std::unique_ptr<Store>> OpenRocksDbStore(const StoreOptions& opti
   rocksdb::ColumnFamilyOptions family_options;
   family_options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
   // Young data is rewritten soon: keep it fast. Cold levels hold years of clicks: compress.
-  family_options.compression_per_level = {rocksdb::kNoCompression, rocksdb::kNoCompression,
-                                          rocksdb::kLZ4Compression, rocksdb::kLZ4Compression,
-                                          rocksdb::kZSTD, rocksdb::kZSTD, rocksdb::kZSTD};
+  family_options.compression_per_level = {rocksdb::kNoCompression,
+                                          rocksdb::kNoCompression,
+                                          rocksdb::kLZ4Compression,
+                                          rocksdb::kLZ4Compression,
+                                          rocksdb::kZSTD,
+                                          rocksdb::kZSTD,
+                                          rocksdb::kZSTD};
   family_options.bottommost_compression = rocksdb::kZSTD;
 
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
@@ -474,17 +485,18 @@ absl::StatusOr<std::unique_ptr<Store>> OpenRocksDbStore(const StoreOptions& opti
 
   rocksdb::DB* raw = nullptr;
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
-  const rocksdb::Status status = rocksdb::DB::Open(rocksdb::DBOptions(db_options), options.path,
-                                                   descriptors, &handles, &raw);
+  const rocksdb::Status status =
+      rocksdb::DB::Open(rocksdb::DBOptions(db_options), options.path, descriptors, &handles, &raw);
   if (!status.ok()) {
     if (status.IsIOError() && absl::StrContains(status.ToString(), "lock")) {
-      return absl::FailedPreconditionError(
-          absl::StrCat("data directory ", options.path,
-                       " is in use by another trackerd (", status.ToString(), ")"));
+      return absl::FailedPreconditionError(absl::StrCat("data directory ", options.path,
+                                                        " is in use by another trackerd (",
+                                                        status.ToString(), ")"));
     }
     return FromRocksStatus(status);
   }
-  auto store = std::make_unique<RocksDbStore>(std::unique_ptr<rocksdb::DB>(raw), std::move(handles));
+  auto store =
+      std::make_unique<RocksDbStore>(std::unique_ptr<rocksdb::DB>(raw), std::move(handles));
   CLICKTRACK_RETURN_IF_ERROR(store->LoadConfig());
   return std::unique_ptr<Store>(std::move(store));
 }

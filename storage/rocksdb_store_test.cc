@@ -17,7 +17,8 @@ using attribution::Ulid;
 class TempDir {
  public:
   TempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "clicktrack-store-XXXXXX").string();
+    std::string pattern =
+        (std::filesystem::temp_directory_path() / "clicktrack-store-XXXXXX").string();
     path_ = mkdtemp(pattern.data());
   }
   ~TempDir() { std::filesystem::remove_all(path_); }
@@ -46,18 +47,21 @@ class RocksDbStoreTest : public ::testing::Test {
     program.name = "Acme";
     program.currency = *attribution::FindCurrency("USD");
     program.allowed_hosts = {"shop.example.com"};
-    program.commission.rules.first_sale = attribution::CommissionRule{.percent = attribution::Percent{2000}};
+    program.commission.rules.first_sale =
+        attribution::CommissionRule{.percent = attribution::Percent{2000}};
     ASSERT_TRUE(store_->PutProgram(program).ok());
     ASSERT_TRUE(store_->PutPartner({.program_id = "acme", .id = "p1", .name = "P One"}).ok());
-    ASSERT_TRUE(store_->CreateLink({.code = "abc",
-                                    .program_id = "acme",
-                                    .partner_id = "p1",
-                                    .destination = "https://shop.example.com/x"})
+    ASSERT_TRUE(store_
+                    ->CreateLink({.code = "abc",
+                                  .program_id = "acme",
+                                  .partner_id = "p1",
+                                  .destination = "https://shop.example.com/x"})
                     .ok());
-    ASSERT_TRUE(store_->CreateLink({.code = "other",
-                                    .program_id = "acme",
-                                    .partner_id = "p1",
-                                    .destination = "https://shop.example.com/y"})
+    ASSERT_TRUE(store_
+                    ->CreateLink({.code = "other",
+                                  .program_id = "acme",
+                                  .partner_id = "p1",
+                                  .destination = "https://shop.example.com/y"})
                     .ok());
   }
 
@@ -78,7 +82,8 @@ class RocksDbStoreTest : public ::testing::Test {
   TempDir dir_;
   std::unique_ptr<Store> store_;
   uint64_t sequence_ = 0;
-  const absl::Time t0_ = absl::FromCivil(absl::CivilSecond(2026, 11, 20, 10, 0, 0), absl::UTCTimeZone());
+  const absl::Time t0_ =
+      absl::FromCivil(absl::CivilSecond(2026, 11, 20, 10, 0, 0), absl::UTCTimeZone());
   const Ulid customer_ = Ulid::Make(absl::FromUnixSeconds(5), 1, 1);
 };
 
@@ -100,12 +105,18 @@ TEST_F(RocksDbStoreTest, ConfigSurvivesReopen) {
 
 TEST_F(RocksDbStoreTest, LinkCodesAreUniqueAndNeedAPartner) {
   SeedConfig();
-  EXPECT_EQ(store_->CreateLink({.code = "abc", .program_id = "acme", .partner_id = "p1",
-                                .destination = "https://shop.example.com/"})
+  EXPECT_EQ(store_
+                ->CreateLink({.code = "abc",
+                              .program_id = "acme",
+                              .partner_id = "p1",
+                              .destination = "https://shop.example.com/"})
                 .code(),
             absl::StatusCode::kAlreadyExists);
-  EXPECT_EQ(store_->CreateLink({.code = "new", .program_id = "acme", .partner_id = "nobody",
-                                .destination = "https://shop.example.com/"})
+  EXPECT_EQ(store_
+                ->CreateLink({.code = "new",
+                              .program_id = "acme",
+                              .partner_id = "nobody",
+                              .destination = "https://shop.example.com/"})
                 .code(),
             absl::StatusCode::kNotFound);
   EXPECT_EQ(store_->PutPartner({.program_id = "nope", .id = "p1"}).code(),

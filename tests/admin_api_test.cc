@@ -14,18 +14,22 @@ void ExpectError(const HttpResult& result, int status, absl::string_view mention
   EXPECT_EQ(result.status, status) << result.body;
   EXPECT_EQ(result.Header("content-type"), "application/json");
   EXPECT_TRUE(absl::StartsWith(result.body, R"({"error":")")) << result.body;
-  EXPECT_TRUE(absl::StrContains(result.body, mention)) << result.body << " should mention " << mention;
+  EXPECT_TRUE(absl::StrContains(result.body, mention))
+      << result.body << " should mention " << mention;
 }
 
 TEST_F(AdminApiTest, MissingOrWrongTokenIs401) {
   ExpectError(Send("GET", "/api/v1/programs/acme"), 401, "admin token");
-  ExpectError(Send("GET", "/api/v1/programs/acme", "", {"Authorization: Bearer wrong-token-0123456789"}),
-              401, "admin token");
-  ExpectError(Send("GET", "/api/v1/programs/acme", "", {std::string("Authorization: Basic ") + kAdminToken}),
+  ExpectError(
+      Send("GET", "/api/v1/programs/acme", "", {"Authorization: Bearer wrong-token-0123456789"}),
+      401, "admin token");
+  ExpectError(Send("GET", "/api/v1/programs/acme", "",
+                   {std::string("Authorization: Basic ") + kAdminToken}),
               401, "admin token");
   EXPECT_EQ(Send("GET", "/api/v1/programs/acme").Header("www-authenticate"), "Bearer");
   // A 401 changes nothing.
-  EXPECT_EQ(Send("PUT", "/api/v1/programs/acme", R"({"name": "A", "currency": "USD"})").status, 401);
+  EXPECT_EQ(Send("PUT", "/api/v1/programs/acme", R"({"name": "A", "currency": "USD"})").status,
+            401);
   EXPECT_EQ(Call("GET", "/api/v1/programs/acme").status, 404);
 }
 
@@ -41,7 +45,9 @@ TEST_F(AdminApiTest, ProgramRoundTripOmitsSecrets) {
 
 TEST_F(AdminApiTest, PartnersAreListedInOrder) {
   SeedProgram();
-  ASSERT_EQ(Call("PUT", "/api/v1/programs/acme/partners/a0", R"({"email": "a@example.com"})").status, 200);
+  ASSERT_EQ(
+      Call("PUT", "/api/v1/programs/acme/partners/a0", R"({"email": "a@example.com"})").status,
+      200);
   const HttpResult list = Call("GET", "/api/v1/programs/acme/partners");
   ASSERT_EQ(list.status, 200);
   const size_t a0 = list.body.find(R"("id":"a0")");
@@ -55,15 +61,16 @@ TEST_F(AdminApiTest, PartnersAreListedInOrder) {
 
 TEST_F(AdminApiTest, LinksAreCreatedReadAndPatched) {
   SeedProgram();
-  const HttpResult generated = Call("POST", "/api/v1/programs/acme/links",
-                                    R"({"partner_id": "p1", "destination": "https://shop.example.com/"})");
+  const HttpResult generated =
+      Call("POST", "/api/v1/programs/acme/links",
+           R"({"partner_id": "p1", "destination": "https://shop.example.com/"})");
   ASSERT_EQ(generated.status, 201) << generated.body;
   const size_t at = generated.body.find(R"("code":")");
   ASSERT_NE(at, std::string::npos);
   const std::string code = generated.body.substr(at + 8, generated.body.find('"', at + 8) - at - 8);
   EXPECT_GE(code.size(), 8u);
-  EXPECT_TRUE(absl::StrContains(generated.body,
-                                absl::StrCat(R"("url":"http://)", process_->address(), "/go/", code)))
+  EXPECT_TRUE(absl::StrContains(
+      generated.body, absl::StrCat(R"("url":"http://)", process_->address(), "/go/", code)))
       << generated.body;
 
   MakeLink("mine", "https://shop.example.com/a");
@@ -72,8 +79,10 @@ TEST_F(AdminApiTest, LinksAreCreatedReadAndPatched) {
                                   R"({"destination": "https://app.acme.io/b"})");
   ASSERT_EQ(patched.status, 200) << patched.body;
   EXPECT_TRUE(absl::StrContains(patched.body, R"("destination":"https://app.acme.io/b")"));
-  EXPECT_TRUE(absl::StartsWith(Click("/go/mine").Header("location"), "https://app.acme.io/b?click_id="));
-  ExpectError(Call("PATCH", "/api/v1/programs/acme/links/nope", R"({"active": false})"), 404, "nope");
+  EXPECT_TRUE(
+      absl::StartsWith(Click("/go/mine").Header("location"), "https://app.acme.io/b?click_id="));
+  ExpectError(Call("PATCH", "/api/v1/programs/acme/links/nope", R"({"active": false})"), 404,
+              "nope");
 }
 
 TEST_F(AdminApiTest, BadJsonAndWrongTypesAre400NamingTheField) {
@@ -86,9 +95,10 @@ TEST_F(AdminApiTest, BadJsonAndWrongTypesAre400NamingTheField) {
   ExpectError(Call("PUT", "/api/v1/programs/acme",
                    R"({"name": "A", "currency": "USD", "commission": {"lead": {"fixed": 2.5}}})"),
               400, "commission.lead.fixed");
-  ExpectError(Call("PUT", "/api/v1/programs/acme",
-                   absl::StrCat(R"({"name": ")", std::string(300, 'n'), R"(", "currency": "USD"})")),
-              400, "name");
+  ExpectError(
+      Call("PUT", "/api/v1/programs/acme",
+           absl::StrCat(R"({"name": ")", std::string(300, 'n'), R"(", "currency": "USD"})")),
+      400, "name");
   ExpectError(Call("PUT", "/api/v1/programs/acme", "{\"name\": \"A\xff\", \"currency\": \"USD\"}"),
               400, "JSON");
   // Nothing of the above was stored.
@@ -96,10 +106,10 @@ TEST_F(AdminApiTest, BadJsonAndWrongTypesAre400NamingTheField) {
 
   SeedProgram();
   ExpectError(Call("PUT", "/api/v1/programs/acme/partners/p2", R"({"email": 7})"), 400, "email");
-  ExpectError(Call("PUT", "/api/v1/programs/acme/partners/p2", R"({"postback_url": "ftp://x"})"), 400,
-              "postback_url");
-  ExpectError(Call("PUT", "/api/v1/programs/acme/partners/p2", R"({"joined_at": "last week"})"), 400,
-              "joined_at");
+  ExpectError(Call("PUT", "/api/v1/programs/acme/partners/p2", R"({"postback_url": "ftp://x"})"),
+              400, "postback_url");
+  ExpectError(Call("PUT", "/api/v1/programs/acme/partners/p2", R"({"joined_at": "last week"})"),
+              400, "joined_at");
   EXPECT_EQ(Call("GET", "/api/v1/programs/acme/partners/p2").status, 404);
 }
 
@@ -113,9 +123,11 @@ TEST_F(AdminApiTest, OddCharactersInIdsAndCodesAre400) {
                    R"({"name": "A", "currency": "USD"})"),
               400, "program_id");
   ExpectError(Call("PUT", "/api/v1/programs/acme/partners/p%2F1", "{}"), 400, "partner_id");
-  ExpectError(Call("POST", "/api/v1/programs/acme/links",
-                   R"({"partner_id": "p1", "code": "bad code", "destination": "https://shop.example.com/"})"),
-              400, "code");
+  ExpectError(
+      Call(
+          "POST", "/api/v1/programs/acme/links",
+          R"({"partner_id": "p1", "code": "bad code", "destination": "https://shop.example.com/"})"),
+      400, "code");
   ExpectError(Call("POST", "/api/v1/programs/acme/links",
                    R"({"partner_id": "p/1", "destination": "https://shop.example.com/"})"),
               400, "partner_id");
@@ -128,13 +140,14 @@ TEST_F(AdminApiTest, DestinationsMustBeAllowedHttpUrls) {
        {"javascript:alert(1)", "ftp://shop.example.com/", "https://evil.example.net/",
         "https://shop.example.com@evil.example.net/", "https://acme.io/", "/relative/path", ""}) {
     ExpectError(Call("POST", "/api/v1/programs/acme/links",
-                     absl::StrCat(R"({"partner_id": "p1", "code": "x1", "destination": ")", destination,
-                                  R"("})")),
+                     absl::StrCat(R"({"partner_id": "p1", "code": "x1", "destination": ")",
+                                  destination, R"("})")),
                 400, "destination");
   }
   EXPECT_EQ(Call("GET", "/api/v1/programs/acme/links/x1").status, 404);
   MakeLink("ok1", "https://shop.example.com/");
-  ExpectError(Call("PATCH", "/api/v1/programs/acme/links/ok1", R"({"destination": "https://evil.example.net/"})"),
+  ExpectError(Call("PATCH", "/api/v1/programs/acme/links/ok1",
+                   R"({"destination": "https://evil.example.net/"})"),
               400, "destination");
   EXPECT_EQ(Click("/go/ok1").Header("location").substr(0, 25), "https://shop.example.com/");
 }
@@ -148,9 +161,10 @@ TEST_F(AdminApiTest, UnknownPartnerIs404AndDuplicateCodeIs409) {
                    R"({"partner_id": "p1", "destination": "https://shop.example.com/"})"),
               404, "program nope");
   MakeLink("taken", "https://shop.example.com/1");
-  ExpectError(Call("POST", "/api/v1/programs/acme/links",
-                   R"({"partner_id": "p1", "code": "taken", "destination": "https://shop.example.com/2"})"),
-              409, "taken");
+  ExpectError(
+      Call("POST", "/api/v1/programs/acme/links",
+           R"({"partner_id": "p1", "code": "taken", "destination": "https://shop.example.com/2"})"),
+      409, "taken");
   EXPECT_TRUE(absl::StrContains(Click("/go/taken").Header("location"), "shop.example.com/1?"));
 }
 

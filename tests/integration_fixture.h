@@ -29,8 +29,8 @@ class TrackerdTest : public ::testing::Test {
   void StartTrackerd(std::vector<std::string> extra = {}) {
     client_.reset();
     process_.reset();
-    std::vector<std::string> args = {"--data", data_.path(), "--admin-token", kAdminToken,
-                                     "--threads", "2"};
+    std::vector<std::string> args = {"--data",    data_.path(), "--admin-token",
+                                     kAdminToken, "--threads",  "2"};
     args.insert(args.end(), extra.begin(), extra.end());
     absl::StatusOr<std::unique_ptr<TrackerdProcess>> process = TrackerdProcess::Start(args);
     ASSERT_TRUE(process.ok()) << process.status();
@@ -57,21 +57,21 @@ class TrackerdTest : public ::testing::Test {
 
   // Program "acme" (USD, shop.example.com and *.acme.io), partner "p1".
   void SeedProgram() {
-    ASSERT_EQ(Call("PUT", "/api/v1/programs/acme",
-                   R"({"name": "Acme SaaS", "currency": "USD", "postback_secret": "at-least-16-chars",
+    ASSERT_EQ(
+        Call("PUT", "/api/v1/programs/acme",
+             R"({"name": "Acme SaaS", "currency": "USD", "postback_secret": "at-least-16-chars",
                        "allowed_hosts": ["shop.example.com", "*.acme.io"],
                        "commission": {"first_sale": {"percent": "20"}}})")
-                  .status,
-              200);
+            .status,
+        200);
     ASSERT_EQ(Call("PUT", "/api/v1/programs/acme/partners/p1", R"({"name": "Partner One"})").status,
               200);
   }
 
   void MakeLink(absl::string_view code, absl::string_view destination) {
-    const HttpResult result =
-        Call("POST", "/api/v1/programs/acme/links",
-             absl::StrCat(R"({"partner_id": "p1", "code": ")", code, R"(", "destination": ")",
-                          destination, R"("})"));
+    const HttpResult result = Call("POST", "/api/v1/programs/acme/links",
+                                   absl::StrCat(R"({"partner_id": "p1", "code": ")", code,
+                                                R"(", "destination": ")", destination, R"("})"));
     ASSERT_EQ(result.status, 201) << result.body;
   }
 

@@ -42,7 +42,8 @@ TEST_F(RedirectTest, AppendsClickIdToADestinationWithoutQuery) {
 TEST_F(RedirectTest, AppendsLastAndReplacesAnExistingClickId) {
   MakeLink("query", "https://shop.example.com/p?a=1&click_id=stale&b=2#reviews");
   const std::string location = Click("/go/query").Header("location");
-  EXPECT_TRUE(absl::StartsWith(location, "https://shop.example.com/p?a=1&b=2&click_id=")) << location;
+  EXPECT_TRUE(absl::StartsWith(location, "https://shop.example.com/p?a=1&b=2&click_id="))
+      << location;
   EXPECT_TRUE(absl::EndsWith(location, "#reviews")) << location;
   EXPECT_FALSE(absl::StrContains(location, "stale"));
   EXPECT_EQ(ClickIdOf(location).size(), 26u);
@@ -87,8 +88,8 @@ TEST_F(RedirectTest, ReusesAWellFormedCookieAndReplacesAForgedOne) {
   EXPECT_TRUE(absl::StartsWith(reused.Header("set-cookie"), "tc_cid=" + mine + ";"));
   for (const char* forged : {"tc_cid=not-an-id", "tc_cid=01kat9qkx1b0000000000000ab",
                              "tc_cid=8ZZZZZZZZZZZZZZZZZZZZZZZZZ", "tc_cid="}) {
-    const std::string cookie = Click("/go/r", {kBrowserAgent, std::string("Cookie: ") + forged})
-                                   .Header("set-cookie");
+    const std::string cookie =
+        Click("/go/r", {kBrowserAgent, std::string("Cookie: ") + forged}).Header("set-cookie");
     EXPECT_FALSE(absl::StartsWith(cookie, std::string(forged) + ";")) << forged;
     EXPECT_TRUE(attribution::Ulid::FromText(cookie.substr(7, 26)).has_value()) << cookie;
   }
@@ -122,16 +123,18 @@ TEST_F(RedirectTest, UnknownAndDisabledCodesAre404) {
 TEST_F(RedirectTest, SubIdsNeverBreakARedirect) {
   MakeLink("subs", "https://shop.example.com/");
   const std::string long_sub(5000, 'x');
-  EXPECT_EQ(Click("/go/subs?sub1=a%20b&sub2=%zz&sub3=" + long_sub + "&sub4=%E2%9C%93&sub5=&sub6=x").status,
+  EXPECT_EQ(Click("/go/subs?sub1=a%20b&sub2=%zz&sub3=" + long_sub + "&sub4=%E2%9C%93&sub5=&sub6=x")
+                .status,
             302);
   EXPECT_EQ(StatsField("clicks"), 1);
 }
 
 TEST_F(RedirectTest, BotsGetTheRedirectButAreNotCounted) {
   MakeLink("b", "https://shop.example.com/");
-  for (const char* agent : {"Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)",
-                            "facebookexternalhit/1.1", "Twitterbot/1.0", "TelegramBot (like TwitterBot)",
-                            "WhatsApp/2.23.20.0", "Mozilla/5.0 (compatible; Googlebot/2.1)"}) {
+  for (const char* agent :
+       {"Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)", "facebookexternalhit/1.1",
+        "Twitterbot/1.0", "TelegramBot (like TwitterBot)", "WhatsApp/2.23.20.0",
+        "Mozilla/5.0 (compatible; Googlebot/2.1)"}) {
     const HttpResult result = Click("/go/b", {std::string("User-Agent: ") + agent});
     EXPECT_EQ(result.status, 302) << agent;
     EXPECT_TRUE(absl::StrContains(result.Header("location"), "click_id=")) << agent;

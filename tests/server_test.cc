@@ -33,14 +33,15 @@ TEST(TrackerdBinaryTest, UnknownFlagExitsTwoWithAReason) {
 TEST_F(ServerTest, FirstLogLineIsJsonWithTheBoundAddress) {
   const std::string line = process_->first_line();
   EXPECT_TRUE(absl::StartsWith(line, "{")) << line;
-  EXPECT_TRUE(absl::StrContains(line, absl::StrCat(R"("listen":")", process_->address(), R"(")"))) << line;
+  EXPECT_TRUE(absl::StrContains(line, absl::StrCat(R"("listen":")", process_->address(), R"(")")))
+      << line;
   EXPECT_TRUE(absl::StartsWith(process_->address(), "127.0.0.1:"));
   EXPECT_NE(process_->address(), "127.0.0.1:0");
 }
 
 TEST_F(ServerTest, SecondTrackerdOnTheSameDataDirExitsOne) {
-  const ProcessOutput out = RunTrackerd({"--data", data_.path(), "--listen", "127.0.0.1:0",
-                                         "--admin-token", kAdminToken});
+  const ProcessOutput out = RunTrackerd(
+      {"--data", data_.path(), "--listen", "127.0.0.1:0", "--admin-token", kAdminToken});
   EXPECT_EQ(out.exit_status, 1);
   EXPECT_TRUE(absl::StrContains(out.output, "in use by another trackerd")) << out.output;
   EXPECT_EQ(Send("GET", "/healthz").status, 200);  // the first one is unharmed
@@ -64,7 +65,8 @@ TEST_F(ServerTest, AdminTokenIsCreatedAndKeptWhenNoneIsGiven) {
   }
   ASSERT_GE(token.size(), 32u);
   HttpClient client((*process)->address());
-  EXPECT_EQ(client.Request("GET", "/api/v1/programs/x", {"Authorization: Bearer " + token})->status, 404);
+  EXPECT_EQ(client.Request("GET", "/api/v1/programs/x", {"Authorization: Bearer " + token})->status,
+            404);
   EXPECT_EQ(client.Request("GET", "/api/v1/programs/x")->status, 401);
   EXPECT_TRUE(absl::StrContains((*process)->Stderr(), "admin_token_file"));
 }
@@ -98,7 +100,8 @@ TEST_F(ServerTest, OversizedHeadersAre431) {
 }
 
 TEST_F(ServerTest, OversizedBodiesAre413AndStoreNothing) {
-  const std::string body = R"({"name": "A", "currency": "USD", "pad": ")" + std::string(70'000, 'x') + R"("})";
+  const std::string body =
+      R"({"name": "A", "currency": "USD", "pad": ")" + std::string(70'000, 'x') + R"("})";
   const HttpResult result = Call("PUT", "/api/v1/programs/big", body);
   EXPECT_EQ(result.status, 413);
   EXPECT_TRUE(absl::StrContains(result.body, "too large")) << result.body;

@@ -4,7 +4,6 @@
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -13,6 +12,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "boost/json/parse.hpp"
+
+#include <sys/wait.h>
 
 extern char** environ;
 
@@ -54,8 +55,8 @@ pid_t Spawn(const std::vector<std::string>& args, int output_fd, bool stdout_too
 
 std::string TrackerdPath() { return CLICKTRACK_TRACKERD_PATH; }
 
-absl::StatusOr<std::unique_ptr<TrackerdProcess>> TrackerdProcess::Start(std::vector<std::string> args,
-                                                                        absl::Duration timeout) {
+absl::StatusOr<std::unique_ptr<TrackerdProcess>> TrackerdProcess::Start(
+    std::vector<std::string> args, absl::Duration timeout) {
   if (std::find(args.begin(), args.end(), "--listen") == args.end()) {
     args.push_back("--listen");
     args.push_back("127.0.0.1:0");
@@ -83,7 +84,8 @@ absl::StatusOr<std::unique_ptr<TrackerdProcess>> TrackerdProcess::Start(std::vec
     process->mu_.AwaitWithTimeout(absl::Condition(&has_line), timeout);
     const size_t newline = process->stderr_.find('\n');
     if (newline == std::string::npos) {
-      return absl::UnavailableError(absl::StrCat("trackerd printed no first line: ", process->stderr_));
+      return absl::UnavailableError(
+          absl::StrCat("trackerd printed no first line: ", process->stderr_));
     }
     first_line = process->stderr_.substr(0, newline);
   }

@@ -3,8 +3,6 @@
 // Runs the real trackerd binary as a child process for integration tests: on port 0 of
 // loopback, with its data directory, its stderr captured.
 
-#include <sys/types.h>
-
 #include <string>
 #include <thread>
 #include <vector>
@@ -12,6 +10,8 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+
+#include <sys/types.h>
 
 namespace clicktrack::testing {
 
@@ -61,6 +61,7 @@ struct ProcessOutput {
   int exit_status = -1;
   std::string output;
 };
-ProcessOutput RunTrackerd(const std::vector<std::string>& args, absl::Duration timeout = absl::Seconds(20));
+ProcessOutput RunTrackerd(const std::vector<std::string>& args,
+                          absl::Duration timeout = absl::Seconds(20));
 
 }  // namespace clicktrack::testing

@@ -123,8 +123,8 @@ HttpResponse Router::ListPartners(const attribution::Program& program) const {
   return JsonResponse(200, {{"partners", std::move(partners)}});
 }
 
-HttpResponse Router::PartnerStats(const attribution::Program& program,
-                                  absl::string_view partner_id, absl::string_view query) const {
+HttpResponse Router::PartnerStats(const attribution::Program& program, absl::string_view partner_id,
+                                  absl::string_view query) const {
   absl::StatusOr<std::pair<absl::CivilDay, absl::CivilDay>> range =
       ReportRange(query, clock_.Now());
   if (!range.ok()) {
@@ -157,8 +157,8 @@ HttpResponse Router::CreateLink(const attribution::Program& program, absl::strin
   if (!input.ok()) {
     return ErrorResponse(input.status());
   }
-  if (absl::Status status = ValidateDestination("destination", input->destination,
-                                                program.allowed_hosts);
+  if (absl::Status status =
+          ValidateDestination("destination", input->destination, program.allowed_hosts);
       !status.ok()) {
     return ErrorResponse(status);
   }

@@ -23,7 +23,8 @@ struct Setting {
 constexpr Setting kSettings[] = {
     {"--listen", "TRACKER_LISTEN", "HOST:PORT",
      "address to serve on; port 0 picks a free port (default 127.0.0.1:8080)"},
-    {"--data", "TRACKER_DATA", "DIR", "RocksDB data directory, created if missing (default ./data)"},
+    {"--data", "TRACKER_DATA", "DIR",
+     "RocksDB data directory, created if missing (default ./data)"},
     {"--public-url", "TRACKER_PUBLIC_URL", "URL",
      "base URL of the links handed out; https makes the cookie SameSite=None; Secure\n"
      "                            (default http://<listen address>)"},
@@ -138,8 +139,8 @@ absl::StatusOr<Config> ParseConfig(int argc, const char* const* argv, const GetE
     flags.emplace_back(setting, *std::move(inline_value));
   }
   for (const Setting& setting : kSettings) {
-    const bool flagged = std::any_of(flags.begin(), flags.end(),
-                                     [&](const auto& f) { return f.first == &setting; });
+    const bool flagged =
+        std::any_of(flags.begin(), flags.end(), [&](const auto& f) { return f.first == &setting; });
     const char* env = getenv(setting.env);
     if (!flagged && env != nullptr && *env != '\0') {
       if (absl::Status status = Apply(setting, env, config); !status.ok()) {

@@ -12,10 +12,11 @@ namespace {
 absl::StatusOr<Config> Parse(std::vector<const char*> args,
                              std::map<std::string, std::string> env = {}) {
   args.insert(args.begin(), "trackerd");
-  return ParseConfig(static_cast<int>(args.size()), args.data(), [&env](const char* name) -> const char* {
-    const auto it = env.find(name);
-    return it == env.end() ? nullptr : it->second.c_str();
-  });
+  return ParseConfig(static_cast<int>(args.size()), args.data(),
+                     [&env](const char* name) -> const char* {
+                       const auto it = env.find(name);
+                       return it == env.end() ? nullptr : it->second.c_str();
+                     });
 }
 
 TEST(ConfigTest, Defaults) {
@@ -44,9 +45,9 @@ TEST(ConfigTest, FlagsInBothForms) {
 }
 
 TEST(ConfigTest, EnvironmentAppliesAndFlagWins) {
-  absl::StatusOr<Config> config =
-      Parse({"--data", "/from/flag"}, {{"TRACKER_DATA", "/from/env"}, {"TRACKER_LISTEN", "[::1]:9000"},
-                                       {"TRACKER_THREADS", "2"}});
+  absl::StatusOr<Config> config = Parse(
+      {"--data", "/from/flag"},
+      {{"TRACKER_DATA", "/from/env"}, {"TRACKER_LISTEN", "[::1]:9000"}, {"TRACKER_THREADS", "2"}});
   ASSERT_TRUE(config.ok()) << config.status();
   EXPECT_EQ(config->data_dir, "/from/flag");
   EXPECT_EQ(config->listen_host, "::1");
@@ -55,7 +56,8 @@ TEST(ConfigTest, EnvironmentAppliesAndFlagWins) {
 }
 
 TEST(ConfigTest, BadInputIsExplained) {
-  EXPECT_NE(Parse({"--nope"}).status().message().find("unknown flag --nope"), absl::string_view::npos);
+  EXPECT_NE(Parse({"--nope"}).status().message().find("unknown flag --nope"),
+            absl::string_view::npos);
   EXPECT_NE(Parse({"--listen"}).status().message().find("needs a value"), absl::string_view::npos);
   EXPECT_FALSE(Parse({"--listen", "8080"}).ok());
   EXPECT_FALSE(Parse({"--listen", "127.0.0.1:70000"}).ok());
@@ -70,8 +72,9 @@ TEST(ConfigTest, BadInputIsExplained) {
 TEST(ConfigTest, HelpListsEveryFlagAndVariable) {
   EXPECT_TRUE(Parse({"--help"})->help);
   const std::string help = HelpText();
-  for (const char* word : {"--listen", "--data", "--public-url", "--admin-token", "--threads",
-                           "--log-level", "TRACKER_LISTEN", "TRACKER_DATA", "TRACKER_ADMIN_TOKEN"}) {
+  for (const char* word :
+       {"--listen", "--data", "--public-url", "--admin-token", "--threads", "--log-level",
+        "TRACKER_LISTEN", "TRACKER_DATA", "TRACKER_ADMIN_TOKEN"}) {
     EXPECT_NE(help.find(word), std::string::npos) << word;
   }
 }

@@ -1,11 +1,10 @@
 #include "tracker/id_generator.h"
 
-#include <openssl/rand.h>
-
 #include <vector>
 
 #include "absl/random/random.h"
 #include "absl/strings/escaping.h"
+#include <openssl/rand.h>
 
 #include "attribution/check.h"
 

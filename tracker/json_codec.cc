@@ -219,8 +219,8 @@ absl::StatusOr<json::object> ParseJsonObject(absl::string_view body) {
   boost::system::error_code ec;
   json::parse_options options;
   options.max_depth = 32;
-  json::value value = json::parse(json::string_view(body.data(), body.size()), ec,
-                                  json::storage_ptr(), options);
+  json::value value =
+      json::parse(json::string_view(body.data(), body.size()), ec, json::storage_ptr(), options);
   if (ec) {
     return absl::InvalidArgumentError(absl::StrCat("body is not valid JSON: ", ec.message()));
   }
@@ -306,7 +306,8 @@ absl::StatusOr<attribution::Program> DecodeProgram(const json::object& body,
       const Fields b(*bonus_object, "commission.loyalty_bonus");
       CLICKTRACK_ASSIGN_OR_RETURN(std::optional<int64_t> ltv_over,
                                   b.Amount("ltv_over", program.currency));
-      CLICKTRACK_ASSIGN_OR_RETURN(std::optional<int64_t> amount, b.Amount("amount", program.currency));
+      CLICKTRACK_ASSIGN_OR_RETURN(std::optional<int64_t> amount,
+                                  b.Amount("amount", program.currency));
       if (!ltv_over.has_value()) {
         return Invalid("commission.loyalty_bonus.ltv_over", "is required");
       }
@@ -348,12 +349,14 @@ absl::StatusOr<PartnerInput> DecodePartner(const json::object& body,
   partner.name = name.value_or("");
   CLICKTRACK_ASSIGN_OR_RETURN(std::optional<std::string> email, fields.String("email"));
   partner.email = email.value_or("");
-  CLICKTRACK_ASSIGN_OR_RETURN(std::optional<std::string> postback_url, fields.String("postback_url"));
+  CLICKTRACK_ASSIGN_OR_RETURN(std::optional<std::string> postback_url,
+                              fields.String("postback_url"));
   partner.postback_url = postback_url.value_or("");
   CLICKTRACK_ASSIGN_OR_RETURN(const json::object* commission_object, fields.Object("commission"));
   if (commission_object != nullptr) {
-    CLICKTRACK_ASSIGN_OR_RETURN(partner.commission,
-                                DecodeRules(Fields(*commission_object, "commission"), program.currency));
+    CLICKTRACK_ASSIGN_OR_RETURN(
+        partner.commission,
+        DecodeRules(Fields(*commission_object, "commission"), program.currency));
   }
   CLICKTRACK_ASSIGN_OR_RETURN(std::optional<std::string> joined_at, fields.String("joined_at"));
   if (joined_at.has_value()) {
@@ -418,10 +421,10 @@ json::object EncodeProgram(const attribution::Program& program) {
   commission["hold"] = attribution::FormatApiDuration(program.commission.hold);
   if (program.commission.loyalty_bonus.has_value()) {
     commission["loyalty_bonus"] = json::object{
-        {"ltv_over",
-         attribution::FormatAmount(program.commission.loyalty_bonus->ltv_over_minor, program.currency)},
-        {"amount",
-         attribution::FormatAmount(program.commission.loyalty_bonus->amount_minor, program.currency)},
+        {"ltv_over", attribution::FormatAmount(program.commission.loyalty_bonus->ltv_over_minor,
+                                               program.currency)},
+        {"amount", attribution::FormatAmount(program.commission.loyalty_bonus->amount_minor,
+                                             program.currency)},
     };
   }
   out["commission"] = std::move(commission);
@@ -477,7 +480,8 @@ absl::StatusOr<absl::Time> ParseTimestamp(absl::string_view text) {
 }
 
 std::string ErrorBody(absl::string_view message) {
-  return json::serialize(json::object{{"error", json::string_view(message.data(), message.size())}});
+  return json::serialize(
+      json::object{{"error", json::string_view(message.data(), message.size())}});
 }
 
 }  // namespace clicktrack::tracker

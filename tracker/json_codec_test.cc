@@ -69,8 +69,9 @@ TEST(JsonCodecTest, BadInputNamesTheField) {
               "commission.lead.fixed: must be a decimal string");
   ExpectError(R"({"name": "A", "currency": "USD", "commission": {"lead": {"fixed": "2.001"}}})",
               "commission.lead.fixed");
-  ExpectError(R"({"name": "A", "currency": "USD", "commission": {"first_sale": {"percent": "1.234"}}})",
-              "commission.first_sale.percent");
+  ExpectError(
+      R"({"name": "A", "currency": "USD", "commission": {"first_sale": {"percent": "1.234"}}})",
+      "commission.first_sale.percent");
   ExpectError(R"({"name": "A", "currency": "USD", "commission": {"first_sale": {}}})",
               "commission.first_sale");
   ExpectError(R"({"name": "A", "currency": "USD", "commission": {"hold": "-1h"}})",

@@ -51,7 +51,9 @@ void InitLogging(LogLevel level) {
   spdlog::set_default_logger(std::move(logger));
 }
 
-bool LogEnabled(LogLevel level) { return spdlog::default_logger_raw()->should_log(ToSpdlog(level)); }
+bool LogEnabled(LogLevel level) {
+  return spdlog::default_logger_raw()->should_log(ToSpdlog(level));
+}
 
 void Log(LogLevel level, std::string_view message, std::initializer_list<LogField> fields) {
   if (!LogEnabled(level)) {

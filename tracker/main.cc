@@ -2,7 +2,6 @@
 // concrete classes are constructed.
 
 #include <stdlib.h>
-#include <sys/stat.h>
 
 #include <cstdio>
 #include <filesystem>
@@ -21,6 +20,8 @@
 #include "tracker/log.h"
 #include "tracker/router.h"
 #include "tracker/server.h"
+
+#include <sys/stat.h>
 
 namespace clicktrack::tracker {
 namespace {
@@ -47,8 +48,8 @@ absl::StatusOr<AdminToken> ResolveAdminToken(const Config& config) {
     std::getline(in, token);
     token = std::string(absl::StripAsciiWhitespace(token));
     if (token.size() < 16) {
-      return absl::FailedPreconditionError(
-          absl::StrCat(path, " holds no usable token (at least 16 characters); delete it to get a new one"));
+      return absl::FailedPreconditionError(absl::StrCat(
+          path, " holds no usable token (at least 16 characters); delete it to get a new one"));
     }
     return AdminToken{.token = token, .file = path};
   }
@@ -90,8 +91,7 @@ int Main(int argc, char** argv) {
       storage::OpenRocksDbStore({.path = config->data_dir});
   if (!store.ok()) {
     Log(LogLevel::kError, "cannot open the store",
-        {{"data", JsonText(config->data_dir)},
-         {"error", JsonText(store.status().message())}});
+        {{"data", JsonText(config->data_dir)}, {"error", JsonText(store.status().message())}});
     std::cerr << "trackerd: " << store.status().message() << "\n";
     return 1;
   }

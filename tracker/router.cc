@@ -1,14 +1,13 @@
 #include "tracker/router.h"
 
-#include <openssl/crypto.h>
-#include <openssl/sha.h>
-
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "boost/json/serialize.hpp"
+#include <openssl/crypto.h>
+#include <openssl/sha.h>
 
 #include "attribution/click.h"
 #include "attribution/ids.h"
@@ -118,7 +117,8 @@ HttpResponse Router::Ready() const {
 HttpResponse Router::HandleAdmin(const HttpRequest& request, const Segments& segments,
                                  absl::string_view query) {
   const absl::string_view program_id = segments[3];
-  if (absl::Status status = attribution::ValidateIdentifier("program_id", program_id); !status.ok()) {
+  if (absl::Status status = attribution::ValidateIdentifier("program_id", program_id);
+      !status.ok()) {
     return ErrorResponse(status);
   }
   const Method method = request.method;
@@ -134,12 +134,12 @@ HttpResponse Router::HandleAdmin(const HttpRequest& request, const Segments& seg
 
   const std::optional<attribution::Program> program = store_.GetProgram(program_id);
   const absl::string_view collection = segments[4];
-  const bool known_route =
-      (collection == "partners" && segments.size() <= 7 &&
-       (segments.size() != 7 || segments[6] == "stats")) ||
-      (collection == "links" && segments.size() <= 6);
+  const bool known_route = (collection == "partners" && segments.size() <= 7 &&
+                            (segments.size() != 7 || segments[6] == "stats")) ||
+                           (collection == "links" && segments.size() <= 6);
   if (!known_route) {
-    return ErrorResponse(absl::NotFoundError(absl::StrCat("no route for /", absl::StrJoin(segments, "/"))));
+    return ErrorResponse(
+        absl::NotFoundError(absl::StrCat("no route for /", absl::StrJoin(segments, "/"))));
   }
   if (!program.has_value()) {
     return ErrorResponse(absl::NotFoundError(absl::StrCat("program ", program_id, " not found")));
@@ -150,7 +150,8 @@ HttpResponse Router::HandleAdmin(const HttpRequest& request, const Segments& seg
       return method == Method::kGet ? ListPartners(*program) : MethodNotAllowed("GET");
     }
     const absl::string_view partner_id = segments[5];
-    if (absl::Status status = attribution::ValidateIdentifier("partner_id", partner_id); !status.ok()) {
+    if (absl::Status status = attribution::ValidateIdentifier("partner_id", partner_id);
+        !status.ok()) {
       return ErrorResponse(status);
     }
     if (segments.size() == 7) {
@@ -227,8 +228,7 @@ HttpResponse Router::Redirect(const HttpRequest& request, absl::string_view code
   // commission, so a failed write answers 503 and the visitor's browser may retry.
   if (absl::Status status = store_.RecordClick(click); !status.ok()) {
     Log(LogLevel::kError, "click write failed",
-        {{"code", JsonText(code)},
-         {"error", JsonText(status.ToString())}});
+        {{"code", JsonText(code)}, {"error", JsonText(status.ToString())}});
     return ErrorResponse(absl::UnavailableError("the click could not be stored; retry"));
   }
 

@@ -43,7 +43,8 @@ class Router {
   HttpResponse HandleAdmin(const HttpRequest& request, const Segments& segments,
                            absl::string_view query);
 
-  HttpResponse Redirect(const HttpRequest& request, absl::string_view code, absl::string_view query);
+  HttpResponse Redirect(const HttpRequest& request, absl::string_view code,
+                        absl::string_view query);
   HttpResponse Ready() const;
 
   HttpResponse PutProgram(absl::string_view program_id, absl::string_view body);

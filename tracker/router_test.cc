@@ -18,15 +18,17 @@ constexpr char kToken[] = "router-test-token-0123";
 class RouterTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    absl::StatusOr<std::unique_ptr<storage::Store>> store = storage::OpenRocksDbStore({.path = dir_.path()});
+    absl::StatusOr<std::unique_ptr<storage::Store>> store =
+        storage::OpenRocksDbStore({.path = dir_.path()});
     ASSERT_TRUE(store.ok()) << store.status();
     store_ = *std::move(store);
     MakeRouter("http://t.example.com");
   }
 
   void MakeRouter(std::string public_url) {
-    router_ = std::make_unique<Router>(*store_, clock_, ids_,
-                                       RouterOptions{.public_url = std::move(public_url), .admin_token = kToken});
+    router_ = std::make_unique<Router>(
+        *store_, clock_, ids_,
+        RouterOptions{.public_url = std::move(public_url), .admin_token = kToken});
   }
 
   HttpResponse Call(Method method, absl::string_view target, absl::string_view body = "",
@@ -40,7 +42,8 @@ class RouterTest : public ::testing::Test {
   }
 
   HttpResponse Click(absl::string_view target, absl::string_view cookie = "") {
-    HttpRequest request{.method = Method::kGet, .target = target, .cookie = cookie, .user_agent = "Mozilla/5.0"};
+    HttpRequest request{
+        .method = Method::kGet, .target = target, .cookie = cookie, .user_agent = "Mozilla/5.0"};
     return router_->Handle(request);
   }
 
@@ -49,11 +52,13 @@ class RouterTest : public ::testing::Test {
                    R"({"name": "Acme", "currency": "USD", "allowed_hosts": ["shop.example.com"]})")
                   .status,
               200);
-    ASSERT_EQ(Call(Method::kPut, "/api/v1/programs/acme/partners/p1", R"({"name": "P"})").status, 200);
-    ASSERT_EQ(Call(Method::kPost, "/api/v1/programs/acme/links",
-                   R"({"partner_id": "p1", "destination": "https://shop.example.com/", "code": "c1"})")
-                  .status,
-              201);
+    ASSERT_EQ(Call(Method::kPut, "/api/v1/programs/acme/partners/p1", R"({"name": "P"})").status,
+              200);
+    ASSERT_EQ(
+        Call(Method::kPost, "/api/v1/programs/acme/links",
+             R"({"partner_id": "p1", "destination": "https://shop.example.com/", "code": "c1"})")
+            .status,
+        201);
   }
 
   static std::string Header(const HttpResponse& response, absl::string_view name) {
@@ -66,7 +71,8 @@ class RouterTest : public ::testing::Test {
   }
 
   testing::TempDir dir_;
-  testing::FakeClock clock_{absl::FromCivil(absl::CivilSecond(2026, 11, 20, 12, 0, 0), absl::UTCTimeZone())};
+  testing::FakeClock clock_{
+      absl::FromCivil(absl::CivilSecond(2026, 11, 20, 12, 0, 0), absl::UTCTimeZone())};
   IdGenerator ids_;
   std::unique_ptr<storage::Store> store_;
   std::unique_ptr<Router> router_;
@@ -95,7 +101,8 @@ TEST_F(RouterTest, StatsDefaultToTheLast30Days) {
   Seed();
   const HttpResponse stats = Call(Method::kGet, "/api/v1/programs/acme/partners/p1/stats");
   ASSERT_EQ(stats.status, 200);
-  EXPECT_TRUE(absl::StrContains(stats.body, R"("from":"2026-10-22","to":"2026-11-20")")) << stats.body;
+  EXPECT_TRUE(absl::StrContains(stats.body, R"("from":"2026-10-22","to":"2026-11-20")"))
+      << stats.body;
 }
 
 TEST_F(RouterTest, StatsRejectBadDates) {
@@ -139,9 +146,11 @@ TEST_F(RouterTest, WrongMethodsAndUnknownRoutes) {
 TEST_F(RouterTest, ReplacingAPartnerKeepsItsJoinDate) {
   Seed();
   clock_.Advance(absl::Hours(48));
-  ASSERT_EQ(Call(Method::kPut, "/api/v1/programs/acme/partners/p1", R"({"name": "New"})").status, 200);
+  ASSERT_EQ(Call(Method::kPut, "/api/v1/programs/acme/partners/p1", R"({"name": "New"})").status,
+            200);
   const HttpResponse after = Call(Method::kGet, "/api/v1/programs/acme/partners/p1");
-  EXPECT_TRUE(absl::StrContains(after.body, R"("joined_at":"2026-11-20T12:00:00.000Z")")) << after.body;
+  EXPECT_TRUE(absl::StrContains(after.body, R"("joined_at":"2026-11-20T12:00:00.000Z")"))
+      << after.body;
   EXPECT_TRUE(absl::StrContains(after.body, R"("name":"New")"));
   ASSERT_EQ(Call(Method::kPut, "/api/v1/programs/acme/partners/p1",
                  R"({"joined_at": "2024-01-01T00:00:00Z"})")

@@ -28,7 +28,9 @@ namespace http = beast::http;
 using tcp = net::ip::tcp;
 using ErrorCode = beast::error_code;
 
-std::chrono::steady_clock::duration ToChrono(absl::Duration d) { return absl::ToChronoNanoseconds(d); }
+std::chrono::steady_clock::duration ToChrono(absl::Duration d) {
+  return absl::ToChronoNanoseconds(d);
+}
 
 Method ToMethod(http::verb verb) {
   switch (verb) {
@@ -294,8 +296,9 @@ class Server::Impl {
       return fail("listen on");
     }
     const tcp::endpoint bound = acceptor_.local_endpoint(ec);
-    const std::string host = bound.address().is_v6() ? absl::StrCat("[", bound.address().to_string(), "]")
-                                                     : bound.address().to_string();
+    const std::string host = bound.address().is_v6()
+                                 ? absl::StrCat("[", bound.address().to_string(), "]")
+                                 : bound.address().to_string();
     return absl::StrCat(host, ":", bound.port());
   }
 

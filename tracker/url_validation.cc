@@ -49,9 +49,8 @@ absl::Status ParseHttpUrl(absl::string_view field, absl::string_view url,
   if (url.size() > attribution::kMaxUrlSize) {
     return Invalid(field, absl::StrCat("must be at most ", attribution::kMaxUrlSize, " bytes"));
   }
-  if (std::any_of(url.begin(), url.end(), [](char c) {
-        return static_cast<unsigned char>(c) <= 0x20 || c == 0x7f;
-      })) {
+  if (std::any_of(url.begin(), url.end(),
+                  [](char c) { return static_cast<unsigned char>(c) <= 0x20 || c == 0x7f; })) {
     return Invalid(field, "must not contain spaces or control characters");
   }
   const auto result = boost::urls::parse_uri(candidate);
@@ -86,8 +85,7 @@ absl::Status ParseHttpUrl(absl::string_view field, absl::string_view url,
 absl::Status ValidateDestination(absl::string_view field, absl::string_view url,
                                  const std::vector<std::string>& allowed_hosts) {
   // Only {click_id} is expanded at redirect time; any other brace fails to parse.
-  const std::string candidate =
-      absl::StrReplaceAll(url, {{attribution::kClickIdMacro, "x"}});
+  const std::string candidate = absl::StrReplaceAll(url, {{attribution::kClickIdMacro, "x"}});
   ParsedHttpUrl parsed;
   if (absl::Status status = ParseHttpUrl(field, url, candidate, parsed); !status.ok()) {
     return status;

@@ -26,15 +26,16 @@ TEST(DestinationTest, RefusesOpenRedirectsAndOtherSchemes) {
     EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument) << url;
     EXPECT_EQ(status.message().substr(0, 12), "destination:") << url;
   }
-  EXPECT_FALSE(
-      ValidateDestination("destination", "https://shop.example.com/" + std::string(3000, 'a'), kAllowed)
-          .ok());
+  EXPECT_FALSE(ValidateDestination("destination",
+                                   "https://shop.example.com/" + std::string(3000, 'a'), kAllowed)
+                   .ok());
 }
 
 TEST(PostbackUrlTest, AllowsMacrosAndEmpty) {
   EXPECT_TRUE(ValidatePostbackUrl("postback_url", "").ok());
   EXPECT_TRUE(
-      ValidatePostbackUrl("postback_url", "https://partner.example/pb?cid={click_id}&a={amount}").ok());
+      ValidatePostbackUrl("postback_url", "https://partner.example/pb?cid={click_id}&a={amount}")
+          .ok());
   EXPECT_FALSE(ValidatePostbackUrl("postback_url", "mailto:x@example.com").ok());
 }
 

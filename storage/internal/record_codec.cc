@@ -11,7 +11,8 @@ using attribution::CommissionRules;
 int64_t Micros(absl::Duration d) { return absl::ToInt64Microseconds(d); }
 int64_t Micros(absl::Time t) { return absl::ToUnixMicros(t); }
 
-void RuleToProto(const std::optional<CommissionRule>& rule, proto::CommissionRule* (*mutable_rule)(proto::CommissionRules*),
+void RuleToProto(const std::optional<CommissionRule>& rule,
+                 proto::CommissionRule* (*mutable_rule)(proto::CommissionRules*),
                  proto::CommissionRules& out) {
   if (!rule.has_value()) {
     return;
@@ -27,10 +28,14 @@ void RuleToProto(const std::optional<CommissionRule>& rule, proto::CommissionRul
 
 proto::CommissionRules RulesToProto(const CommissionRules& rules) {
   proto::CommissionRules out;
-  RuleToProto(rules.first_sale, [](proto::CommissionRules* r) { return r->mutable_first_sale(); }, out);
-  RuleToProto(rules.repeat_sale, [](proto::CommissionRules* r) { return r->mutable_repeat_sale(); }, out);
-  RuleToProto(rules.upsell, [](proto::CommissionRules* r) { return r->mutable_upsell(); }, out);
-  RuleToProto(rules.lead, [](proto::CommissionRules* r) { return r->mutable_lead(); }, out);
+  RuleToProto(
+      rules.first_sale, [](proto::CommissionRules* r) { return r->mutable_first_sale(); }, out);
+  RuleToProto(
+      rules.repeat_sale, [](proto::CommissionRules* r) { return r->mutable_repeat_sale(); }, out);
+  RuleToProto(
+      rules.upsell, [](proto::CommissionRules* r) { return r->mutable_upsell(); }, out);
+  RuleToProto(
+      rules.lead, [](proto::CommissionRules* r) { return r->mutable_lead(); }, out);
   return out;
 }
 
@@ -78,8 +83,10 @@ proto::Program ToProto(const attribution::Program& program) {
   *record.mutable_rules() = RulesToProto(program.commission.rules);
   record.set_hold_micros(Micros(program.commission.hold));
   if (program.commission.loyalty_bonus.has_value()) {
-    record.mutable_loyalty_bonus()->set_ltv_over_minor(program.commission.loyalty_bonus->ltv_over_minor);
-    record.mutable_loyalty_bonus()->set_amount_minor(program.commission.loyalty_bonus->amount_minor);
+    record.mutable_loyalty_bonus()->set_ltv_over_minor(
+        program.commission.loyalty_bonus->ltv_over_minor);
+    record.mutable_loyalty_bonus()->set_amount_minor(
+        program.commission.loyalty_bonus->amount_minor);
   }
   proto::SegmentSettings* segments = record.mutable_segments();
   segments->set_window_days(program.segments.window_days);
@@ -203,7 +210,8 @@ attribution::Click FromProto(const attribution::Ulid& id, const proto::Click& re
   click.program_id = record.program_id();
   click.partner_id = record.partner_id();
   click.link_code = record.link_code();
-  click.customer_id = attribution::Ulid::FromBinary(record.customer_id()).value_or(attribution::Ulid{});
+  click.customer_id =
+      attribution::Ulid::FromBinary(record.customer_id()).value_or(attribution::Ulid{});
   click.bot = record.bot();
   click.unique = record.unique();
   for (int i = 0; i < record.subs_size() && i < static_cast<int>(click.subs.size()); ++i) {

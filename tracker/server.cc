@@ -25,7 +25,7 @@ namespace {
 namespace net = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
-using tcp = net::ip::tcp;
+using Tcp = net::ip::tcp;
 using ErrorCode = beast::error_code;
 
 std::chrono::steady_clock::duration ToChrono(absl::Duration d) {
@@ -79,7 +79,7 @@ struct Shared {
 
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(Worker& worker, Shared& shared, tcp::socket&& socket)
+  Session(Worker& worker, Shared& shared, Tcp::socket&& socket)
       : worker_(worker), shared_(shared), stream_(std::move(socket)) {
     registration_ = worker_.sessions.insert(worker_.sessions.end(), this);
   }
@@ -97,7 +97,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void OnDrain() {
     if (reading_) {
       ErrorCode ignored;
-      stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
+      stream_.socket().shutdown(Tcp::socket::shutdown_both, ignored);
       stream_.socket().close(ignored);
     }
   }
@@ -240,7 +240,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void Close() {
     ErrorCode ignored;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    stream_.socket().shutdown(Tcp::socket::shutdown_send, ignored);
     stream_.socket().close(ignored);
   }
 
@@ -271,14 +271,14 @@ class Server::Impl {
     ErrorCode ec;
     net::ip::address address = net::ip::make_address(options_.host, ec);
     if (ec) {
-      tcp::resolver resolver(workers_[0].ioc);
+      Tcp::resolver resolver(workers_[0].ioc);
       const auto results = resolver.resolve(options_.host, "", ec);
       if (ec || results.empty()) {
         return absl::UnavailableError(absl::StrCat("cannot resolve listen host ", options_.host));
       }
       address = results.begin()->endpoint().address();
     }
-    const tcp::endpoint endpoint(address, options_.port);
+    const Tcp::endpoint endpoint(address, options_.port);
     auto fail = [&](absl::string_view what) {
       return absl::UnavailableError(absl::StrCat("cannot ", what, " ", address.to_string(), ":",
                                                  options_.port, ": ", ec.message()));
@@ -295,7 +295,7 @@ class Server::Impl {
     if (acceptor_.listen(net::socket_base::max_listen_connections, ec); ec) {
       return fail("listen on");
     }
-    const tcp::endpoint bound = acceptor_.local_endpoint(ec);
+    const Tcp::endpoint bound = acceptor_.local_endpoint(ec);
     const std::string host = bound.address().is_v6()
                                  ? absl::StrCat("[", bound.address().to_string(), "]")
                                  : bound.address().to_string();
@@ -372,7 +372,7 @@ class Server::Impl {
   void DoAccept() {
     Worker& target = workers_[next_worker_];
     next_worker_ = (next_worker_ + 1) % workers_.size();
-    acceptor_.async_accept(target.ioc, [this, &target](ErrorCode ec, tcp::socket socket) {
+    acceptor_.async_accept(target.ioc, [this, &target](ErrorCode ec, Tcp::socket socket) {
       if (ec == net::error::operation_aborted || !acceptor_.is_open()) {
         return;
       }
@@ -385,7 +385,7 @@ class Server::Impl {
         socket.close(ignored);
       } else {
         ErrorCode ignored;
-        socket.set_option(tcp::no_delay(true), ignored);
+        socket.set_option(Tcp::no_delay(true), ignored);
         net::post(target.ioc, [this, &target, socket = std::move(socket)]() mutable {
           std::make_shared<Session>(target, shared_, std::move(socket))->Start();
         });
@@ -397,7 +397,7 @@ class Server::Impl {
   const ServerOptions options_;
   Shared shared_;
   std::vector<Worker> workers_;
-  tcp::acceptor acceptor_;
+  Tcp::acceptor acceptor_;
   net::signal_set signals_;
   size_t next_worker_ = 0;
   std::atomic<bool> stopping_{false};

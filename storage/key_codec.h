@@ -15,6 +15,7 @@
 
 #include "attribution/check.h"
 #include "attribution/ids.h"
+#include "attribution/stats_counter.h"
 
 namespace clicktrack::storage {
 
@@ -81,10 +82,7 @@ struct CustomerClickKeyParts {
 bool DecodeCustomerClickSuffix(absl::string_view suffix, CustomerClickKeyParts& parts);
 
 // stats family: program, partner, UTC day, counter -> int64 (summed by a merge operator).
-enum class StatsCounter : uint8_t {
-  kClicks = 1,
-  kUniqueClicks = 2,
-};
+using attribution::StatsCounter;
 int32_t DayNumber(absl::CivilDay day);  // days since 1970-01-01
 absl::CivilDay DayFromNumber(int32_t number);
 KeyBuffer StatsPrefix(absl::string_view program_id, absl::string_view partner_id);

@@ -431,6 +431,8 @@ absl::StatusOr<ClickStats> RocksDbStore::ReadClickStats(absl::string_view progra
       case StatsCounter::kUniqueClicks:
         stats.unique_clicks += value;
         break;
+      default:
+        break;
     }
   }
   CLICKTRACK_RETURN_IF_ERROR(FromRocksStatus(it->status()));

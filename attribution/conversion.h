@@ -1,0 +1,123 @@
+#pragma once
+
+// Conversions, refunds, customers and ledger entries: the records of the attribution engine.
+// Plain data; the rules live in engine.h.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+
+#include "attribution/ids.h"
+
+namespace clicktrack::attribution {
+
+// What the merchant says it is (`type`).
+enum class ConversionType { kSale, kUpsell, kLead };
+// What the payment system says happened to it (`status`).
+enum class PaymentStatus { kApproved, kRefunded, kChargeback };
+// What the engine decides it is (SPEC §5.5).
+enum class ConversionKind { kLead, kFirstSale, kRepeatSale, kUpsell };
+// The result words of SPEC §5.
+enum class Result { kAttributed, kUnattributed, kDuplicate, kReversed, kQueued };
+enum class LedgerType { kAccrual, kReversal, kBonus };
+enum class CommissionStatus { kNone, kPending, kApproved, kReversed };
+
+absl::string_view ConversionKindName(ConversionKind kind);
+absl::string_view ResultName(Result result);
+absl::string_view LedgerTypeName(LedgerType type);
+absl::string_view CommissionStatusName(CommissionStatus status);
+
+// Who the conversion is about. Every field is optional; all given ones resolve to one customer.
+struct Identities {
+  std::optional<Ulid> click_id;         // a click of this tracker
+  std::optional<Ulid> cookie_customer;  // the tc_cid cookie
+  std::string customer_ref;             // the merchant's reference (e.g. Stripe cus_…); "" = none
+  std::string email_sha256;  // lower-case hex SHA-256 of the normalised e-mail; "" = none
+};
+
+// One validated event from the pixel, a postback or a webhook.
+struct ConversionEvent {
+  std::string order_id;
+  int64_t amount_minor = 0;
+  ConversionType type = ConversionType::kSale;
+  PaymentStatus status = PaymentStatus::kApproved;
+  std::string refund_id;  // refunds only; the parser defaults it (SPEC §4.4)
+  absl::Time occurred_at = absl::UnixEpoch();
+  Identities identities;
+};
+
+// A conversion as stored, unique per (program, order_id), with its refund totals.
+struct Conversion {
+  Ulid id;
+  std::string order_id;
+  Ulid customer_id;
+  ConversionKind kind = ConversionKind::kFirstSale;
+  std::string partner_id;        // "" = unattributed
+  std::optional<Ulid> click_id;  // the click credited, when a click decided it
+  int64_t amount_minor = 0;
+  int64_t commission_minor = 0;
+  absl::Time occurred_at = absl::UnixEpoch();
+  absl::Time approve_at = absl::UnixEpoch();  // end of the hold
+  int64_t refunded_minor = 0;
+  int64_t reversed_minor = 0;  // commission taken back by refunds so far (≥ 0)
+
+  bool attributed() const { return !partner_id.empty(); }
+  bool is_sale() const { return kind != ConversionKind::kLead; }
+};
+
+// The commission status of `conversion` at `now` (kNone when unattributed or zero).
+CommissionStatus StatusAt(const Conversion& conversion, absl::Time now);
+
+// A refund or chargeback, unique per (program, refund_id); kept even before its order arrives.
+struct Refund {
+  Ulid id;
+  std::string refund_id;
+  std::string order_id;
+  int64_t amount_minor = 0;    // as received
+  int64_t applied_minor = 0;   // as applied (capped at what the order had left)
+  int64_t reversed_minor = 0;  // commission this refund took back (≥ 0)
+  absl::Time occurred_at = absl::UnixEpoch();
+  bool applied = false;  // false while queued for its order
+};
+
+// A customer's state in one program.
+struct CustomerState {
+  Ulid id;
+  std::string owner_partner_id;  // "" = nobody owns the customer
+  absl::Time owned_since = absl::UnixEpoch();
+  int64_t sales = 0;
+  int64_t leads = 0;
+  int64_t ltv_minor = 0;  // sales minus refunds, leads excluded
+  bool bonus_paid = false;
+  std::vector<Ulid> merged;  // customers merged into this one: their clicks count as its own
+
+  bool has_owner() const { return !owner_partner_id.empty(); }
+};
+
+// One commission movement of a partner.
+struct LedgerEntry {
+  Ulid id;  // time-ordered: the ledger lists newest first by id
+  std::string partner_id;
+  LedgerType type = LedgerType::kAccrual;
+  Ulid conversion_id;
+  std::string order_id;
+  std::optional<ConversionKind> kind;  // nullopt for a bonus
+  int64_t amount_minor = 0;            // the order amount (0 for a bonus)
+  int64_t commission_minor = 0;        // signed movement
+  absl::Time created_at = absl::UnixEpoch();
+  absl::Time approve_at = absl::UnixEpoch();
+};
+
+// A click as attribution sees it.
+struct ClickRef {
+  Ulid id;
+  absl::Time time = absl::UnixEpoch();
+  std::string partner_id;
+  bool bot = false;
+};
+
+}  // namespace clicktrack::attribution

@@ -181,6 +181,68 @@ bool DecodeStatsSuffix(absl::string_view suffix, StatsKeyParts& parts) {
   return true;
 }
 
+KeyBuffer AliasKey(absl::string_view program_id, const attribution::Ulid& customer) {
+  KeyBuffer key;
+  key.Byte('A').Id(program_id).Ulid(customer);
+  return key;
+}
+
+KeyBuffer CustomerRefKey(absl::string_view program_id, absl::string_view customer_ref) {
+  KeyBuffer key;
+  key.Byte('R').Id(program_id).Id(customer_ref);
+  return key;
+}
+
+KeyBuffer EmailKey(absl::string_view program_id, absl::string_view email_sha256) {
+  KeyBuffer key;
+  key.Byte('E').Id(program_id).Id(email_sha256);
+  return key;
+}
+
+KeyBuffer CustomerKey(absl::string_view program_id, const attribution::Ulid& customer) {
+  KeyBuffer key;
+  key.Id(program_id).Ulid(customer);
+  return key;
+}
+
+KeyBuffer ConversionKey(absl::string_view program_id, absl::string_view order_id) {
+  KeyBuffer key;
+  key.Id(program_id).Id(order_id);
+  return key;
+}
+
+KeyBuffer RefundKey(absl::string_view program_id, absl::string_view refund_id) {
+  KeyBuffer key;
+  key.Byte('R').Id(program_id).Id(refund_id);
+  return key;
+}
+
+KeyBuffer QueuedRefundPrefix(absl::string_view program_id, absl::string_view order_id) {
+  KeyBuffer key;
+  key.Byte('Q').Id(program_id).Id(order_id);
+  return key;
+}
+
+KeyBuffer QueuedRefundKey(absl::string_view program_id, absl::string_view order_id,
+                          const attribution::Ulid& refund) {
+  KeyBuffer key = QueuedRefundPrefix(program_id, order_id);
+  key.Ulid(refund);
+  return key;
+}
+
+KeyBuffer LedgerPrefix(absl::string_view program_id, absl::string_view partner_id) {
+  KeyBuffer key;
+  key.Id(program_id).Id(partner_id);
+  return key;
+}
+
+KeyBuffer LedgerKey(absl::string_view program_id, absl::string_view partner_id,
+                    const attribution::Ulid& entry) {
+  KeyBuffer key = LedgerPrefix(program_id, partner_id);
+  key.Ulid(entry);
+  return key;
+}
+
 std::array<char, 8> EncodeCounter(int64_t value) {
   std::array<char, 8> out;
   const auto bits = static_cast<uint64_t>(value);

@@ -23,7 +23,7 @@ namespace clicktrack::storage {
 // plus fixed fields); the ids come validated (≤ kMaxIdentifierSize), so overflowing it is a bug.
 class KeyBuffer {
  public:
-  static constexpr size_t kCapacity = 192;
+  static constexpr size_t kCapacity = 400;
 
   KeyBuffer& Byte(uint8_t value);
   KeyBuffer& Id(absl::string_view id);  // length-prefixed
@@ -93,6 +93,30 @@ struct StatsKeyParts {
   uint8_t counter = 0;
 };
 bool DecodeStatsSuffix(absl::string_view suffix, StatsKeyParts& parts);
+
+// identities family: per program, a customer's alias (the customer it was merged into), and
+// the merchant's references and e-mail hashes that identify a customer.
+KeyBuffer AliasKey(absl::string_view program_id, const attribution::Ulid& customer);
+KeyBuffer CustomerRefKey(absl::string_view program_id, absl::string_view customer_ref);
+KeyBuffer EmailKey(absl::string_view program_id, absl::string_view email_sha256);
+
+// customers family: program, customer.
+KeyBuffer CustomerKey(absl::string_view program_id, const attribution::Ulid& customer);
+
+// conversions family: program, order id (the idempotency key).
+KeyBuffer ConversionKey(absl::string_view program_id, absl::string_view order_id);
+
+// refunds family: 'R', program, refund id -> the refund; and, while a refund waits for its
+// order, 'Q', program, order id, refund's ULID -> refund id.
+KeyBuffer RefundKey(absl::string_view program_id, absl::string_view refund_id);
+KeyBuffer QueuedRefundPrefix(absl::string_view program_id, absl::string_view order_id);
+KeyBuffer QueuedRefundKey(absl::string_view program_id, absl::string_view order_id,
+                          const attribution::Ulid& refund);
+
+// ledger family: program, partner, entry ULID (time-ordered).
+KeyBuffer LedgerPrefix(absl::string_view program_id, absl::string_view partner_id);
+KeyBuffer LedgerKey(absl::string_view program_id, absl::string_view partner_id,
+                    const attribution::Ulid& entry);
 
 // Stats values: int64, 8 bytes little-endian.
 std::array<char, 8> EncodeCounter(int64_t value);

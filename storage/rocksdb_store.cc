@@ -1,11 +1,13 @@
 #include <array>
 #include <atomic>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
@@ -20,9 +22,12 @@
 #include "rocksdb/merge_operator.h"
 #include "rocksdb/options.h"
 #include "rocksdb/table.h"
+#include "rocksdb/utilities/write_batch_with_index.h"
 #include "rocksdb/write_batch.h"
 
 #include "attribution/status_macros.h"
+#include "storage/internal/batch_view.h"
+#include "storage/internal/families.h"
 #include "storage/internal/record_codec.h"
 #include "storage/internal/rocks_status.h"
 #include "storage/key_codec.h"
@@ -60,10 +65,7 @@ class CounterAddOperator final : public rocksdb::AssociativeMergeOperator {
   const char* Name() const override { return "clicktrack.CounterAdd"; }
 };
 
-// Column families, in the order they are opened.
-enum Family : size_t { kDefault, kConfig, kClicks, kCustomerClicks, kStats, kFamilyCount };
-constexpr const char* kFamilyNames[kFamilyCount] = {"default", "config", "clicks",
-                                                    "customer_clicks", "stats"};
+using namespace storage_internal;  // NOLINT(google-build-using-namespace): Family names
 
 // Links are looked up on every redirect from every thread: shard them so readers of
 // different codes do not share a lock's cache line.
@@ -73,13 +75,24 @@ constexpr size_t kCustomerStripes = 64;
 
 class RocksDbStore final : public Store {
  public:
-  RocksDbStore(std::unique_ptr<rocksdb::DB> db, std::vector<rocksdb::ColumnFamilyHandle*> families)
-      : db_(std::move(db)), families_(std::move(families)) {
-    click_write_.sync = false;  // WAL on: a process crash loses nothing
-    config_write_.sync = true;  // config changes are rare and must survive power loss
+  RocksDbStore(std::unique_ptr<rocksdb::DB> db, std::vector<rocksdb::ColumnFamilyHandle*> families,
+               const StoreOptions& options)
+      : db_(std::move(db)),
+        families_(std::move(families)),
+        ids_(options.ids),
+        max_batch_(std::max<size_t>(1, options.max_batch)) {
+    click_write_.sync = false;      // WAL on: a process crash loses nothing
+    config_write_.sync = true;      // config changes are rare and must survive power loss
+    conversion_write_.sync = true;  // acknowledged payments survive power loss
+    committer_ = std::thread([this] { CommitterLoop(); });
   }
 
   ~RocksDbStore() override {
+    {
+      absl::MutexLock lock(&queue_mu_);
+      stopping_ = true;
+    }
+    committer_.join();  // decides and writes what is queued, then returns
     (void)Flush();
     for (rocksdb::ColumnFamilyHandle* family : families_) {
       (void)db_->DestroyColumnFamilyHandle(family);
@@ -106,9 +119,23 @@ class RocksDbStore final : public Store {
   absl::Status RecordClick(attribution::Click& click) override;
   absl::StatusOr<std::optional<attribution::Click>> GetClick(
       const attribution::Ulid& click_id) const override;
-  absl::StatusOr<ClickStats> ReadClickStats(absl::string_view program_id,
-                                            absl::string_view partner_id, absl::CivilDay from,
-                                            absl::CivilDay to) const override;
+  absl::StatusOr<StatsTotals> ReadStats(absl::string_view program_id, absl::string_view partner_id,
+                                        absl::CivilDay from, absl::CivilDay to) const override;
+  void SubmitConversion(std::string program_id, attribution::ConversionEvent event,
+                        ConversionCallback done) override;
+  CommitterStats committer_stats() const override {
+    return CommitterStats{.batches = batches_.load(std::memory_order_relaxed),
+                          .events = events_.load(std::memory_order_relaxed)};
+  }
+  absl::StatusOr<std::optional<attribution::CustomerState>> GetCustomer(
+      absl::string_view program_id, const attribution::Ulid& customer) const override;
+  absl::StatusOr<std::optional<attribution::CustomerState>> FindCustomerByRef(
+      absl::string_view program_id, absl::string_view customer_ref) const override;
+  absl::StatusOr<std::optional<attribution::Conversion>> GetConversion(
+      absl::string_view program_id, absl::string_view order_id) const override;
+  absl::StatusOr<LedgerPage> ListLedger(absl::string_view program_id, absl::string_view partner_id,
+                                        std::optional<attribution::Ulid> before,
+                                        size_t limit) const override;
   bool IsWritable() const override;
   absl::Status Flush() override;
 
@@ -133,10 +160,31 @@ class RocksDbStore final : public Store {
     return status;
   }
 
+  struct PendingConversion {
+    std::string program_id;
+    attribution::ConversionEvent event;
+    ConversionCallback done;
+  };
+  void CommitterLoop();
+  absl::StatusOr<attribution::Decision> Decide(const PendingConversion& pending,
+                                               rocksdb::WriteBatchWithIndex& batch);
+  absl::StatusOr<std::optional<std::string>> GetValue(size_t family, absl::string_view key) const;
+
   std::unique_ptr<rocksdb::DB> db_;
   std::vector<rocksdb::ColumnFamilyHandle*> families_;
+  attribution::IdSource* const ids_;
+  const size_t max_batch_;
   rocksdb::WriteOptions click_write_;
   rocksdb::WriteOptions config_write_;
+  rocksdb::WriteOptions conversion_write_;
+
+  // The committer: the only writer of conversion state.
+  absl::Mutex queue_mu_;
+  std::deque<PendingConversion> queue_ ABSL_GUARDED_BY(queue_mu_);
+  bool stopping_ ABSL_GUARDED_BY(queue_mu_) = false;
+  std::atomic<uint64_t> batches_{0};
+  std::atomic<uint64_t> events_{0};
+  std::thread committer_;
   std::atomic<bool> last_write_failed_{false};
 
   // Serialises config writes, so that check-then-write (duplicate codes, unknown partners)
@@ -395,13 +443,12 @@ absl::StatusOr<std::optional<attribution::Click>> RocksDbStore::GetClick(
   return FromProto(click_id, record);
 }
 
-absl::StatusOr<ClickStats> RocksDbStore::ReadClickStats(absl::string_view program_id,
-                                                        absl::string_view partner_id,
-                                                        absl::CivilDay from,
-                                                        absl::CivilDay to) const {
-  ClickStats stats;
+absl::StatusOr<StatsTotals> RocksDbStore::ReadStats(absl::string_view program_id,
+                                                    absl::string_view partner_id,
+                                                    absl::CivilDay from, absl::CivilDay to) const {
+  StatsTotals totals;
   if (to < from) {
-    return stats;
+    return totals;
   }
   const KeyBuffer prefix = StatsPrefix(program_id, partner_id);
   KeyBuffer start = prefix;
@@ -421,22 +468,200 @@ absl::StatusOr<ClickStats> RocksDbStore::ReadClickStats(absl::string_view progra
       break;
     }
     int64_t value = 0;
-    if (!DecodeCounter(ToView(it->value()), value)) {
-      continue;
-    }
-    switch (static_cast<StatsCounter>(parts.counter)) {
-      case StatsCounter::kClicks:
-        stats.clicks += value;
-        break;
-      case StatsCounter::kUniqueClicks:
-        stats.unique_clicks += value;
-        break;
-      default:
-        break;
+    if (parts.counter < totals.values.size() && DecodeCounter(ToView(it->value()), value)) {
+      totals.values[parts.counter] += value;
     }
   }
   CLICKTRACK_RETURN_IF_ERROR(FromRocksStatus(it->status()));
-  return stats;
+  return totals;
+}
+
+void RocksDbStore::SubmitConversion(std::string program_id, attribution::ConversionEvent event,
+                                    ConversionCallback done) {
+  absl::MutexLock lock(&queue_mu_);
+  queue_.push_back(PendingConversion{
+      .program_id = std::move(program_id), .event = std::move(event), .done = std::move(done)});
+}
+
+absl::StatusOr<attribution::Decision> RocksDbStore::Decide(const PendingConversion& pending,
+                                                           rocksdb::WriteBatchWithIndex& batch) {
+  const std::optional<attribution::Program> program = GetProgram(pending.program_id);
+  if (!program.has_value()) {
+    return absl::NotFoundError(absl::StrCat("program ", pending.program_id, " not found"));
+  }
+  BatchView view(*db_, batch, families_, pending.program_id,
+                 [this, &pending](
+                     absl::string_view partner_id) -> std::optional<attribution::CommissionRules> {
+                   std::optional<attribution::Partner> partner =
+                       GetPartner(pending.program_id, partner_id);
+                   if (!partner.has_value()) {
+                     return std::nullopt;
+                   }
+                   return std::move(partner->commission);
+                 });
+  CLICKTRACK_ASSIGN_OR_RETURN(attribution::Decision decision,
+                              attribution::Attribute(*program, pending.event, view, *ids_));
+  ApplyDecision(pending.program_id, decision, families_, batch);
+  return decision;
+}
+
+void RocksDbStore::CommitterLoop() {
+  for (;;) {
+    std::vector<PendingConversion> batch;
+    {
+      absl::MutexLock lock(&queue_mu_);
+      queue_mu_.Await(absl::Condition(
+          +[](RocksDbStore* self) ABSL_EXCLUSIVE_LOCKS_REQUIRED(self->queue_mu_) {
+            return self->stopping_ || !self->queue_.empty();
+          },
+          this));
+      if (queue_.empty()) {
+        return;  // stopping, and nothing left to decide
+      }
+      const size_t take = std::min(queue_.size(), max_batch_);
+      batch.reserve(take);
+      for (size_t i = 0; i < take; ++i) {
+        batch.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+    }
+    // Events are decided one after another, each reading the writes of those before it
+    // through the batch's index; then one synced write makes them all durable at once.
+    rocksdb::WriteBatchWithIndex writes(rocksdb::BytewiseComparator(), 0, /*overwrite_key=*/true);
+    std::vector<absl::StatusOr<attribution::Decision>> outcomes;
+    outcomes.reserve(batch.size());
+    for (const PendingConversion& pending : batch) {
+      if (ids_ == nullptr) {
+        outcomes.emplace_back(absl::InternalError("the store was opened without an id source"));
+        continue;
+      }
+      outcomes.push_back(Decide(pending, writes));
+    }
+    if (writes.GetWriteBatch()->Count() > 0) {
+      const absl::Status written =
+          Track(FromRocksStatus(db_->Write(conversion_write_, writes.GetWriteBatch())));
+      if (!written.ok()) {
+        // Nothing of the batch is stored: every event of it may be sent again.
+        for (auto& outcome : outcomes) {
+          if (outcome.ok()) {
+            outcome = absl::UnavailableError(absl::StrCat(
+                "the conversion could not be stored; retry (", written.message(), ")"));
+          }
+        }
+      }
+      batches_.fetch_add(1, std::memory_order_relaxed);
+    }
+    events_.fetch_add(batch.size(), std::memory_order_relaxed);
+    for (size_t i = 0; i < batch.size(); ++i) {
+      std::move(batch[i].done)(std::move(outcomes[i]));
+    }
+  }
+}
+
+absl::StatusOr<std::optional<std::string>> RocksDbStore::GetValue(size_t family,
+                                                                  absl::string_view key) const {
+  std::string value;
+  const rocksdb::Status status =
+      db_->Get(rocksdb::ReadOptions(), families_[family], ToSlice(key), &value);
+  if (status.IsNotFound()) {
+    return std::nullopt;
+  }
+  CLICKTRACK_RETURN_IF_ERROR(FromRocksStatus(status));
+  return value;
+}
+
+absl::StatusOr<std::optional<attribution::CustomerState>> RocksDbStore::GetCustomer(
+    absl::string_view program_id, const attribution::Ulid& customer) const {
+  attribution::Ulid id = customer;
+  for (int depth = 0; depth < 16; ++depth) {
+    CLICKTRACK_ASSIGN_OR_RETURN(std::optional<std::string> alias,
+                                GetValue(kIdentities, AliasKey(program_id, id).view()));
+    const std::optional<attribution::Ulid> next =
+        alias.has_value() ? attribution::Ulid::FromBinary(*alias) : std::nullopt;
+    if (!next.has_value() || *next == id) {
+      break;
+    }
+    id = *next;
+  }
+  CLICKTRACK_ASSIGN_OR_RETURN(std::optional<std::string> value,
+                              GetValue(kCustomers, CustomerKey(program_id, id).view()));
+  if (!value.has_value()) {
+    return std::nullopt;
+  }
+  proto::Customer record;
+  if (!record.ParseFromString(*value)) {
+    return absl::DataLossError("unreadable customer record");
+  }
+  return FromProto(id, record);
+}
+
+absl::StatusOr<std::optional<attribution::CustomerState>> RocksDbStore::FindCustomerByRef(
+    absl::string_view program_id, absl::string_view customer_ref) const {
+  CLICKTRACK_ASSIGN_OR_RETURN(
+      std::optional<std::string> id,
+      GetValue(kIdentities, CustomerRefKey(program_id, customer_ref).view()));
+  const std::optional<attribution::Ulid> customer =
+      id.has_value() ? attribution::Ulid::FromBinary(*id) : std::nullopt;
+  if (!customer.has_value()) {
+    return std::nullopt;
+  }
+  return GetCustomer(program_id, *customer);
+}
+
+absl::StatusOr<std::optional<attribution::Conversion>> RocksDbStore::GetConversion(
+    absl::string_view program_id, absl::string_view order_id) const {
+  CLICKTRACK_ASSIGN_OR_RETURN(std::optional<std::string> value,
+                              GetValue(kConversions, ConversionKey(program_id, order_id).view()));
+  if (!value.has_value()) {
+    return std::nullopt;
+  }
+  proto::Conversion record;
+  if (!record.ParseFromString(*value)) {
+    return absl::DataLossError("unreadable conversion record");
+  }
+  return FromProto(order_id, record);
+}
+
+absl::StatusOr<LedgerPage> RocksDbStore::ListLedger(absl::string_view program_id,
+                                                    absl::string_view partner_id,
+                                                    std::optional<attribution::Ulid> before,
+                                                    size_t limit) const {
+  const KeyBuffer prefix = LedgerPrefix(program_id, partner_id);
+  KeyBuffer start = prefix;
+  if (before.has_value()) {
+    start.Ulid(*before);
+  } else {
+    start.Ulid(attribution::Ulid{.hi = ~uint64_t{0}, .lo = ~uint64_t{0}});
+  }
+  LedgerPage page;
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_->NewIterator(rocksdb::ReadOptions(), families_[kLedger]));
+  it->SeekForPrev(ToSlice(start.view()));
+  if (before.has_value() && it->Valid() && ToView(it->key()) == start.view()) {
+    it->Prev();  // the cursor's own entry was on the previous page
+  }
+  proto::LedgerEntry record;
+  for (; it->Valid(); it->Prev()) {
+    const absl::string_view key = ToView(it->key());
+    if (!absl::StartsWith(key, prefix.view())) {
+      break;
+    }
+    const std::optional<attribution::Ulid> id =
+        attribution::Ulid::FromBinary(key.substr(prefix.size()));
+    if (!id.has_value()) {
+      continue;
+    }
+    if (page.entries.size() == limit) {
+      page.next_cursor = page.entries.back().id;
+      break;
+    }
+    if (!record.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
+      return absl::DataLossError("unreadable ledger record");
+    }
+    page.entries.push_back(FromProto(partner_id, *id, record));
+  }
+  CLICKTRACK_RETURN_IF_ERROR(FromRocksStatus(it->status()));
+  return page;
 }
 
 bool RocksDbStore::IsWritable() const {
@@ -497,8 +722,8 @@ absl::StatusOr<std::unique_ptr<Store>> OpenRocksDbStore(const StoreOptions& opti
     }
     return FromRocksStatus(status);
   }
-  auto store =
-      std::make_unique<RocksDbStore>(std::unique_ptr<rocksdb::DB>(raw), std::move(handles));
+  auto store = std::make_unique<RocksDbStore>(std::unique_ptr<rocksdb::DB>(raw), std::move(handles),
+                                              options);
   CLICKTRACK_RETURN_IF_ERROR(store->LoadConfig());
   return std::unique_ptr<Store>(std::move(store));
 }

@@ -12,6 +12,7 @@ namespace clicktrack::storage {
 namespace {
 
 using attribution::Click;
+using attribution::StatsCounter;
 using attribution::Ulid;
 
 class TempDir {
@@ -169,17 +170,17 @@ TEST_F(RocksDbStoreTest, RepeatClicksWithin24HoursCountOnce) {
   EXPECT_TRUE(next_day.unique);
   EXPECT_TRUE(stranger.unique);
 
-  absl::StatusOr<ClickStats> stats = store_->ReadClickStats("acme", "p1", day, day + 1);
+  absl::StatusOr<StatsTotals> stats = store_->ReadStats("acme", "p1", day, day + 1);
   ASSERT_TRUE(stats.ok());
-  EXPECT_EQ(stats->clicks, 5);
-  EXPECT_EQ(stats->unique_clicks, 4);
-  stats = store_->ReadClickStats("acme", "p1", day, day);
-  EXPECT_EQ(stats->clicks, 4);
-  EXPECT_EQ(stats->unique_clicks, 3);
-  stats = store_->ReadClickStats("acme", "p1", day + 1, day + 1);
-  EXPECT_EQ(stats->clicks, 1);
-  stats = store_->ReadClickStats("acme", "p1", day - 10, day - 1);
-  EXPECT_EQ(stats->clicks, 0);
+  EXPECT_EQ(stats->Get(StatsCounter::kClicks), 5);
+  EXPECT_EQ(stats->Get(StatsCounter::kUniqueClicks), 4);
+  stats = store_->ReadStats("acme", "p1", day, day);
+  EXPECT_EQ(stats->Get(StatsCounter::kClicks), 4);
+  EXPECT_EQ(stats->Get(StatsCounter::kUniqueClicks), 3);
+  stats = store_->ReadStats("acme", "p1", day + 1, day + 1);
+  EXPECT_EQ(stats->Get(StatsCounter::kClicks), 1);
+  stats = store_->ReadStats("acme", "p1", day - 10, day - 1);
+  EXPECT_EQ(stats->Get(StatsCounter::kClicks), 0);
 }
 
 TEST_F(RocksDbStoreTest, BotClicksAreStoredButNotCounted) {
@@ -189,7 +190,7 @@ TEST_F(RocksDbStoreTest, BotClicksAreStoredButNotCounted) {
   EXPECT_FALSE(bot.unique);
   EXPECT_TRUE((*store_->GetClick(bot.id))->bot);
   const absl::CivilDay day = absl::ToCivilDay(t0_, absl::UTCTimeZone());
-  EXPECT_EQ(store_->ReadClickStats("acme", "p1", day, day)->clicks, 0);
+  EXPECT_EQ(store_->ReadStats("acme", "p1", day, day)->Get(StatsCounter::kClicks), 0);
   // A person's click after the bot's is still unique.
   Click person = MakeClick(t0_ + absl::Minutes(1), customer_);
   ASSERT_TRUE(store_->RecordClick(person).ok());
@@ -204,8 +205,8 @@ TEST_F(RocksDbStoreTest, CountersSurviveReopen) {
   }
   Reopen();
   const absl::CivilDay day = absl::ToCivilDay(t0_, absl::UTCTimeZone());
-  EXPECT_EQ(store_->ReadClickStats("acme", "p1", day, day)->clicks, 10);
-  EXPECT_EQ(store_->ReadClickStats("acme", "p1", day, day)->unique_clicks, 10);
+  EXPECT_EQ(store_->ReadStats("acme", "p1", day, day)->Get(StatsCounter::kClicks), 10);
+  EXPECT_EQ(store_->ReadStats("acme", "p1", day, day)->Get(StatsCounter::kUniqueClicks), 10);
 }
 
 TEST_F(RocksDbStoreTest, SecondOpenIsRefused) {

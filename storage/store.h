@@ -3,11 +3,13 @@
 // The tracker's store: programs, partners and links (cached in memory), clicks and their
 // daily counters. Storage owns its engine; no engine type appears in this interface.
 
+#include <array>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "absl/functional/any_invocable.h"
 #include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -15,6 +17,7 @@
 #include "absl/time/civil_time.h"
 
 #include "attribution/click.h"
+#include "attribution/engine.h"
 #include "attribution/ids.h"
 #include "attribution/link.h"
 #include "attribution/program.h"
@@ -27,10 +30,31 @@ struct CachedLink {
   attribution::RedirectTemplate redirect;
 };
 
-// Click counters of one partner over a range of days.
-struct ClickStats {
-  int64_t clicks = 0;
-  int64_t unique_clicks = 0;
+// The daily counters of one partner summed over a range of days, by counter.
+struct StatsTotals {
+  std::array<int64_t, 32> values{};
+  int64_t Get(attribution::StatsCounter counter) const {
+    return values[static_cast<size_t>(counter)];
+  }
+};
+
+// One page of a partner's ledger, newest first.
+struct LedgerPage {
+  std::vector<attribution::LedgerEntry> entries;
+  // Pass as `before` for the next page; nullopt on the last page.
+  std::optional<attribution::Ulid> next_cursor;
+};
+
+// Called once with the engine's decision, after the batch that holds its writes is synced to
+// disk, or with the error: kNotFound (program), kInvalidArgument / kAlreadyExists (the event),
+// kUnavailable (the write failed; nothing of it was stored). Runs on the committer thread:
+// it must be quick (post the result elsewhere) and must not call SubmitConversion.
+using ConversionCallback = absl::AnyInvocable<void(absl::StatusOr<attribution::Decision>) &&>;
+
+// How the committer has batched so far.
+struct CommitterStats {
+  uint64_t batches = 0;  // synced writes
+  uint64_t events = 0;   // conversions decided
 };
 
 // All methods are thread-safe. Errors: kNotFound for unknown records named in the message,
@@ -72,12 +96,33 @@ class Store {
   virtual absl::StatusOr<std::optional<attribution::Click>> GetClick(
       const attribution::Ulid& click_id) const = 0;
 
-  // Sums the partner's daily click counters over [from, to], both inclusive. Reads counters,
-  // never clicks: cost grows with the number of days, not of clicks.
-  virtual absl::StatusOr<ClickStats> ReadClickStats(absl::string_view program_id,
-                                                    absl::string_view partner_id,
-                                                    absl::CivilDay from,
-                                                    absl::CivilDay to) const = 0;
+  // Sums the partner's daily counters over [from, to], both inclusive. Reads counters, never
+  // clicks or conversions: cost grows with the number of days, not of events.
+  virtual absl::StatusOr<StatsTotals> ReadStats(absl::string_view program_id,
+                                                absl::string_view partner_id, absl::CivilDay from,
+                                                absl::CivilDay to) const = 0;
+
+  // Hands a conversion, lead or refund to the single committer, which decides it with the
+  // attribution engine (reading through its pending batch, so events of one batch see each
+  // other) and writes many events with one fsync. `done` runs after that fsync. Thread-safe.
+  virtual void SubmitConversion(std::string program_id, attribution::ConversionEvent event,
+                                ConversionCallback done) = 0;
+  virtual CommitterStats committer_stats() const = 0;
+
+  // A customer's state in a program, following merges (the survivor's state); nullopt if the
+  // program has never seen the customer.
+  virtual absl::StatusOr<std::optional<attribution::CustomerState>> GetCustomer(
+      absl::string_view program_id, const attribution::Ulid& customer) const = 0;
+  virtual absl::StatusOr<std::optional<attribution::CustomerState>> FindCustomerByRef(
+      absl::string_view program_id, absl::string_view customer_ref) const = 0;
+  virtual absl::StatusOr<std::optional<attribution::Conversion>> GetConversion(
+      absl::string_view program_id, absl::string_view order_id) const = 0;
+
+  // Up to `limit` ledger entries of a partner, newest first, older than `before` if given.
+  virtual absl::StatusOr<LedgerPage> ListLedger(absl::string_view program_id,
+                                                absl::string_view partner_id,
+                                                std::optional<attribution::Ulid> before,
+                                                size_t limit) const = 0;
 
   // True while the store accepts writes (open, not stopped by the engine, last write OK).
   virtual bool IsWritable() const = 0;
@@ -89,6 +134,11 @@ class Store {
 struct StoreOptions {
   // Directory of the database; created if missing.
   std::string path;
+  // Mints ids for conversions, customers and ledger entries; must outlive the store.
+  // Required for SubmitConversion.
+  attribution::IdSource* ids = nullptr;
+  // Most events decided and written with one fsync. Default: 1024.
+  size_t max_batch = 1024;
   // Block cache for reads. Default: 64 MiB.
   size_t block_cache_bytes = 64 << 20;
 };

@@ -4,6 +4,8 @@
 #include "absl/time/civil_time.h"
 #include "boost/json/array.hpp"
 
+#include "attribution/money.h"
+#include "attribution/stats_counter.h"
 #include "attribution/status_macros.h"
 #include "tracker/json_codec.h"
 #include "tracker/query.h"
@@ -51,6 +53,42 @@ absl::StatusOr<std::pair<absl::CivilDay, absl::CivilDay>> ReportRange(absl::stri
 }
 
 std::string DayText(absl::CivilDay day) { return absl::FormatCivilTime(day); }
+
+boost::json::object EncodeStats(const attribution::Program& program, absl::string_view partner_id,
+                                absl::CivilDay from, absl::CivilDay to,
+                                const storage::StatsTotals& stats) {
+  using attribution::StatsCounter;
+  const auto money = [&](int64_t minor) { return attribution::FormatAmount(minor, program.currency); };
+  const int64_t commission =
+      stats.Get(StatsCounter::kCommissionLead) + stats.Get(StatsCounter::kCommissionFirstSale) +
+      stats.Get(StatsCounter::kCommissionRepeatSale) + stats.Get(StatsCounter::kCommissionUpsell) +
+      stats.Get(StatsCounter::kBonus);
+  return boost::json::object{
+      {"program_id", program.id},
+      {"partner_id", std::string(partner_id)},
+      {"from", DayText(from)},
+      {"to", DayText(to)},
+      {"currency", std::string(program.currency.Code())},
+      {"clicks", stats.Get(StatsCounter::kClicks)},
+      {"unique_clicks", stats.Get(StatsCounter::kUniqueClicks)},
+      {"customers_acquired", stats.Get(StatsCounter::kCustomersAcquired)},
+      {"conversions",
+       boost::json::object{{"lead", stats.Get(StatsCounter::kLeads)},
+                           {"first_sale", stats.Get(StatsCounter::kFirstSales)},
+                           {"repeat_sale", stats.Get(StatsCounter::kRepeatSales)},
+                           {"upsell", stats.Get(StatsCounter::kUpsells)}}},
+      {"revenue", money(stats.Get(StatsCounter::kRevenue))},
+      {"refunded", money(stats.Get(StatsCounter::kRefunded))},
+      {"commission",
+       boost::json::object{
+           {"lead", money(stats.Get(StatsCounter::kCommissionLead))},
+           {"first_sale", money(stats.Get(StatsCounter::kCommissionFirstSale))},
+           {"repeat_sale", money(stats.Get(StatsCounter::kCommissionRepeatSale))},
+           {"upsell", money(stats.Get(StatsCounter::kCommissionUpsell))},
+           {"bonus", money(stats.Get(StatsCounter::kBonus))},
+           {"total", money(commission)}}},
+  };
+}
 
 }  // namespace
 
@@ -133,19 +171,12 @@ HttpResponse Router::PartnerStats(const attribution::Program& program, absl::str
   if (!store_.GetPartner(program.id, partner_id).has_value()) {
     return ErrorResponse(absl::NotFoundError(absl::StrCat("partner ", partner_id, " not found")));
   }
-  absl::StatusOr<storage::ClickStats> stats =
-      store_.ReadClickStats(program.id, partner_id, range->first, range->second);
+  absl::StatusOr<storage::StatsTotals> stats =
+      store_.ReadStats(program.id, partner_id, range->first, range->second);
   if (!stats.ok()) {
     return ErrorResponse(stats.status());
   }
-  return JsonResponse(200, {
-                               {"program_id", program.id},
-                               {"partner_id", std::string(partner_id)},
-                               {"from", DayText(range->first)},
-                               {"to", DayText(range->second)},
-                               {"clicks", stats->clicks},
-                               {"unique_clicks", stats->unique_clicks},
-                           });
+  return JsonResponse(200, EncodeStats(program, partner_id, range->first, range->second, *stats));
 }
 
 HttpResponse Router::CreateLink(const attribution::Program& program, absl::string_view body) {

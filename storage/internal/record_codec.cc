@@ -220,4 +220,186 @@ attribution::Click FromProto(const attribution::Ulid& id, const proto::Click& re
   return click;
 }
 
+namespace {
+
+std::string UlidBytes(const attribution::Ulid& id) {
+  const auto binary = id.Binary();
+  return std::string(binary.data(), binary.size());
+}
+
+attribution::Ulid UlidFrom(const std::string& bytes) {
+  return attribution::Ulid::FromBinary(bytes).value_or(attribution::Ulid{});
+}
+
+proto::Kind KindToProto(attribution::ConversionKind kind) {
+  switch (kind) {
+    case attribution::ConversionKind::kFirstSale:
+      return proto::FIRST_SALE;
+    case attribution::ConversionKind::kRepeatSale:
+      return proto::REPEAT_SALE;
+    case attribution::ConversionKind::kUpsell:
+      return proto::UPSELL;
+    case attribution::ConversionKind::kLead:
+      return proto::LEAD;
+  }
+  return proto::FIRST_SALE;
+}
+
+attribution::ConversionKind KindFromProto(proto::Kind kind) {
+  switch (kind) {
+    case proto::REPEAT_SALE:
+      return attribution::ConversionKind::kRepeatSale;
+    case proto::UPSELL:
+      return attribution::ConversionKind::kUpsell;
+    case proto::LEAD:
+      return attribution::ConversionKind::kLead;
+    default:
+      return attribution::ConversionKind::kFirstSale;
+  }
+}
+
+}  // namespace
+
+proto::Customer ToProto(const attribution::CustomerState& customer) {
+  proto::Customer record;
+  record.set_owner_partner_id(customer.owner_partner_id);
+  record.set_owned_since_micros(Micros(customer.owned_since));
+  record.set_sales(customer.sales);
+  record.set_leads(customer.leads);
+  record.set_ltv_minor(customer.ltv_minor);
+  record.set_bonus_paid(customer.bonus_paid);
+  for (const attribution::Ulid& merged : customer.merged) {
+    record.add_merged(UlidBytes(merged));
+  }
+  return record;
+}
+
+attribution::CustomerState FromProto(const attribution::Ulid& id, const proto::Customer& record) {
+  attribution::CustomerState customer;
+  customer.id = id;
+  customer.owner_partner_id = record.owner_partner_id();
+  customer.owned_since = absl::FromUnixMicros(record.owned_since_micros());
+  customer.sales = record.sales();
+  customer.leads = record.leads();
+  customer.ltv_minor = record.ltv_minor();
+  customer.bonus_paid = record.bonus_paid();
+  for (const std::string& merged : record.merged()) {
+    customer.merged.push_back(UlidFrom(merged));
+  }
+  return customer;
+}
+
+proto::Conversion ToProto(const attribution::Conversion& conversion) {
+  proto::Conversion record;
+  record.set_id(UlidBytes(conversion.id));
+  record.set_customer_id(UlidBytes(conversion.customer_id));
+  record.set_kind(KindToProto(conversion.kind));
+  record.set_partner_id(conversion.partner_id);
+  if (conversion.click_id.has_value()) {
+    record.set_click_id(UlidBytes(*conversion.click_id));
+  }
+  record.set_amount_minor(conversion.amount_minor);
+  record.set_commission_minor(conversion.commission_minor);
+  record.set_occurred_at_micros(Micros(conversion.occurred_at));
+  record.set_approve_at_micros(Micros(conversion.approve_at));
+  record.set_refunded_minor(conversion.refunded_minor);
+  record.set_reversed_minor(conversion.reversed_minor);
+  return record;
+}
+
+attribution::Conversion FromProto(absl::string_view order_id, const proto::Conversion& record) {
+  attribution::Conversion conversion;
+  conversion.id = UlidFrom(record.id());
+  conversion.order_id = std::string(order_id);
+  conversion.customer_id = UlidFrom(record.customer_id());
+  conversion.kind = KindFromProto(record.kind());
+  conversion.partner_id = record.partner_id();
+  if (!record.click_id().empty()) {
+    conversion.click_id = UlidFrom(record.click_id());
+  }
+  conversion.amount_minor = record.amount_minor();
+  conversion.commission_minor = record.commission_minor();
+  conversion.occurred_at = absl::FromUnixMicros(record.occurred_at_micros());
+  conversion.approve_at = absl::FromUnixMicros(record.approve_at_micros());
+  conversion.refunded_minor = record.refunded_minor();
+  conversion.reversed_minor = record.reversed_minor();
+  return conversion;
+}
+
+proto::Refund ToProto(const attribution::Refund& refund) {
+  proto::Refund record;
+  record.set_id(UlidBytes(refund.id));
+  record.set_order_id(refund.order_id);
+  record.set_amount_minor(refund.amount_minor);
+  record.set_applied_minor(refund.applied_minor);
+  record.set_reversed_minor(refund.reversed_minor);
+  record.set_occurred_at_micros(Micros(refund.occurred_at));
+  record.set_applied(refund.applied);
+  return record;
+}
+
+attribution::Refund FromProto(absl::string_view refund_id, const proto::Refund& record) {
+  return attribution::Refund{.id = UlidFrom(record.id()),
+                             .refund_id = std::string(refund_id),
+                             .order_id = record.order_id(),
+                             .amount_minor = record.amount_minor(),
+                             .applied_minor = record.applied_minor(),
+                             .reversed_minor = record.reversed_minor(),
+                             .occurred_at = absl::FromUnixMicros(record.occurred_at_micros()),
+                             .applied = record.applied()};
+}
+
+proto::LedgerEntry ToProto(const attribution::LedgerEntry& entry) {
+  proto::LedgerEntry record;
+  switch (entry.type) {
+    case attribution::LedgerType::kAccrual:
+      record.set_type(proto::LedgerEntry::ACCRUAL);
+      break;
+    case attribution::LedgerType::kReversal:
+      record.set_type(proto::LedgerEntry::REVERSAL);
+      break;
+    case attribution::LedgerType::kBonus:
+      record.set_type(proto::LedgerEntry::BONUS);
+      break;
+  }
+  record.set_conversion_id(UlidBytes(entry.conversion_id));
+  record.set_order_id(entry.order_id);
+  if (entry.kind.has_value()) {
+    record.set_kind(KindToProto(*entry.kind));
+  }
+  record.set_amount_minor(entry.amount_minor);
+  record.set_commission_minor(entry.commission_minor);
+  record.set_created_at_micros(Micros(entry.created_at));
+  record.set_approve_at_micros(Micros(entry.approve_at));
+  return record;
+}
+
+attribution::LedgerEntry FromProto(absl::string_view partner_id, const attribution::Ulid& id,
+                                   const proto::LedgerEntry& record) {
+  attribution::LedgerEntry entry;
+  entry.id = id;
+  entry.partner_id = std::string(partner_id);
+  switch (record.type()) {
+    case proto::LedgerEntry::REVERSAL:
+      entry.type = attribution::LedgerType::kReversal;
+      break;
+    case proto::LedgerEntry::BONUS:
+      entry.type = attribution::LedgerType::kBonus;
+      break;
+    default:
+      entry.type = attribution::LedgerType::kAccrual;
+      break;
+  }
+  entry.conversion_id = UlidFrom(record.conversion_id());
+  entry.order_id = record.order_id();
+  if (record.has_kind()) {
+    entry.kind = KindFromProto(record.kind());
+  }
+  entry.amount_minor = record.amount_minor();
+  entry.commission_minor = record.commission_minor();
+  entry.created_at = absl::FromUnixMicros(record.created_at_micros());
+  entry.approve_at = absl::FromUnixMicros(record.approve_at_micros());
+  return entry;
+}
+
 }  // namespace clicktrack::storage_internal

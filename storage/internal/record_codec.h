@@ -5,6 +5,7 @@
 #include "absl/status/statusor.h"
 
 #include "attribution/click.h"
+#include "attribution/conversion.h"
 #include "attribution/link.h"
 #include "attribution/program.h"
 #include "storage/records.pb.h"
@@ -25,5 +26,18 @@ attribution::Link FromProto(const proto::Link& record);
 // The click record; the id and time live in the key.
 proto::Click ToProto(const attribution::Click& click);
 attribution::Click FromProto(const attribution::Ulid& id, const proto::Click& record);
+
+proto::Customer ToProto(const attribution::CustomerState& customer);
+attribution::CustomerState FromProto(const attribution::Ulid& id, const proto::Customer& record);
+
+proto::Conversion ToProto(const attribution::Conversion& conversion);
+attribution::Conversion FromProto(absl::string_view order_id, const proto::Conversion& record);
+
+proto::Refund ToProto(const attribution::Refund& refund);
+attribution::Refund FromProto(absl::string_view refund_id, const proto::Refund& record);
+
+proto::LedgerEntry ToProto(const attribution::LedgerEntry& entry);
+attribution::LedgerEntry FromProto(absl::string_view partner_id, const attribution::Ulid& id,
+                                   const proto::LedgerEntry& record);
 
 }  // namespace clicktrack::storage_internal

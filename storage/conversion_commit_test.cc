@@ -1,0 +1,254 @@
+// The committer against a real RocksDB: decisions, durability across reopen, group commit,
+// the ledger and customer reads.
+
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/notification.h"
+#include "gtest/gtest.h"
+
+#include "attribution/in_memory_view.h"
+#include "storage/store.h"
+#include "tests/temp_dir.h"
+
+namespace clicktrack::storage {
+namespace {
+
+using attribution::ConversionEvent;
+using attribution::Decision;
+using attribution::Result;
+using attribution::StatsCounter;
+using attribution::Ulid;
+
+const absl::Time kT0 = absl::FromCivil(absl::CivilSecond(2026, 3, 1, 9, 0, 0), absl::UTCTimeZone());
+
+// Thread-safe ids for a store shared by several submitting threads.
+class LockedIds final : public attribution::IdSource {
+ public:
+  Ulid NewId(absl::Time time) override {
+    absl::MutexLock lock(&mu_);
+    return ids_.NewId(time);
+  }
+
+ private:
+  absl::Mutex mu_;
+  attribution::SequentialIds ids_;
+};
+
+class ConversionCommitTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    Reopen();
+    attribution::Program program;
+    program.id = "acme";
+    program.name = "Acme";
+    program.currency = *attribution::FindCurrency("USD");
+    program.allowed_hosts = {"shop.example.com"};
+    program.commission.rules.first_sale =
+        attribution::CommissionRule{.percent = attribution::Percent{20'00}};
+    program.commission.rules.repeat_sale =
+        attribution::CommissionRule{.percent = attribution::Percent{10'00}};
+    ASSERT_TRUE(store_->PutProgram(program).ok());
+    ASSERT_TRUE(store_->PutPartner({.program_id = "acme", .id = "p1"}).ok());
+    ASSERT_TRUE(store_
+                    ->CreateLink({.code = "c1",
+                                  .program_id = "acme",
+                                  .partner_id = "p1",
+                                  .destination = "https://shop.example.com/"})
+                    .ok());
+  }
+
+  void Reopen() {
+    store_.reset();
+    absl::StatusOr<std::unique_ptr<Store>> store =
+        OpenRocksDbStore({.path = dir_.path(), .ids = &ids_});
+    ASSERT_TRUE(store.ok()) << store.status();
+    store_ = *std::move(store);
+  }
+
+  // A click of partner p1 by `customer` at `time`, through the redirect's write path.
+  void Click(const Ulid& customer, absl::Time time) {
+    attribution::Click click;
+    click.id = ids_.NewId(time);
+    click.time = time;
+    click.program_id = "acme";
+    click.partner_id = "p1";
+    click.link_code = "c1";
+    click.customer_id = customer;
+    ASSERT_TRUE(store_->RecordClick(click).ok());
+  }
+
+  absl::StatusOr<Decision> Submit(ConversionEvent event, std::string program = "acme") {
+    absl::Notification done;
+    absl::StatusOr<Decision> outcome = absl::UnknownError("no answer");
+    store_->SubmitConversion(std::move(program), std::move(event),
+                             [&](absl::StatusOr<Decision> result) {
+                               outcome = std::move(result);
+                               done.Notify();
+                             });
+    done.WaitForNotification();
+    return outcome;
+  }
+
+  static ConversionEvent Sale(std::string order, int64_t amount, absl::Time t,
+                              std::optional<Ulid> cookie = std::nullopt) {
+    return ConversionEvent{.order_id = std::move(order),
+                           .amount_minor = amount,
+                           .occurred_at = t,
+                           .identities = {.cookie_customer = cookie}};
+  }
+
+  testing::TempDir dir_;
+  LockedIds ids_;
+  std::unique_ptr<Store> store_;
+  const Ulid customer_ = Ulid::Make(kT0 - absl::Hours(5), 7, 7);
+};
+
+TEST_F(ConversionCommitTest, AttributedSaleIsDurableAcrossReopen) {
+  Click(customer_, kT0 - absl::Hours(1));
+  absl::StatusOr<Decision> sale = Submit(Sale("o1", 4900, kT0, customer_));
+  ASSERT_TRUE(sale.ok()) << sale.status();
+  EXPECT_EQ(sale->result, Result::kAttributed);
+  EXPECT_EQ(sale->conversion->partner_id, "p1");
+  EXPECT_EQ(sale->conversion->commission_minor, 980);
+
+  Reopen();
+  absl::StatusOr<std::optional<attribution::Conversion>> stored =
+      store_->GetConversion("acme", "o1");
+  ASSERT_TRUE(stored.ok() && stored->has_value());
+  EXPECT_EQ((*stored)->id, sale->conversion->id);
+  absl::StatusOr<std::optional<attribution::CustomerState>> customer =
+      store_->GetCustomer("acme", customer_);
+  ASSERT_TRUE(customer.ok() && customer->has_value());
+  EXPECT_EQ((*customer)->owner_partner_id, "p1");
+  EXPECT_EQ((*customer)->ltv_minor, 4900);
+
+  // The same order again after the restart is a duplicate with the original id.
+  absl::StatusOr<Decision> again = Submit(Sale("o1", 4900, kT0 + absl::Hours(1)));
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->result, Result::kDuplicate);
+  EXPECT_EQ(again->conversion->id, sale->conversion->id);
+
+  const absl::CivilDay day = absl::ToCivilDay(kT0, absl::UTCTimeZone());
+  absl::StatusOr<StatsTotals> stats = store_->ReadStats("acme", "p1", day, day);
+  ASSERT_TRUE(stats.ok());
+  EXPECT_EQ(stats->Get(StatsCounter::kFirstSales), 1);
+  EXPECT_EQ(stats->Get(StatsCounter::kRevenue), 4900);
+  EXPECT_EQ(stats->Get(StatsCounter::kCommissionFirstSale), 980);
+  EXPECT_EQ(stats->Get(StatsCounter::kCustomersAcquired), 1);
+}
+
+TEST_F(ConversionCommitTest, ErrorsWriteNothing) {
+  ASSERT_TRUE(Submit(Sale("o1", 1000, kT0)).ok());
+  absl::StatusOr<Decision> conflict = Submit(Sale("o1", 2000, kT0));
+  EXPECT_EQ(conflict.status().code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_EQ(Submit(Sale("o2", 1000, kT0), "nope").status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ((*store_->GetConversion("acme", "o1"))->amount_minor, 1000);
+  EXPECT_FALSE(store_->GetConversion("nope", "o2")->has_value());
+}
+
+TEST_F(ConversionCommitTest, ConcurrentEventsAreGroupCommitted) {
+  constexpr int kThreads = 8;
+  constexpr int kPerThread = 50;
+  absl::Mutex mu;
+  int answered = 0;
+  int failed = 0;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kPerThread; ++i) {
+        store_->SubmitConversion(
+            "acme", Sale(absl::StrCat("t", t, "-", i), 1000 + i, kT0 + absl::Seconds(i)),
+            [&](absl::StatusOr<Decision> result) {
+              absl::MutexLock lock(&mu);
+              ++answered;
+              failed += result.ok() ? 0 : 1;
+            });
+      }
+    });
+  }
+  for (std::thread& thread : threads) {
+    thread.join();
+  }
+  {
+    absl::MutexLock lock(&mu);
+    mu.Await(absl::Condition(
+        +[](int* n) { return *n == kThreads * kPerThread; }, &answered));
+    EXPECT_EQ(failed, 0);
+  }
+  const CommitterStats stats = store_->committer_stats();
+  EXPECT_EQ(stats.events, static_cast<uint64_t>(kThreads * kPerThread));
+  EXPECT_LT(stats.batches, stats.events);  // several events per fsync
+  Reopen();
+  for (int t = 0; t < kThreads; ++t) {
+    for (int i = 0; i < kPerThread; ++i) {
+      ASSERT_TRUE(store_->GetConversion("acme", absl::StrCat("t", t, "-", i))->has_value());
+    }
+  }
+}
+
+TEST_F(ConversionCommitTest, LedgerPagesNewestFirst) {
+  Click(customer_, kT0 - absl::Hours(1));
+  for (int i = 0; i < 5; ++i) {
+    ASSERT_TRUE(Submit(Sale(absl::StrCat("o", i), 1000, kT0 + absl::Hours(i), customer_)).ok());
+  }
+  absl::StatusOr<LedgerPage> first = store_->ListLedger("acme", "p1", std::nullopt, 2);
+  ASSERT_TRUE(first.ok());
+  ASSERT_EQ(first->entries.size(), 2u);
+  EXPECT_EQ(first->entries[0].order_id, "o4");
+  EXPECT_EQ(first->entries[1].order_id, "o3");
+  ASSERT_TRUE(first->next_cursor.has_value());
+  absl::StatusOr<LedgerPage> second = store_->ListLedger("acme", "p1", first->next_cursor, 2);
+  ASSERT_EQ(second->entries.size(), 2u);
+  EXPECT_EQ(second->entries[0].order_id, "o2");
+  absl::StatusOr<LedgerPage> last = store_->ListLedger("acme", "p1", second->next_cursor, 2);
+  ASSERT_EQ(last->entries.size(), 1u);
+  EXPECT_EQ(last->entries[0].order_id, "o0");
+  EXPECT_FALSE(last->next_cursor.has_value());
+  EXPECT_TRUE(store_->ListLedger("acme", "nobody", std::nullopt, 10)->entries.empty());
+}
+
+TEST_F(ConversionCommitTest, QueuedRefundIsAppliedWhenItsOrderArrives) {
+  ConversionEvent refund{.order_id = "o1",
+                         .amount_minor = 1000,
+                         .status = attribution::PaymentStatus::kRefunded,
+                         .refund_id = "r1",
+                         .occurred_at = kT0};
+  absl::StatusOr<Decision> queued = Submit(refund);
+  ASSERT_TRUE(queued.ok());
+  EXPECT_EQ(queued->result, Result::kQueued);
+  Reopen();
+  Click(customer_, kT0 - absl::Hours(1));
+  absl::StatusOr<Decision> sale = Submit(Sale("o1", 4000, kT0 + absl::Minutes(1), customer_));
+  ASSERT_TRUE(sale.ok());
+  EXPECT_EQ(sale->conversion->refunded_minor, 1000);
+  EXPECT_EQ(sale->conversion->reversed_minor, 200);  // a quarter of 8.00
+  EXPECT_EQ(Submit(refund)->result, Result::kDuplicate);
+}
+
+TEST_F(ConversionCommitTest, CustomersAreFoundByReferenceAndThroughMerges) {
+  ConversionEvent by_ref = Sale("o1", 1000, kT0);
+  by_ref.identities.customer_ref = "cus_123";
+  ASSERT_TRUE(Submit(by_ref).ok());
+  absl::StatusOr<std::optional<attribution::CustomerState>> found =
+      store_->FindCustomerByRef("acme", "cus_123");
+  ASSERT_TRUE(found.ok() && found->has_value());
+  const Ulid survivor = (*found)->id;
+
+  // A device cookie joins the same customer; it is then found through the alias.
+  ConversionEvent both = Sale("o2", 1000, kT0 + absl::Hours(1), customer_);
+  both.identities.customer_ref = "cus_123";
+  ASSERT_TRUE(Submit(both).ok());
+  absl::StatusOr<std::optional<attribution::CustomerState>> via_cookie =
+      store_->GetCustomer("acme", customer_);
+  ASSERT_TRUE(via_cookie.ok() && via_cookie->has_value());
+  EXPECT_EQ((*via_cookie)->sales, 2);
+  EXPECT_TRUE((*via_cookie)->id == survivor || (*via_cookie)->id == customer_);
+  EXPECT_EQ((*store_->FindCustomerByRef("acme", "cus_123"))->id, (*via_cookie)->id);
+}
+
+}  // namespace
+}  // namespace clicktrack::storage

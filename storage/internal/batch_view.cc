@@ -1,0 +1,228 @@
+#include "storage/internal/batch_view.h"
+
+#include <memory>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+
+#include "attribution/status_macros.h"
+#include "storage/internal/families.h"
+#include "storage/internal/record_codec.h"
+#include "storage/internal/rocks_status.h"
+#include "storage/key_codec.h"
+
+namespace clicktrack::storage_internal {
+namespace {
+
+using attribution::Ulid;
+
+rocksdb::Slice ToSlice(absl::string_view s) { return rocksdb::Slice(s.data(), s.size()); }
+absl::string_view ToView(const rocksdb::Slice& s) { return absl::string_view(s.data(), s.size()); }
+
+template <typename Message>
+absl::Status Parse(absl::string_view bytes, Message& message, absl::string_view what) {
+  if (!message.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
+    return absl::DataLossError(absl::StrCat("unreadable ", what, " record"));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<std::optional<std::string>> BatchView::Get(size_t family, absl::string_view key) {
+  std::string value;
+  const rocksdb::Status status = batch_.GetFromBatchAndDB(&db_, rocksdb::ReadOptions(),
+                                                          families_[family], ToSlice(key), &value);
+  if (status.IsNotFound()) {
+    return std::nullopt;
+  }
+  CLICKTRACK_RETURN_IF_ERROR(FromRocksStatus(status));
+  return value;
+}
+
+absl::StatusOr<std::optional<Ulid>> BatchView::GetUlid(size_t family, absl::string_view key) {
+  CLICKTRACK_ASSIGN_OR_RETURN(std::optional<std::string> value, Get(family, key));
+  if (!value.has_value()) {
+    return std::nullopt;
+  }
+  return Ulid::FromBinary(*value);
+}
+
+absl::StatusOr<std::optional<attribution::Conversion>> BatchView::FindConversion(
+    absl::string_view order_id) {
+  CLICKTRACK_ASSIGN_OR_RETURN(
+      std::optional<std::string> value,
+      Get(kConversions, storage::ConversionKey(program_id_, order_id).view()));
+  if (!value.has_value()) {
+    return std::nullopt;
+  }
+  storage::proto::Conversion record;
+  CLICKTRACK_RETURN_IF_ERROR(Parse(*value, record, "conversion"));
+  return FromProto(order_id, record);
+}
+
+absl::StatusOr<std::optional<attribution::Refund>> BatchView::FindRefund(
+    absl::string_view refund_id) {
+  CLICKTRACK_ASSIGN_OR_RETURN(std::optional<std::string> value,
+                              Get(kRefunds, storage::RefundKey(program_id_, refund_id).view()));
+  if (!value.has_value()) {
+    return std::nullopt;
+  }
+  storage::proto::Refund record;
+  CLICKTRACK_RETURN_IF_ERROR(Parse(*value, record, "refund"));
+  return FromProto(refund_id, record);
+}
+
+absl::StatusOr<std::vector<attribution::Refund>> BatchView::QueuedRefunds(
+    absl::string_view order_id) {
+  const storage::KeyBuffer prefix = storage::QueuedRefundPrefix(program_id_, order_id);
+  std::vector<std::string> refund_ids;
+  {
+    std::unique_ptr<rocksdb::Iterator> it(batch_.NewIteratorWithBase(
+        families_[kRefunds], db_.NewIterator(rocksdb::ReadOptions(), families_[kRefunds])));
+    for (it->Seek(ToSlice(prefix.view())); it->Valid(); it->Next()) {
+      if (!absl::StartsWith(ToView(it->key()), prefix.view())) {
+        break;
+      }
+      refund_ids.emplace_back(ToView(it->value()));
+    }
+    CLICKTRACK_RETURN_IF_ERROR(FromRocksStatus(it->status()));
+  }
+  std::vector<attribution::Refund> refunds;
+  for (const std::string& refund_id : refund_ids) {
+    CLICKTRACK_ASSIGN_OR_RETURN(std::optional<attribution::Refund> refund, FindRefund(refund_id));
+    if (refund.has_value() && !refund->applied) {
+      refunds.push_back(*std::move(refund));
+    }
+  }
+  return refunds;  // the index is ordered by the refunds' ULIDs: oldest first
+}
+
+absl::StatusOr<std::optional<attribution::AttributionView::FoundClick>> BatchView::FindClick(
+    const Ulid& click_id) {
+  rocksdb::PinnableSlice value;
+  const rocksdb::Status status = db_.Get(rocksdb::ReadOptions(), families_[kClicks],
+                                         ToSlice(storage::ClickKey(click_id).view()), &value);
+  if (status.IsNotFound()) {
+    return std::nullopt;
+  }
+  CLICKTRACK_RETURN_IF_ERROR(FromRocksStatus(status));
+  storage::proto::Click record;
+  CLICKTRACK_RETURN_IF_ERROR(Parse(ToView(value), record, "click"));
+  const attribution::Click click = FromProto(click_id, record);
+  return FoundClick{
+      .program_id = click.program_id,
+      .customer_id = click.customer_id,
+      .click = attribution::ClickRef{
+          .id = click.id, .time = click.time, .partner_id = click.partner_id, .bot = click.bot}};
+}
+
+absl::StatusOr<std::optional<attribution::CustomerState>> BatchView::FindCustomer(
+    const Ulid& customer) {
+  CLICKTRACK_ASSIGN_OR_RETURN(std::optional<std::string> value,
+                              Get(kCustomers, storage::CustomerKey(program_id_, customer).view()));
+  if (!value.has_value()) {
+    return std::nullopt;
+  }
+  storage::proto::Customer record;
+  CLICKTRACK_RETURN_IF_ERROR(Parse(*value, record, "customer"));
+  return FromProto(customer, record);
+}
+
+absl::StatusOr<std::optional<Ulid>> BatchView::FindAlias(const Ulid& customer) {
+  return GetUlid(kIdentities, storage::AliasKey(program_id_, customer).view());
+}
+
+absl::StatusOr<std::optional<Ulid>> BatchView::FindByRef(absl::string_view customer_ref) {
+  return GetUlid(kIdentities, storage::CustomerRefKey(program_id_, customer_ref).view());
+}
+
+absl::StatusOr<std::optional<Ulid>> BatchView::FindByEmail(absl::string_view email_sha256) {
+  return GetUlid(kIdentities, storage::EmailKey(program_id_, email_sha256).view());
+}
+
+absl::StatusOr<std::vector<attribution::ClickRef>> BatchView::ClicksOf(const Ulid& customer,
+                                                                       absl::Time from,
+                                                                       absl::Time to) {
+  const storage::KeyBuffer prefix = storage::CustomerClicksPrefix(program_id_, customer);
+  const storage::KeyBuffer start = storage::CustomerClickKey(program_id_, customer, from, Ulid{});
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_.NewIterator(rocksdb::ReadOptions(), families_[kCustomerClicks]));
+  std::vector<attribution::ClickRef> clicks;
+  storage::proto::CustomerClick entry;
+  for (it->Seek(ToSlice(start.view())); it->Valid(); it->Next()) {
+    const absl::string_view key = ToView(it->key());
+    if (!absl::StartsWith(key, prefix.view())) {
+      break;
+    }
+    storage::CustomerClickKeyParts parts;
+    if (!storage::DecodeCustomerClickSuffix(key.substr(prefix.size()), parts) || parts.time > to) {
+      break;
+    }
+    CLICKTRACK_RETURN_IF_ERROR(Parse(ToView(it->value()), entry, "customer click"));
+    clicks.push_back(attribution::ClickRef{.id = parts.click_id,
+                                           .time = parts.time,
+                                           .partner_id = entry.partner_id(),
+                                           .bot = entry.bot()});
+  }
+  CLICKTRACK_RETURN_IF_ERROR(FromRocksStatus(it->status()));
+  return clicks;
+}
+
+std::optional<attribution::CommissionRules> BatchView::PartnerRules(absl::string_view partner_id) {
+  return partner_rules_(partner_id);
+}
+
+void ApplyDecision(absl::string_view program_id, const attribution::Decision& decision,
+                   const std::vector<rocksdb::ColumnFamilyHandle*>& families,
+                   rocksdb::WriteBatchWithIndex& batch) {
+  auto put = [&](size_t family, const storage::KeyBuffer& key, const std::string& value) {
+    batch.Put(families[family], ToSlice(key.view()), value);
+  };
+  if (decision.put_conversion.has_value()) {
+    put(kConversions, storage::ConversionKey(program_id, decision.put_conversion->order_id),
+        ToProto(*decision.put_conversion).SerializeAsString());
+  }
+  for (const attribution::Refund& refund : decision.put_refunds) {
+    put(kRefunds, storage::RefundKey(program_id, refund.refund_id),
+        ToProto(refund).SerializeAsString());
+    const storage::KeyBuffer queued =
+        storage::QueuedRefundKey(program_id, refund.order_id, refund.id);
+    if (refund.applied) {
+      batch.Delete(families[kRefunds], ToSlice(queued.view()));
+    } else {
+      put(kRefunds, queued, refund.refund_id);
+    }
+  }
+  if (decision.put_customer.has_value()) {
+    const attribution::CustomerState& customer = *decision.put_customer;
+    put(kCustomers, storage::CustomerKey(program_id, customer.id),
+        ToProto(customer).SerializeAsString());
+    const auto id = customer.id.Binary();
+    const std::string id_bytes(id.data(), id.size());
+    if (!decision.link_ref.empty()) {
+      put(kIdentities, storage::CustomerRefKey(program_id, decision.link_ref), id_bytes);
+    }
+    if (!decision.link_email.empty()) {
+      put(kIdentities, storage::EmailKey(program_id, decision.link_email), id_bytes);
+    }
+  }
+  for (const auto& [from, to] : decision.put_aliases) {
+    const auto target = to.Binary();
+    put(kIdentities, storage::AliasKey(program_id, from),
+        std::string(target.data(), target.size()));
+  }
+  for (const attribution::LedgerEntry& entry : decision.ledger) {
+    put(kLedger, storage::LedgerKey(program_id, entry.partner_id, entry.id),
+        ToProto(entry).SerializeAsString());
+  }
+  for (const attribution::CounterDelta& delta : decision.counters) {
+    const auto value = storage::EncodeCounter(delta.delta);
+    batch.Merge(
+        families[kStats],
+        ToSlice(storage::StatsKey(program_id, delta.partner_id, delta.day, delta.counter).view()),
+        rocksdb::Slice(value.data(), value.size()));
+  }
+}
+
+}  // namespace clicktrack::storage_internal

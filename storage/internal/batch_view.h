@@ -1,0 +1,68 @@
+#pragma once
+
+// The engine's view of one program, read through the committer's WriteBatchWithIndex: it
+// sees the committed store plus the writes of earlier decisions in the same batch.
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "rocksdb/db.h"
+#include "rocksdb/utilities/write_batch_with_index.h"
+
+#include "attribution/engine.h"
+
+namespace clicktrack::storage_internal {
+
+class BatchView final : public attribution::AttributionView {
+ public:
+  using PartnerRulesLookup =
+      std::function<std::optional<attribution::CommissionRules>(absl::string_view)>;
+
+  BatchView(rocksdb::DB& db, rocksdb::WriteBatchWithIndex& batch,
+            const std::vector<rocksdb::ColumnFamilyHandle*>& families, std::string program_id,
+            PartnerRulesLookup partner_rules)
+      : db_(db),
+        batch_(batch),
+        families_(families),
+        program_id_(std::move(program_id)),
+        partner_rules_(std::move(partner_rules)) {}
+
+  absl::StatusOr<std::optional<attribution::Conversion>> FindConversion(
+      absl::string_view order_id) override;
+  absl::StatusOr<std::optional<attribution::Refund>> FindRefund(
+      absl::string_view refund_id) override;
+  absl::StatusOr<std::vector<attribution::Refund>> QueuedRefunds(
+      absl::string_view order_id) override;
+  absl::StatusOr<std::optional<FoundClick>> FindClick(const attribution::Ulid& click_id) override;
+  absl::StatusOr<std::optional<attribution::CustomerState>> FindCustomer(
+      const attribution::Ulid& customer) override;
+  absl::StatusOr<std::optional<attribution::Ulid>> FindAlias(
+      const attribution::Ulid& customer) override;
+  absl::StatusOr<std::optional<attribution::Ulid>> FindByRef(
+      absl::string_view customer_ref) override;
+  absl::StatusOr<std::optional<attribution::Ulid>> FindByEmail(
+      absl::string_view email_sha256) override;
+  absl::StatusOr<std::vector<attribution::ClickRef>> ClicksOf(const attribution::Ulid& customer,
+                                                              absl::Time from,
+                                                              absl::Time to) override;
+  std::optional<attribution::CommissionRules> PartnerRules(absl::string_view partner_id) override;
+
+ private:
+  // The value at `key` in `family`, batch first. nullopt if absent.
+  absl::StatusOr<std::optional<std::string>> Get(size_t family, absl::string_view key);
+  absl::StatusOr<std::optional<attribution::Ulid>> GetUlid(size_t family, absl::string_view key);
+
+  rocksdb::DB& db_;
+  rocksdb::WriteBatchWithIndex& batch_;
+  const std::vector<rocksdb::ColumnFamilyHandle*>& families_;
+  std::string program_id_;
+  PartnerRulesLookup partner_rules_;
+};
+
+// Adds the writes of `decision` for `program_id` to `batch`.
+void ApplyDecision(absl::string_view program_id, const attribution::Decision& decision,
+                   const std::vector<rocksdb::ColumnFamilyHandle*>& families,
+                   rocksdb::WriteBatchWithIndex& batch);
+
+}  // namespace clicktrack::storage_internal

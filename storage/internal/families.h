@@ -1,0 +1,26 @@
+#pragma once
+
+#include <cstddef>
+
+namespace clicktrack::storage_internal {
+
+// Column families, in the order they are opened (DESIGN.md's data table).
+enum Family : size_t {
+  kDefault,
+  kConfig,
+  kClicks,
+  kCustomerClicks,
+  kStats,
+  kIdentities,
+  kCustomers,
+  kConversions,
+  kRefunds,
+  kLedger,
+  kFamilyCount
+};
+
+inline constexpr const char* kFamilyNames[kFamilyCount] = {
+    "default",    "config",    "clicks",      "customer_clicks", "stats",
+    "identities", "customers", "conversions", "refunds",         "ledger"};
+
+}  // namespace clicktrack::storage_internal

@@ -58,7 +58,9 @@ boost::json::object EncodeStats(const attribution::Program& program, absl::strin
                                 absl::CivilDay from, absl::CivilDay to,
                                 const storage::StatsTotals& stats) {
   using attribution::StatsCounter;
-  const auto money = [&](int64_t minor) { return attribution::FormatAmount(minor, program.currency); };
+  const auto money = [&](int64_t minor) {
+    return attribution::FormatAmount(minor, program.currency);
+  };
   const int64_t commission =
       stats.Get(StatsCounter::kCommissionLead) + stats.Get(StatsCounter::kCommissionFirstSale) +
       stats.Get(StatsCounter::kCommissionRepeatSale) + stats.Get(StatsCounter::kCommissionUpsell) +
@@ -72,21 +74,19 @@ boost::json::object EncodeStats(const attribution::Program& program, absl::strin
       {"clicks", stats.Get(StatsCounter::kClicks)},
       {"unique_clicks", stats.Get(StatsCounter::kUniqueClicks)},
       {"customers_acquired", stats.Get(StatsCounter::kCustomersAcquired)},
-      {"conversions",
-       boost::json::object{{"lead", stats.Get(StatsCounter::kLeads)},
-                           {"first_sale", stats.Get(StatsCounter::kFirstSales)},
-                           {"repeat_sale", stats.Get(StatsCounter::kRepeatSales)},
-                           {"upsell", stats.Get(StatsCounter::kUpsells)}}},
+      {"conversions", boost::json::object{{"lead", stats.Get(StatsCounter::kLeads)},
+                                          {"first_sale", stats.Get(StatsCounter::kFirstSales)},
+                                          {"repeat_sale", stats.Get(StatsCounter::kRepeatSales)},
+                                          {"upsell", stats.Get(StatsCounter::kUpsells)}}},
       {"revenue", money(stats.Get(StatsCounter::kRevenue))},
       {"refunded", money(stats.Get(StatsCounter::kRefunded))},
       {"commission",
-       boost::json::object{
-           {"lead", money(stats.Get(StatsCounter::kCommissionLead))},
-           {"first_sale", money(stats.Get(StatsCounter::kCommissionFirstSale))},
-           {"repeat_sale", money(stats.Get(StatsCounter::kCommissionRepeatSale))},
-           {"upsell", money(stats.Get(StatsCounter::kCommissionUpsell))},
-           {"bonus", money(stats.Get(StatsCounter::kBonus))},
-           {"total", money(commission)}}},
+       boost::json::object{{"lead", money(stats.Get(StatsCounter::kCommissionLead))},
+                           {"first_sale", money(stats.Get(StatsCounter::kCommissionFirstSale))},
+                           {"repeat_sale", money(stats.Get(StatsCounter::kCommissionRepeatSale))},
+                           {"upsell", money(stats.Get(StatsCounter::kCommissionUpsell))},
+                           {"bonus", money(stats.Get(StatsCounter::kBonus))},
+                           {"total", money(commission)}}},
   };
 }
 

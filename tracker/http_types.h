@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "absl/container/inlined_vector.h"
+#include "absl/functional/any_invocable.h"
 #include "absl/strings/string_view.h"
 
 namespace clicktrack::tracker {
@@ -31,5 +32,9 @@ struct HttpResponse {
   absl::InlinedVector<std::pair<absl::string_view, std::string>, 4> headers;
   std::string body;
 };
+
+// Delivers a response that is decided later (a conversion waits for its batch's fsync).
+// Called exactly once, from any thread.
+using LaterResponse = absl::AnyInvocable<void(HttpResponse) &&>;
 
 }  // namespace clicktrack::tracker

@@ -4,13 +4,15 @@
 
 #include "absl/time/time.h"
 
+#include "attribution/engine.h"
 #include "attribution/ids.h"
 
 namespace clicktrack::tracker {
 
 // Mints ids. Thread-safe: each thread draws from its own generator, seeded from the OS.
-class IdGenerator {
+class IdGenerator final : public attribution::IdSource {
  public:
+  attribution::Ulid NewId(absl::Time time) override { return NewUlid(time); }
   // A ULID for `time` with 80 random bits: unique across restarts and nodes without
   // coordination. Does not allocate.
   attribution::Ulid NewUlid(absl::Time time);

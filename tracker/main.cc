@@ -11,6 +11,7 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/strip.h"
 
 #include "storage/store.h"
@@ -87,8 +88,9 @@ int Main(int argc, char** argv) {
   }
   InitLogging(config->log_level);
 
+  IdGenerator ids;
   absl::StatusOr<std::unique_ptr<storage::Store>> store =
-      storage::OpenRocksDbStore({.path = config->data_dir});
+      storage::OpenRocksDbStore({.path = config->data_dir, .ids = &ids});
   if (!store.ok()) {
     Log(LogLevel::kError, "cannot open the store",
         {{"data", JsonText(config->data_dir)}, {"error", JsonText(store.status().message())}});
@@ -119,7 +121,6 @@ int Main(int argc, char** argv) {
   router_options.admin_token = admin_token->token;
   router_options.public_url = config->public_url.value_or(absl::StrCat("http://", *listen));
   RealClock clock;
-  IdGenerator ids;
   Router router(**store, clock, ids, router_options);
 
   Log(LogLevel::kInfo, "listening",
@@ -134,6 +135,16 @@ int Main(int argc, char** argv) {
   }
 
   server.Run(router);
+
+  const storage::CommitterStats committed = (*store)->committer_stats();
+  Log(LogLevel::kInfo, "conversions committed",
+      {{"events", committed.events},
+       {"batches", committed.batches},
+       {"mean_batch",
+        JsonText(absl::StrFormat("%.2f", committed.batches == 0
+                                             ? 0.0
+                                             : static_cast<double>(committed.events) /
+                                                   static_cast<double>(committed.batches)))}});
 
   if (absl::Status status = (*store)->Flush(); !status.ok()) {
     Log(LogLevel::kError, "flush failed", {{"error", JsonText(status.ToString())}});

@@ -76,7 +76,8 @@ bool Router::IsAuthorized(absl::string_view authorization) const {
   return CRYPTO_memcmp(digest.data(), admin_token_digest_.data(), digest.size()) == 0;
 }
 
-HttpResponse Router::Handle(const HttpRequest& request) {
+std::optional<HttpResponse> Router::Handle(const HttpRequest& request,
+                                           absl::FunctionRef<LaterResponse()> defer) {
   const Target target = SplitTarget(request.target);
   if (target.path.empty() || target.path.front() != '/') {
     return ErrorResponse(absl::InvalidArgumentError("request target must be a path"));
@@ -89,6 +90,18 @@ HttpResponse Router::Handle(const HttpRequest& request) {
       return MethodNotAllowed("GET, HEAD");
     }
     return Redirect(request, segments[1], target.query);
+  }
+  if (segments.size() == 1 && segments[0] == "px.gif") {
+    if (!get_or_head) {
+      return MethodNotAllowed("GET");
+    }
+    return Pixel(request, target.query, defer);
+  }
+  if (segments.size() == 1 && segments[0] == "postback") {
+    if (request.method != Method::kGet && request.method != Method::kPost) {
+      return MethodNotAllowed("GET, POST");
+    }
+    return Postback(request, target.query, defer);
   }
   if (segments.size() == 1 && (segments[0] == "healthz" || segments[0] == "readyz")) {
     if (!get_or_head) {
@@ -134,9 +147,11 @@ HttpResponse Router::HandleAdmin(const HttpRequest& request, const Segments& seg
 
   const std::optional<attribution::Program> program = store_.GetProgram(program_id);
   const absl::string_view collection = segments[4];
-  const bool known_route = (collection == "partners" && segments.size() <= 7 &&
-                            (segments.size() != 7 || segments[6] == "stats")) ||
-                           (collection == "links" && segments.size() <= 6);
+  const bool known_route =
+      (collection == "partners" && segments.size() <= 7 &&
+       (segments.size() != 7 || segments[6] == "stats" || segments[6] == "commissions")) ||
+      (collection == "links" && segments.size() <= 6) ||
+      (collection == "customers" && segments.size() <= 6);
   if (!known_route) {
     return ErrorResponse(
         absl::NotFoundError(absl::StrCat("no route for /", absl::StrJoin(segments, "/"))));
@@ -155,13 +170,32 @@ HttpResponse Router::HandleAdmin(const HttpRequest& request, const Segments& seg
       return ErrorResponse(status);
     }
     if (segments.size() == 7) {
-      return method == Method::kGet ? PartnerStats(*program, partner_id, query)
-                                    : MethodNotAllowed("GET");
+      if (method != Method::kGet) {
+        return MethodNotAllowed("GET");
+      }
+      return segments[6] == "stats" ? PartnerStats(*program, partner_id, query)
+                                    : Commissions(*program, partner_id, query);
     }
     if (method == Method::kPut) {
       return PutPartner(*program, partner_id, request.body);
     }
     return method == Method::kGet ? GetPartner(*program, partner_id) : MethodNotAllowed("GET, PUT");
+  }
+
+  if (collection == "customers") {
+    if (method != Method::kGet) {
+      return MethodNotAllowed("GET");
+    }
+    return segments.size() == 5 ? CustomerByRef(*program, query)
+                                : CustomerById(*program, segments[5]);
+  }
+
+  if (collection == "customers") {
+    if (method != Method::kGet) {
+      return MethodNotAllowed("GET");
+    }
+    return segments.size() == 5 ? CustomerByRef(*program, query)
+                                : CustomerById(*program, segments[5]);
   }
 
   // links

@@ -4,9 +4,11 @@
 // the server hands it an HttpRequest and writes back the HttpResponse.
 
 #include <array>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "absl/functional/function_ref.h"
 #include "absl/strings/string_view.h"
 #include "boost/json/object.hpp"
 
@@ -34,7 +36,11 @@ class Router {
  public:
   Router(storage::Store& store, const Clock& clock, IdGenerator& ids, RouterOptions options);
 
-  HttpResponse Handle(const HttpRequest& request);
+  // Most routes answer at once: the response is returned. Conversions answer only once they
+  // are durable: then Handle returns nullopt after calling `defer` once, and the response goes
+  // to the LaterResponse it returned, from the committer's thread.
+  std::optional<HttpResponse> Handle(const HttpRequest& request,
+                                     absl::FunctionRef<LaterResponse()> defer);
 
  private:
   using Segments = std::vector<absl::string_view>;
@@ -46,6 +52,19 @@ class Router {
   HttpResponse Redirect(const HttpRequest& request, absl::string_view code,
                         absl::string_view query);
   HttpResponse Ready() const;
+
+  // Conversions (conversion_handlers.cc).
+  std::optional<HttpResponse> Pixel(const HttpRequest& request, absl::string_view query,
+                                    absl::FunctionRef<LaterResponse()> defer);
+  std::optional<HttpResponse> Postback(const HttpRequest& request, absl::string_view query,
+                                       absl::FunctionRef<LaterResponse()> defer);
+
+  // Reports (report_handlers.cc).
+  HttpResponse Commissions(const attribution::Program& program, absl::string_view partner_id,
+                           absl::string_view query) const;
+  HttpResponse CustomerById(const attribution::Program& program,
+                            absl::string_view customer_id) const;
+  HttpResponse CustomerByRef(const attribution::Program& program, absl::string_view query) const;
 
   HttpResponse PutProgram(absl::string_view program_id, absl::string_view body);
   HttpResponse GetProgram(absl::string_view program_id) const;

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "absl/strings/match.h"
+#include "absl/synchronization/notification.h"
 #include "gtest/gtest.h"
 
 #include "tests/fake_clock.h"
@@ -38,13 +39,30 @@ class RouterTest : public ::testing::Test {
                         .authorization = authorization,
                         .user_agent = "Mozilla/5.0",
                         .body = body};
-    return router_->Handle(request);
+    return HandleAndWait(request);
   }
 
   HttpResponse Click(absl::string_view target, absl::string_view cookie = "") {
     HttpRequest request{
         .method = Method::kGet, .target = target, .cookie = cookie, .user_agent = "Mozilla/5.0"};
-    return router_->Handle(request);
+    return HandleAndWait(request);
+  }
+
+  // The response, whether the router answers at once or later (conversions).
+  HttpResponse HandleAndWait(const HttpRequest& request) {
+    absl::Notification done;
+    HttpResponse later;
+    std::optional<HttpResponse> now = router_->Handle(request, [&]() -> LaterResponse {
+      return [&](HttpResponse response) {
+        later = std::move(response);
+        done.Notify();
+      };
+    });
+    if (now.has_value()) {
+      return *std::move(now);
+    }
+    done.WaitForNotification();
+    return later;
   }
 
   void Seed() {

@@ -8,10 +8,12 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/notification.h"
+#include "boost/asio/execution/outstanding_work.hpp"
 #include "boost/asio/executor_work_guard.hpp"
 #include "boost/asio/io_context.hpp"
 #include "boost/asio/ip/tcp.hpp"
 #include "boost/asio/post.hpp"
+#include "boost/asio/prefer.hpp"
 #include "boost/asio/signal_set.hpp"
 #include "boost/beast/core.hpp"
 #include "boost/beast/http.hpp"
@@ -159,18 +161,35 @@ class Session : public std::enable_shared_from_this<Session> {
         .body = request.body(),
     };
     const auto started = std::chrono::steady_clock::now();
-    HttpResponse response = shared_.router->Handle(view);
+    const bool keep_alive = request.keep_alive() && !worker_.draining;
+    const bool head = request.method() == http::verb::head;
+    const unsigned version = request.version();
+    std::optional<HttpResponse> response = shared_.router->Handle(view, [&]() -> LaterResponse {
+      // The answer comes from another thread once it is durable. The tracked executor keeps
+      // this worker's loop running (through a graceful stop) until it is written.
+      return [self = shared_from_this(),
+              executor =
+                  net::prefer(worker_.ioc.get_executor(), net::execution::outstanding_work.tracked),
+              keep_alive, head, version](HttpResponse later) mutable {
+        net::post(executor, [self = std::move(self), later = std::move(later), keep_alive, head,
+                             version]() mutable {
+          self->Write(std::move(later), keep_alive && !self->worker_.draining, head, version);
+        });
+      };
+    });
+    if (!response.has_value()) {
+      return;  // deferred: Write runs when the answer is posted back
+    }
     if (LogEnabled(LogLevel::kDebug)) {
       Log(LogLevel::kDebug, "request",
           {{"method", JsonText(View(request.method_string()))},
            {"target", JsonText(view.target)},
-           {"status", response.status},
+           {"status", response->status},
            {"micros", std::chrono::duration_cast<std::chrono::microseconds>(
                           std::chrono::steady_clock::now() - started)
                           .count()}});
     }
-    Write(std::move(response), request.keep_alive() && !worker_.draining,
-          request.method() == http::verb::head, request.version());
+    Write(*std::move(response), keep_alive, head, version);
   }
 
   void OnReadError(const ErrorCode& ec) {

@@ -1,0 +1,267 @@
+#include "tracker/conversion_request.h"
+
+#include <algorithm>
+#include <array>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include <openssl/sha.h>
+
+#include "attribution/money.h"
+#include "tracker/json_codec.h"
+#include "tracker/query.h"
+
+namespace clicktrack::tracker {
+namespace {
+
+constexpr absl::string_view kFieldNames[] = {
+    "program", "order_id",     "amount", "currency",  "type",        "click_id", "customer",
+    "email",   "email_sha256", "status", "refund_id", "occurred_at", "token"};
+
+absl::Status Invalid(absl::string_view field, absl::string_view problem) {
+  return absl::InvalidArgumentError(absl::StrCat(field, ": ", problem));
+}
+
+const std::string* Find(const ConversionFields& fields, absl::string_view name) {
+  const auto it = fields.find(name);
+  return it == fields.end() || it->second.empty() ? nullptr : &it->second;
+}
+
+bool HasControlCharacters(absl::string_view text) {
+  return std::any_of(text.begin(), text.end(),
+                     [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; });
+}
+
+absl::Status CheckText(absl::string_view field, absl::string_view value, size_t max_size) {
+  if (value.size() > max_size) {
+    return Invalid(field, absl::StrCat("must be at most ", max_size, " bytes"));
+  }
+  if (HasControlCharacters(value)) {
+    return Invalid(field, "must not contain control characters");
+  }
+  return absl::OkStatus();
+}
+
+bool IsUrlSafe(absl::string_view text) {
+  return std::all_of(text.begin(), text.end(), [](char c) {
+    return absl::ascii_isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.' ||
+           c == '~';
+  });
+}
+
+}  // namespace
+
+ConversionFields FieldsFromQuery(absl::string_view query) {
+  ConversionFields fields;
+  for (absl::string_view name : kFieldNames) {
+    if (std::optional<std::string> value = QueryParam(query, name)) {
+      fields.emplace(std::string(name), *std::move(value));
+    }
+  }
+  return fields;
+}
+
+absl::StatusOr<ConversionFields> FieldsFromJson(const boost::json::object& body) {
+  ConversionFields fields;
+  for (absl::string_view name : kFieldNames) {
+    const boost::json::value* value =
+        body.if_contains(boost::json::string_view(name.data(), name.size()));
+    if (value == nullptr || value->is_null()) {
+      continue;
+    }
+    if (!value->is_string()) {
+      if (name == "amount" && value->is_number()) {
+        return Invalid(name, "must be a decimal string such as \"49.90\", not a JSON number");
+      }
+      return Invalid(name, "must be a string");
+    }
+    const boost::json::string& text = value->get_string();
+    fields.emplace(std::string(name), std::string(text.data(), text.size()));
+  }
+  return fields;
+}
+
+std::string EmailSha256(absl::string_view email) {
+  const std::string normalised = absl::AsciiStrToLower(absl::StripAsciiWhitespace(email));
+  std::array<unsigned char, SHA256_DIGEST_LENGTH> digest;
+  SHA256(reinterpret_cast<const unsigned char*>(normalised.data()), normalised.size(),
+         digest.data());
+  return absl::BytesToHexString(
+      absl::string_view(reinterpret_cast<const char*>(digest.data()), digest.size()));
+}
+
+absl::StatusOr<attribution::ConversionEvent> BuildConversionEvent(
+    const ConversionFields& fields, const attribution::Program& program, ConversionSource source,
+    absl::Time now, std::optional<absl::string_view> cookie) {
+  attribution::ConversionEvent event;
+  event.occurred_at = now;
+
+  const std::string* order_id = Find(fields, "order_id");
+  if (order_id == nullptr) {
+    return Invalid("order_id", "is required");
+  }
+  if (absl::Status status = CheckText("order_id", *order_id, kMaxOrderIdSize); !status.ok()) {
+    return status;
+  }
+  event.order_id = *order_id;
+
+  if (const std::string* type = Find(fields, "type")) {
+    if (*type == "sale") {
+      event.type = attribution::ConversionType::kSale;
+    } else if (*type == "upsell") {
+      event.type = attribution::ConversionType::kUpsell;
+    } else if (*type == "lead") {
+      event.type = attribution::ConversionType::kLead;
+    } else {
+      return Invalid("type", "must be sale, upsell or lead");
+    }
+  }
+  if (source == ConversionSource::kPostback) {
+    if (const std::string* status = Find(fields, "status")) {
+      if (*status == "approved") {
+        event.status = attribution::PaymentStatus::kApproved;
+      } else if (*status == "refunded") {
+        event.status = attribution::PaymentStatus::kRefunded;
+      } else if (*status == "chargeback") {
+        event.status = attribution::PaymentStatus::kChargeback;
+      } else {
+        return Invalid("status", "must be approved, refunded or chargeback");
+      }
+    }
+  }
+
+  if (const std::string* currency = Find(fields, "currency")) {
+    absl::StatusOr<attribution::Currency> found = attribution::FindCurrency(*currency);
+    if (!found.ok()) {
+      return Invalid("currency", found.status().message());
+    }
+    if (!(*found == program.currency)) {
+      return Invalid("currency",
+                     absl::StrCat("must be the program's currency, ", program.currency.Code()));
+    }
+  }
+  const std::string* amount = Find(fields, "amount");
+  if (amount == nullptr) {
+    if (event.type != attribution::ConversionType::kLead ||
+        event.status != attribution::PaymentStatus::kApproved) {
+      return Invalid("amount", "is required");
+    }
+  } else {
+    if (Find(fields, "currency") == nullptr) {
+      return Invalid("currency", "is required with an amount");
+    }
+    absl::StatusOr<int64_t> minor = attribution::ParseAmount(*amount, program.currency);
+    if (!minor.ok()) {
+      return Invalid("amount", minor.status().message());
+    }
+    event.amount_minor = *minor;
+  }
+
+  if (const std::string* refund_id = Find(fields, "refund_id")) {
+    if (absl::Status status = CheckText("refund_id", *refund_id, kMaxRefundIdSize); !status.ok()) {
+      return status;
+    }
+    event.refund_id = *refund_id;
+  } else {
+    event.refund_id = attribution::DefaultRefundId(event.order_id, event.amount_minor);
+  }
+
+  if (source == ConversionSource::kPostback) {
+    if (const std::string* occurred_at = Find(fields, "occurred_at")) {
+      absl::StatusOr<absl::Time> time = ParseTimestamp(*occurred_at);
+      if (!time.ok()) {
+        return Invalid("occurred_at", time.status().message());
+      }
+      if (*time > now + kMaxFutureSkew) {
+        return Invalid("occurred_at", "is more than 5 minutes in the future");
+      }
+      if (*time < absl::FromUnixSeconds(946'684'800)) {
+        return Invalid("occurred_at", "must not be before 2000-01-01");
+      }
+      event.occurred_at = *time;
+    }
+  }
+
+  attribution::Identities& identities = event.identities;
+  if (const std::string* click_id = Find(fields, "click_id")) {
+    if (click_id->size() > kMaxClickIdSize || !IsUrlSafe(*click_id)) {
+      return Invalid("click_id",
+                     absl::StrCat("must be at most ", kMaxClickIdSize, " URL-safe characters"));
+    }
+    // Ids of other trackers are well-formed but unknown here: they identify nobody.
+    identities.click_id = attribution::Ulid::FromText(*click_id);
+  }
+  if (const std::string* customer = Find(fields, "customer")) {
+    if (absl::Status status = CheckText("customer", *customer, kMaxCustomerRefSize); !status.ok()) {
+      return status;
+    }
+    identities.customer_ref = *customer;
+  }
+  if (const std::string* hash = Find(fields, "email_sha256")) {
+    const std::string lower = absl::AsciiStrToLower(*hash);
+    if (lower.size() != 64 || !std::all_of(lower.begin(), lower.end(), [](char c) {
+          return absl::ascii_isxdigit(static_cast<unsigned char>(c));
+        })) {
+      return Invalid("email_sha256", "must be 64 hexadecimal characters (SHA-256)");
+    }
+    identities.email_sha256 = lower;
+  } else if (const std::string* email = Find(fields, "email")) {
+    if (absl::Status status = CheckText("email", *email, attribution::kMaxEmailSize);
+        !status.ok()) {
+      return status;
+    }
+    if (email->find('@') == std::string::npos) {
+      return Invalid("email", "must be an e-mail address");
+    }
+    identities.email_sha256 = EmailSha256(*email);
+  }
+  if (cookie.has_value()) {
+    identities.cookie_customer = attribution::Ulid::FromText(*cookie);
+  }
+  return event;
+}
+
+boost::json::object EncodeDecision(const attribution::Decision& decision,
+                                   const attribution::Program& program, absl::Time now) {
+  const auto money = [&](int64_t minor) {
+    return attribution::FormatAmount(minor, program.currency);
+  };
+  boost::json::object out;
+  out["result"] = std::string(attribution::ResultName(decision.result));
+  if (decision.conversion.has_value()) {
+    const attribution::Conversion& c = *decision.conversion;
+    out["conversion_id"] = c.id.ToString();
+    out["order_id"] = c.order_id;
+    out["kind"] = std::string(attribution::ConversionKindName(c.kind));
+    out["partner_id"] =
+        c.attributed() ? boost::json::value(c.partner_id) : boost::json::value(nullptr);
+    out["customer_id"] = c.customer_id.ToString();
+    out["amount"] = money(c.amount_minor);
+    out["commission"] = money(c.commission_minor);
+    out["currency"] = std::string(program.currency.Code());
+    const attribution::CommissionStatus status = attribution::StatusAt(c, now);
+    out["commission_status"] =
+        status == attribution::CommissionStatus::kNone
+            ? boost::json::value(nullptr)
+            : boost::json::value(std::string(attribution::CommissionStatusName(status)));
+    if (c.refunded_minor > 0) {
+      out["refunded"] = money(c.refunded_minor);
+      out["commission_reversed"] = money(c.reversed_minor);
+    }
+  }
+  if (decision.refund.has_value()) {
+    const attribution::Refund& r = *decision.refund;
+    out["order_id"] = r.order_id;
+    out["refund_id"] = r.refund_id;
+    out["refund_amount"] = money(r.amount_minor);
+    out["currency"] = std::string(program.currency.Code());
+    if (r.applied) {
+      out["refund_reversed"] = money(r.reversed_minor);
+    }
+  }
+  return out;
+}
+
+}  // namespace clicktrack::tracker

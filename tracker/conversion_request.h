@@ -1,0 +1,57 @@
+#pragma once
+
+// Turning a pixel hit or a postback into a validated attribution::ConversionEvent, and the
+// decision back into the API's answer (SPEC §4.3, §4.4).
+
+#include <map>
+#include <optional>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "boost/json/object.hpp"
+
+#include "attribution/conversion.h"
+#include "attribution/engine.h"
+#include "attribution/program.h"
+
+namespace clicktrack::tracker {
+
+// The raw string fields of a conversion request, by name ("order_id", "amount", …).
+using ConversionFields = std::map<std::string, std::string, std::less<>>;
+
+// The fields of a query string. Never fails: bad values are caught by BuildConversionEvent.
+ConversionFields FieldsFromQuery(absl::string_view query);
+
+// The fields of a JSON body. Strings only: a JSON number for an amount, or any non-string
+// for another field, is kInvalidArgument naming the field. Unknown fields are ignored.
+absl::StatusOr<ConversionFields> FieldsFromJson(const boost::json::object& body);
+
+enum class ConversionSource {
+  kPixel,     // a browser: occurred_at and status are ignored
+  kPostback,  // server to server: occurred_at and status are taken
+};
+
+inline constexpr size_t kMaxOrderIdSize = 128;
+inline constexpr size_t kMaxCustomerRefSize = 128;
+inline constexpr size_t kMaxRefundIdSize = 160;
+inline constexpr size_t kMaxClickIdSize = 32;
+// How far in the future an occurred_at may be (clock skew between servers).
+inline constexpr absl::Duration kMaxFutureSkew = absl::Minutes(5);
+
+// Validates the fields against `program` and builds the event, with `now` as its time unless a
+// postback gives occurred_at. `cookie` is the request's tc_cid value, if any (pixel only).
+// kInvalidArgument naming the first bad field.
+absl::StatusOr<attribution::ConversionEvent> BuildConversionEvent(
+    const ConversionFields& fields, const attribution::Program& program, ConversionSource source,
+    absl::Time now, std::optional<absl::string_view> cookie);
+
+// The JSON answer of SPEC §4.4 for a decision; `now` decides pending vs approved.
+boost::json::object EncodeDecision(const attribution::Decision& decision,
+                                   const attribution::Program& program, absl::Time now);
+
+// Lower-case hex SHA-256 of the normalised (trimmed, lower-cased) e-mail.
+std::string EmailSha256(absl::string_view email);
+
+}  // namespace clicktrack::tracker

@@ -61,7 +61,8 @@ class TrackerdTest : public ::testing::Test {
         Call("PUT", "/api/v1/programs/acme",
              R"({"name": "Acme SaaS", "currency": "USD", "postback_secret": "at-least-16-chars",
                        "allowed_hosts": ["shop.example.com", "*.acme.io"],
-                       "commission": {"first_sale": {"percent": "20"}}})")
+                       "commission": {"first_sale": {"percent": "20"},
+                                      "repeat_sale": {"percent": "10"}}})")
             .status,
         200);
     ASSERT_EQ(Call("PUT", "/api/v1/programs/acme/partners/p1", R"({"name": "Partner One"})").status,

@@ -19,8 +19,29 @@ absl::BitGen& ThreadBitGen() {
 }  // namespace
 
 attribution::Ulid IdGenerator::NewUlid(absl::Time time) {
+  // Monotonic within a millisecond and a thread (the ULID spec's monotonic mode): ids minted
+  // one after another for the same millisecond sort in minting order, so a ledger written by
+  // the committer lists same-millisecond entries newest first too.
+  struct Last {
+    int64_t millis = -1;
+    attribution::Ulid id;
+  };
+  thread_local Last last;
+  const int64_t millis = absl::ToUnixMillis(time);
+  if (millis == last.millis) {
+    attribution::Ulid next = last.id;
+    if (++next.lo == 0) {
+      next.hi = (next.hi & ~uint64_t{0xFFFF}) | ((next.hi + 1) & 0xFFFF);
+    }
+    last.id = next;
+    return next;
+  }
   absl::BitGen& gen = ThreadBitGen();
-  return attribution::Ulid::Make(time, absl::Uniform<uint64_t>(gen), absl::Uniform<uint64_t>(gen));
+  // The top random bit starts clear, so that 2^79 increments fit before the 80 bits wrap.
+  last.millis = millis;
+  last.id = attribution::Ulid::Make(time, absl::Uniform<uint64_t>(gen) & 0x7FFF,
+                                    absl::Uniform<uint64_t>(gen));
+  return last.id;
 }
 
 std::string IdGenerator::NewLinkCode(size_t size) {

@@ -6,7 +6,9 @@
 #include "benchmark/benchmark.h"
 
 #include "attribution/click.h"
+#include "attribution/engine.h"
 #include "attribution/ids.h"
+#include "attribution/in_memory_view.h"
 #include "attribution/link.h"
 #include "attribution/money.h"
 #include "storage/key_codec.h"
@@ -119,6 +121,43 @@ void BM_RecordClick(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations());
 }
 BENCHMARK(BM_RecordClick);
+
+// One attribution decision: a returning customer with an owner and three clicks, resolved by
+// cookie and e-mail, paid by rule, against the in-memory view (the engine alone, no storage).
+void BM_AttributeRepeatSale(benchmark::State& state) {
+  attribution::Program program;
+  program.id = "acme";
+  program.currency = *attribution::FindCurrency("USD");
+  program.commission.rules.first_sale =
+      attribution::CommissionRule{.percent = attribution::Percent{2000}};
+  program.commission.rules.repeat_sale =
+      attribution::CommissionRule{.percent = attribution::Percent{1000}};
+  attribution::InMemoryView view("acme");
+  attribution::SequentialIds ids;
+  view.AddPartner("p1");
+  const absl::Time t0 = absl::FromUnixSeconds(1'764'000'000);
+  const attribution::Ulid customer = ids.NewId(t0 - absl::Hours(100));
+  for (int i = 0; i < 3; ++i) {
+    view.AddClick("acme", customer,
+                  {.id = ids.NewId(t0 - absl::Hours(10 - i)),
+                   .time = t0 - absl::Hours(10 - i),
+                   .partner_id = "p1"});
+  }
+  attribution::ConversionEvent event{
+      .order_id = "first",
+      .amount_minor = 4900,
+      .occurred_at = t0,
+      .identities = {.cookie_customer = customer, .email_sha256 = "e"}};
+  view.Apply(*attribution::Attribute(program, event, view, ids));
+  event.order_id = "repeat";  // never applied: every iteration decides the same repeat sale
+  for (auto _ : state) {
+    absl::StatusOr<attribution::Decision> decision =
+        attribution::Attribute(program, event, view, ids);
+    benchmark::DoNotOptimize(decision);
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_AttributeRepeatSale);
 
 }  // namespace
 }  // namespace clicktrack

@@ -101,6 +101,9 @@ TEST_F(ConversionTest, PixelRejectsWithReasons) {
   EXPECT_EQ(bad.status, 400);
   EXPECT_EQ(bad.Header("x-tracker-result"), "rejected");
   EXPECT_TRUE(absl::StrContains(bad.body, "amount")) << bad.body;
+  // A HEAD (a link checker, a prefetch) never records a conversion.
+  EXPECT_EQ(Send("HEAD", "/px.gif?program=acme&order_id=h1&amount=1&currency=USD").status, 405);
+  EXPECT_EQ(Pixel("order_id=h1&amount=2&currency=USD").Header("x-tracker-result"), "unattributed");
   HttpResult unknown = Send("GET", "/px.gif?program=nope&order_id=o1&amount=1&currency=USD");
   EXPECT_EQ(unknown.status, 404);
   EXPECT_EQ(unknown.Header("x-tracker-result"), "rejected");

@@ -92,8 +92,8 @@ std::optional<HttpResponse> Router::Handle(const HttpRequest& request,
     return Redirect(request, segments[1], target.query);
   }
   if (segments.size() == 1 && segments[0] == "px.gif") {
-    if (!get_or_head) {
-      return MethodNotAllowed("GET");
+    if (request.method != Method::kGet) {
+      return MethodNotAllowed("GET");  // a HEAD must not record a conversion
     }
     return Pixel(request, target.query, defer);
   }

@@ -55,6 +55,20 @@ Method ToMethod(http::verb verb) {
 
 absl::string_view View(beast::string_view s) { return absl::string_view(s.data(), s.size()); }
 
+// The target with the value of a token= parameter (a postback secret) blanked, for logs.
+std::string RedactSecrets(absl::string_view target) {
+  std::string out(target);
+  for (size_t at = out.find("token="); at != std::string::npos; at = out.find("token=", at + 1)) {
+    if (at != 0 && out[at - 1] != '?' && out[at - 1] != '&') {
+      continue;
+    }
+    const size_t start = at + 6;
+    const size_t end = out.find('&', start);
+    out.replace(start, (end == std::string::npos ? out.size() : end) - start, "REDACTED");
+  }
+  return out;
+}
+
 bool IsParseError(const ErrorCode& ec) {
   return ec.category() == http::make_error_code(http::error::bad_method).category();
 }
@@ -183,7 +197,7 @@ class Session : public std::enable_shared_from_this<Session> {
     if (LogEnabled(LogLevel::kDebug)) {
       Log(LogLevel::kDebug, "request",
           {{"method", JsonText(View(request.method_string()))},
-           {"target", JsonText(view.target)},
+           {"target", JsonText(RedactSecrets(view.target))},
            {"status", response->status},
            {"micros", std::chrono::duration_cast<std::chrono::microseconds>(
                           std::chrono::steady_clock::now() - started)

@@ -27,6 +27,9 @@ struct Click {
   // The first click of this customer on this link in 24 hours (counts as a unique click).
   bool unique = false;
   std::array<std::string, kSubCount> subs;  // sub1..sub5, each at most kMaxSubSize bytes
+  // Not stored: the customer id was minted for this click, so the customer has no earlier
+  // click to look up.
+  bool new_customer = false;
 };
 
 // Repeat clicks of one customer on one link within this period count as one unique click.

@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <cstdint>
@@ -116,7 +117,7 @@ class RocksDbStore final : public Store {
   std::optional<attribution::Link> GetLink(absl::string_view code) const override;
   bool VisitActiveLink(absl::string_view code,
                        absl::FunctionRef<void(const CachedLink&)> visit) const override;
-  absl::Status RecordClick(attribution::Click& click) override;
+  absl::Status RecordClicks(absl::Span<attribution::Click> clicks) override;
   absl::StatusOr<std::optional<attribution::Click>> GetClick(
       const attribution::Ulid& click_id) const override;
   absl::StatusOr<StatsTotals> ReadStats(absl::string_view program_id, absl::string_view partner_id,
@@ -384,45 +385,77 @@ absl::StatusOr<bool> RocksDbStore::HadUniqueClick(const attribution::Click& clic
   return false;
 }
 
-absl::Status RocksDbStore::RecordClick(attribution::Click& click) {
-  std::unique_lock<std::mutex> customer_lock(
-      customer_stripes_[absl::HashOf(click.customer_id.hi, click.customer_id.lo) %
-                        kCustomerStripes]);
-  click.unique = false;
-  if (!click.bot) {
-    CLICKTRACK_ASSIGN_OR_RETURN(const bool had_unique, HadUniqueClick(click));
-    click.unique = !had_unique;
+absl::Status RocksDbStore::RecordClicks(absl::Span<attribution::Click> clicks) {
+  // Returning customers' clicks are serialised by striped locks (taken in order, so batches
+  // of different threads cannot deadlock) while uniqueness is decided and written. A customer
+  // minted by this very request has no earlier click: no lock, no look-up.
+  std::vector<size_t> stripes;
+  for (const attribution::Click& click : clicks) {
+    if (!click.new_customer) {
+      stripes.push_back(absl::HashOf(click.customer_id.hi, click.customer_id.lo) %
+                        kCustomerStripes);
+    }
+  }
+  std::sort(stripes.begin(), stripes.end());
+  stripes.erase(std::unique(stripes.begin(), stripes.end()), stripes.end());
+  std::vector<std::unique_lock<std::mutex>> locks;
+  locks.reserve(stripes.size());
+  for (const size_t stripe : stripes) {
+    locks.emplace_back(customer_stripes_[stripe]);
   }
 
   rocksdb::WriteBatch batch;
-  const std::string record = ToProto(click).SerializeAsString();
-  batch.Put(families_[kClicks], ToSlice(ClickKey(click.id).view()), record);
-
+  // Counters are summed per key over the batch: one merge operand per key, not per click.
+  absl::flat_hash_map<std::string, int64_t> counters;
   proto::CustomerClick entry;
-  entry.set_partner_id(click.partner_id);
-  entry.set_link_code(click.link_code);
-  entry.set_bot(click.bot);
-  entry.set_unique(click.unique);
-  batch.Put(
-      families_[kCustomerClicks],
-      ToSlice(CustomerClickKey(click.program_id, click.customer_id, click.time, click.id).view()),
-      entry.SerializeAsString());
-
-  if (!click.bot) {
-    const absl::CivilDay day = absl::ToCivilDay(click.time, absl::UTCTimeZone());
-    const auto one = EncodeCounter(1);
-    const rocksdb::Slice one_slice(one.data(), one.size());
-    batch.Merge(
-        families_[kStats],
-        ToSlice(StatsKey(click.program_id, click.partner_id, day, StatsCounter::kClicks).view()),
-        one_slice);
-    if (click.unique) {
-      batch.Merge(
-          families_[kStats],
-          ToSlice(StatsKey(click.program_id, click.partner_id, day, StatsCounter::kUniqueClicks)
-                      .view()),
-          one_slice);
+  std::string value;
+  for (size_t i = 0; i < clicks.size(); ++i) {
+    attribution::Click& click = clicks[i];
+    click.unique = false;
+    if (!click.bot) {
+      // An earlier click of this batch counts as much as a stored one.
+      bool had_unique = std::any_of(
+          clicks.begin(), clicks.begin() + static_cast<ptrdiff_t>(i),
+          [&](const attribution::Click& earlier) {
+            return earlier.unique && earlier.customer_id == click.customer_id &&
+                   earlier.program_id == click.program_id && earlier.link_code == click.link_code &&
+                   earlier.time + attribution::kUniqueClickPeriod > click.time;
+          });
+      if (!had_unique && !click.new_customer) {
+        CLICKTRACK_ASSIGN_OR_RETURN(had_unique, HadUniqueClick(click));
+      }
+      click.unique = !had_unique;
     }
+
+    value.clear();
+    ToProto(click).AppendToString(&value);
+    batch.Put(families_[kClicks], ToSlice(ClickKey(click.id).view()), value);
+
+    entry.set_partner_id(click.partner_id);
+    entry.set_link_code(click.link_code);
+    entry.set_bot(click.bot);
+    entry.set_unique(click.unique);
+    value.clear();
+    entry.AppendToString(&value);
+    batch.Put(
+        families_[kCustomerClicks],
+        ToSlice(CustomerClickKey(click.program_id, click.customer_id, click.time, click.id).view()),
+        value);
+
+    if (!click.bot) {
+      const absl::CivilDay day = absl::ToCivilDay(click.time, absl::UTCTimeZone());
+      counters[std::string(
+          StatsKey(click.program_id, click.partner_id, day, StatsCounter::kClicks).view())] += 1;
+      if (click.unique) {
+        counters[std::string(
+            StatsKey(click.program_id, click.partner_id, day, StatsCounter::kUniqueClicks)
+                .view())] += 1;
+      }
+    }
+  }
+  for (const auto& [key, count] : counters) {
+    const auto bytes = EncodeCounter(count);
+    batch.Merge(families_[kStats], key, rocksdb::Slice(bytes.data(), bytes.size()));
   }
   return Track(FromRocksStatus(db_->Write(click_write_, &batch)));
 }

@@ -197,6 +197,36 @@ TEST_F(RocksDbStoreTest, BotClicksAreStoredButNotCounted) {
   EXPECT_TRUE(person.unique);
 }
 
+TEST_F(RocksDbStoreTest, ABatchOfClicksDecidesUniquenessInOrderAndSumsCounters) {
+  SeedConfig();
+  const Ulid stranger = Ulid::Make(t0_, 55, 55);
+  std::vector<Click> clicks = {
+      MakeClick(t0_, customer_),                              // unique
+      MakeClick(t0_ + absl::Seconds(1), customer_),           // same customer and link: not
+      MakeClick(t0_ + absl::Seconds(2), customer_, "other"),  // another link: unique
+      MakeClick(t0_ + absl::Seconds(3), stranger, "abc", /*bot=*/true),
+      MakeClick(t0_ + absl::Seconds(4), stranger),  // the bot's click does not count
+  };
+  clicks[4].new_customer = true;  // minted for this click: no look-up needed
+  ASSERT_TRUE(store_->RecordClicks(absl::MakeSpan(clicks)).ok());
+  EXPECT_TRUE(clicks[0].unique);
+  EXPECT_FALSE(clicks[1].unique);
+  EXPECT_TRUE(clicks[2].unique);
+  EXPECT_FALSE(clicks[3].unique);
+  EXPECT_TRUE(clicks[4].unique);
+  const absl::CivilDay day = absl::ToCivilDay(t0_, absl::UTCTimeZone());
+  absl::StatusOr<StatsTotals> stats = store_->ReadStats("acme", "p1", day, day);
+  EXPECT_EQ(stats->Get(StatsCounter::kClicks), 4);
+  EXPECT_EQ(stats->Get(StatsCounter::kUniqueClicks), 3);
+  // And the next batch sees the stored ones.
+  Click again = MakeClick(t0_ + absl::Minutes(5), customer_);
+  ASSERT_TRUE(store_->RecordClick(again).ok());
+  EXPECT_FALSE(again.unique);
+  for (const Click& click : clicks) {
+    EXPECT_TRUE(store_->GetClick(click.id)->has_value());
+  }
+}
+
 TEST_F(RocksDbStoreTest, CountersSurviveReopen) {
   SeedConfig();
   for (int i = 0; i < 10; ++i) {

@@ -15,6 +15,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
+#include "absl/types/span.h"
 
 #include "attribution/click.h"
 #include "attribution/engine.h"
@@ -87,11 +88,13 @@ class Store {
   virtual bool VisitActiveLink(absl::string_view code,
                                absl::FunctionRef<void(const CachedLink&)> visit) const = 0;
 
-  // Stores a click with its customer index entry and its daily counters, atomically, with the
-  // write-ahead log on but without waiting for fsync: a process crash loses nothing.
-  // Decides `click.unique` first: a non-bot click is unique unless the same customer had a
-  // unique click on the same link within attribution::kUniqueClickPeriod before it.
-  virtual absl::Status RecordClick(attribution::Click& click) = 0;
+  // Stores clicks with their customer index entries and their daily counters, all in one
+  // atomic write with the write-ahead log on but without waiting for fsync: a process crash
+  // loses nothing. Decides each `click.unique` first: a non-bot click is unique unless the same
+  // customer had a unique click on the same link within attribution::kUniqueClickPeriod before
+  // it (stored, or earlier in `clicks`). Many clicks per call cost far less than one call each.
+  virtual absl::Status RecordClicks(absl::Span<attribution::Click> clicks) = 0;
+  absl::Status RecordClick(attribution::Click& click) { return RecordClicks({&click, 1}); }
 
   virtual absl::StatusOr<std::optional<attribution::Click>> GetClick(
       const attribution::Ulid& click_id) const = 0;

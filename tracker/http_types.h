@@ -14,6 +14,8 @@ namespace clicktrack::tracker {
 
 enum class Method { kGet, kHead, kPost, kPut, kPatch, kDelete, kOther };
 
+class ClickSink;
+
 // Views into the server's parser buffers: valid only during Router::Handle.
 struct HttpRequest {
   Method method = Method::kGet;
@@ -23,6 +25,8 @@ struct HttpRequest {
   absl::string_view user_agent;
   absl::string_view x_signature;
   absl::string_view body;
+  // Where redirects hand their clicks to be written in batches; null: written at once.
+  ClickSink* click_sink = nullptr;
 };
 
 struct HttpResponse {

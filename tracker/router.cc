@@ -89,7 +89,7 @@ std::optional<HttpResponse> Router::Handle(const HttpRequest& request,
     if (!get_or_head) {
       return MethodNotAllowed("GET, HEAD");
     }
-    return Redirect(request, segments[1], target.query);
+    return Redirect(request, segments[1], target.query, defer);
   }
   if (segments.size() == 1 && segments[0] == "px.gif") {
     if (request.method != Method::kGet) {
@@ -212,8 +212,9 @@ HttpResponse Router::HandleAdmin(const HttpRequest& request, const Segments& seg
   return method == Method::kGet ? GetLink(*program, code) : MethodNotAllowed("GET, PATCH");
 }
 
-HttpResponse Router::Redirect(const HttpRequest& request, absl::string_view code,
-                              absl::string_view query) {
+std::optional<HttpResponse> Router::Redirect(const HttpRequest& request, absl::string_view code,
+                                             absl::string_view query,
+                                             absl::FunctionRef<LaterResponse()> defer) {
   HttpResponse response;
   response.status = 302;
   response.headers.emplace_back("Cache-Control", "no-store");
@@ -249,6 +250,7 @@ HttpResponse Router::Redirect(const HttpRequest& request, absl::string_view code
   if (const std::optional<absl::string_view> cookie = FindCookie(request.cookie, kCustomerCookie)) {
     customer = attribution::Ulid::FromText(*cookie);
   }
+  click.new_customer = !customer.has_value();
   click.customer_id = customer.has_value() ? *customer : ids_.NewUlid(now);
   click.bot = attribution::IsBotUserAgent(request.user_agent);
   for (size_t i = 0; i < attribution::kSubCount; ++i) {
@@ -258,20 +260,24 @@ HttpResponse Router::Redirect(const HttpRequest& request, absl::string_view code
     }
   }
 
-  // The click is in the store before the 302 leaves: a redirect without its click is a lost
-  // commission, so a failed write answers 503 and the visitor's browser may retry.
-  if (absl::Status status = store_.RecordClick(click); !status.ok()) {
-    Log(LogLevel::kError, "click write failed",
-        {{"code", JsonText(code)}, {"error", JsonText(status.ToString())}});
-    return ErrorResponse(absl::UnavailableError("the click could not be stored; retry"));
-  }
-
   response.headers.emplace_back("Location", std::move(location));
   const auto customer_text = click.customer_id.Text();
   response.headers.emplace_back(
       "Set-Cookie", absl::StrCat(kCustomerCookie, "=",
                                  absl::string_view(customer_text.data(), customer_text.size()),
                                  cookie_attributes_));
+
+  // The click is in the store before the 302 leaves: a redirect without its click is a lost
+  // commission, so a failed write answers 503 and the visitor's browser may retry.
+  if (request.click_sink != nullptr) {
+    request.click_sink->Add(std::move(click), std::move(response), defer());
+    return std::nullopt;
+  }
+  if (absl::Status status = store_.RecordClick(click); !status.ok()) {
+    Log(LogLevel::kError, "click write failed",
+        {{"code", JsonText(code)}, {"error", JsonText(status.ToString())}});
+    return ErrorResponse(absl::UnavailableError("the click could not be stored; retry"));
+  }
   return response;
 }
 

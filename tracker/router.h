@@ -4,6 +4,7 @@
 // the server hands it an HttpRequest and writes back the HttpResponse.
 
 #include <array>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -13,6 +14,7 @@
 #include "boost/json/object.hpp"
 
 #include "storage/store.h"
+#include "tracker/click_batcher.h"
 #include "tracker/clock.h"
 #include "tracker/http_types.h"
 #include "tracker/id_generator.h"
@@ -42,6 +44,11 @@ class Router {
   std::optional<HttpResponse> Handle(const HttpRequest& request,
                                      absl::FunctionRef<LaterResponse()> defer);
 
+  // A click batcher for one event loop (see click_batcher.h).
+  std::unique_ptr<ClickSink> NewClickBatcher(ClickBatcher::Post post) {
+    return std::make_unique<ClickBatcher>(store_, std::move(post));
+  }
+
  private:
   using Segments = std::vector<absl::string_view>;
 
@@ -49,8 +56,9 @@ class Router {
   HttpResponse HandleAdmin(const HttpRequest& request, const Segments& segments,
                            absl::string_view query);
 
-  HttpResponse Redirect(const HttpRequest& request, absl::string_view code,
-                        absl::string_view query);
+  std::optional<HttpResponse> Redirect(const HttpRequest& request, absl::string_view code,
+                                       absl::string_view query,
+                                       absl::FunctionRef<LaterResponse()> defer);
   HttpResponse Ready() const;
 
   // Conversions (conversion_handlers.cc).

@@ -83,6 +83,7 @@ class Session;
 struct Worker {
   std::list<Session*> sessions;
   bool draining = false;
+  std::unique_ptr<ClickSink> click_sink;  // outlives the io_context's pending flush
   net::io_context ioc{1};
   std::optional<net::executor_work_guard<net::io_context::executor_type>> guard{ioc.get_executor()};
 };
@@ -173,6 +174,7 @@ class Session : public std::enable_shared_from_this<Session> {
         .user_agent = View(request[http::field::user_agent]),
         .x_signature = View(request["X-Signature"]),
         .body = request.body(),
+        .click_sink = worker_.click_sink.get(),
     };
     const auto started = std::chrono::steady_clock::now();
     const bool keep_alive = request.keep_alive() && !worker_.draining;
@@ -337,6 +339,10 @@ class Server::Impl {
 
   void Run(Router& router) {
     shared_.router = &router;
+    for (Worker& worker : workers_) {
+      worker.click_sink = router.NewClickBatcher(
+          [&worker](absl::AnyInvocable<void()> task) { net::post(worker.ioc, std::move(task)); });
+    }
     signals_.async_wait([this](const ErrorCode& ec, int signal) {
       if (!ec) {
         Log(LogLevel::kInfo, "signal received, stopping", {{"signal", signal}});

@@ -187,6 +187,11 @@ class Session : public std::enable_shared_from_this<Session> {
               executor =
                   net::prefer(worker_.ioc.get_executor(), net::execution::outstanding_work.tracked),
               keep_alive, head, version](HttpResponse later) mutable {
+        if (executor.running_in_this_thread()) {
+          // Answered from this loop (a click batch's flush): write now, no second hop.
+          self->Write(std::move(later), keep_alive && !self->worker_.draining, head, version);
+          return;
+        }
         net::post(executor, [self = std::move(self), later = std::move(later), keep_alive, head,
                              version]() mutable {
           self->Write(std::move(later), keep_alive && !self->worker_.draining, head, version);

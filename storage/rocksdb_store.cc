@@ -138,6 +138,8 @@ class RocksDbStore final : public Store {
                                         std::optional<attribution::Ulid> before,
                                         size_t limit) const override;
   bool IsWritable() const override;
+  absl::Status CompactAll() override;
+  uint64_t SstBytes() const override;
   absl::Status Flush() override;
 
  private:
@@ -703,6 +705,30 @@ bool RocksDbStore::IsWritable() const {
     return false;
   }
   return !last_write_failed_.load(std::memory_order_relaxed);
+}
+
+absl::Status RocksDbStore::CompactAll() {
+  rocksdb::FlushOptions flush;
+  flush.wait = true;
+  CLICKTRACK_RETURN_IF_ERROR(FromRocksStatus(db_->Flush(flush, families_)));
+  rocksdb::CompactRangeOptions compact;
+  compact.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForceOptimized;
+  for (rocksdb::ColumnFamilyHandle* family : families_) {
+    CLICKTRACK_RETURN_IF_ERROR(
+        FromRocksStatus(db_->CompactRange(compact, family, nullptr, nullptr)));
+  }
+  return absl::OkStatus();
+}
+
+uint64_t RocksDbStore::SstBytes() const {
+  uint64_t total = 0;
+  for (rocksdb::ColumnFamilyHandle* family : families_) {
+    uint64_t bytes = 0;
+    if (db_->GetIntProperty(family, rocksdb::DB::Properties::kLiveSstFilesSize, &bytes)) {
+      total += bytes;
+    }
+  }
+  return total;
 }
 
 absl::Status RocksDbStore::Flush() { return FromRocksStatus(db_->FlushWAL(/*sync=*/true)); }

@@ -1,5 +1,3 @@
-#include <stdlib.h>
-
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -7,6 +5,7 @@
 #include "gtest/gtest.h"
 
 #include "storage/store.h"
+#include "tests/temp_dir.h"
 
 namespace clicktrack::storage {
 namespace {
@@ -14,22 +13,6 @@ namespace {
 using attribution::Click;
 using attribution::StatsCounter;
 using attribution::Ulid;
-
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern =
-        (std::filesystem::temp_directory_path() / "clicktrack-store-XXXXXX").string();
-    path_ = mkdtemp(pattern.data());
-  }
-  ~TempDir() { std::filesystem::remove_all(path_); }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
 
 class RocksDbStoreTest : public ::testing::Test {
  protected:
@@ -80,7 +63,7 @@ class RocksDbStoreTest : public ::testing::Test {
     return click;
   }
 
-  TempDir dir_;
+  testing::TempDir dir_;
   std::unique_ptr<Store> store_;
   uint64_t sequence_ = 0;
   const absl::Time t0_ =

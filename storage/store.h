@@ -127,6 +127,12 @@ class Store {
                                                 std::optional<attribution::Ulid> before,
                                                 size_t limit) const = 0;
 
+  // Flushes memtables and compacts every column family to the bottom level: what a bulk load
+  // or a scale test does before measuring. Slow; blocks until done.
+  virtual absl::Status CompactAll() = 0;
+  // Bytes of live SST files over all column families (the store's size on disk, WAL excluded).
+  virtual uint64_t SstBytes() const = 0;
+
   // True while the store accepts writes (open, not stopped by the engine, last write OK).
   virtual bool IsWritable() const = 0;
 

@@ -13,7 +13,7 @@ rounds="${1:-3}"
 seconds="${2:-10}"
 
 cmake -S . -B build-release -G Ninja -DCMAKE_BUILD_TYPE=Release -DCLICKTRACK_BUILD_TESTS=OFF \
-  -DCLICKTRACK_BUILD_BENCH=OFF >/dev/null
+  -DCLICKTRACK_BUILD_BENCH=ON >/dev/null
 cmake --build build-release --target trackerd >/dev/null
 
 token="bench-postback-secret"
@@ -30,8 +30,8 @@ for round in $(seq 1 "$rounds"); do
   curl -sf -X PUT "http://$addr/api/v1/programs/bench" -H "Authorization: Bearer $admin" \
     -d "{\"name\":\"Bench\",\"currency\":\"USD\",\"postback_secret\":\"$token\",\"allowed_hosts\":[\"shop.example.com\"]}" >/dev/null
   cpu_before="$(awk '{print $14+$15}' "/proc/$pid/stat")"
-  out="$(PROGRAM=bench TOKEN=$token taskset -c 1 wrk -t1 -c64 -d"${seconds}s" --latency \
-    -s bench/load/postback.lua "http://$addr/" 2>&1)"
+  out="$(MODE=postback PROGRAM=bench TOKEN=$token taskset -c 1 wrk -t1 -c64 -d"${seconds}s" --latency \
+    -s bench/load/orders.lua "http://$addr/" 2>&1)"
   cpu_after="$(awk '{print $14+$15}' "/proc/$pid/stat")"
   kill -TERM "$pid"; wait "$pid" || true
   requests="$(echo "$out" | awk '/requests in/ {print $1}')"

@@ -1,0 +1,28 @@
+-- wrk script: requests that each carry a new order id, as checkouts do. MODE picks the route:
+--   MODE=postback  GET /postback?token=… (durable server-to-server postbacks)
+--   MODE=pixel     GET /px.gif (checkout pixel hits)
+-- PROGRAM and TOKEN name the program and its postback_secret; each wrk thread numbers its own.
+local mode = os.getenv("MODE") or "postback"
+local program = os.getenv("PROGRAM") or "bench"
+local token = os.getenv("TOKEN") or "bench-postback-secret"
+local counter = 0
+local prefix = ""
+
+function setup(thread)
+  thread:set("prefix", tostring(math.random(1, 1e9)))
+end
+
+function init(args)
+  prefix = prefix ~= "" and prefix or tostring(math.random(1, 1e9))
+end
+
+function request()
+  counter = counter + 1
+  local order = prefix .. "-" .. counter
+  if mode == "pixel" then
+    return wrk.format("GET", "/px.gif?program=" .. program .. "&order_id=px-" .. order ..
+        "&amount=19.90&currency=USD")
+  end
+  return wrk.format("GET", "/postback?program=" .. program .. "&token=" .. token ..
+      "&order_id=" .. order .. "&amount=10.00&currency=USD&customer=c" .. (counter % 5000))
+end

@@ -78,10 +78,11 @@ int main(int argc, char** argv) {
     return Fail("cannot create the bench program");
   }
   if (!(*store)->GetLink("bench1").has_value() &&
-      !(*store)->CreateLink({.code = "bench1",
-                             .program_id = "bench",
-                             .partner_id = "p1",
-                             .destination = "https://shop.example.com/landing?utm_source=partner"})
+      !(*store)
+           ->CreateLink({.code = "bench1",
+                         .program_id = "bench",
+                         .partner_id = "p1",
+                         .destination = "https://shop.example.com/landing?utm_source=partner"})
            .ok()) {
     return Fail("cannot create the bench link");
   }

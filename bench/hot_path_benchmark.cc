@@ -1,8 +1,10 @@
 // Micro-benchmarks of the redirect's steps. Numbers are quoted only from Release builds;
 // CI smoke-runs this binary so it cannot rot.
 
+#include <optional>
 #include <string>
 
+#include "absl/strings/str_cat.h"
 #include "benchmark/benchmark.h"
 
 #include "attribution/click.h"
@@ -16,6 +18,7 @@
 #include "tests/temp_dir.h"
 #include "tracker/id_generator.h"
 #include "tracker/query.h"
+#include "tracker/router.h"
 
 namespace clicktrack {
 namespace {
@@ -121,6 +124,93 @@ void BM_RecordClick(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations());
 }
 BENCHMARK(BM_RecordClick);
+
+// The link look-up of every redirect: a read-locked shard of the in-memory cache.
+void BM_LinkLookup(benchmark::State& state) {
+  testing::TempDir dir;
+  absl::StatusOr<std::unique_ptr<storage::Store>> store =
+      storage::OpenRocksDbStore({.path = dir.path()});
+  attribution::Program program;
+  program.id = "acme";
+  program.name = "Acme";
+  program.currency = *attribution::FindCurrency("USD");
+  program.allowed_hosts = {"shop.example.com"};
+  if (!store.ok() || !(*store)->PutProgram(program).ok() ||
+      !(*store)->PutPartner({.program_id = "acme", .id = "p1"}).ok()) {
+    state.SkipWithError("set-up failed");
+    return;
+  }
+  for (int i = 0; i < 1000; ++i) {
+    (void)(*store)->CreateLink({.code = absl::StrCat("code", i),
+                                .program_id = "acme",
+                                .partner_id = "p1",
+                                .destination = "https://shop.example.com/p?a=1"});
+  }
+  std::string location;
+  for (auto _ : state) {
+    location.clear();
+    const bool found = (*store)->VisitActiveLink("code500", [&](const storage::CachedLink& link) {
+      link.redirect.AppendTo("01KAT9QKX1B0000000000000AB", location);
+    });
+    benchmark::DoNotOptimize(found);
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_LinkLookup);
+
+// A redirect through the router, from the parsed request to the finished 302 (cookie, id,
+// Location, sub-ids), handed to a sink that keeps the click instead of writing it.
+void BM_RouteRedirect(benchmark::State& state) {
+  testing::TempDir dir;
+  tracker::IdGenerator ids;
+  absl::StatusOr<std::unique_ptr<storage::Store>> store =
+      storage::OpenRocksDbStore({.path = dir.path(), .ids = &ids});
+  attribution::Program program;
+  program.id = "acme";
+  program.name = "Acme";
+  program.currency = *attribution::FindCurrency("USD");
+  program.allowed_hosts = {"shop.example.com"};
+  if (!store.ok() || !(*store)->PutProgram(program).ok() ||
+      !(*store)->PutPartner({.program_id = "acme", .id = "p1"}).ok() ||
+      !(*store)
+           ->CreateLink({.code = "jane1",
+                         .program_id = "acme",
+                         .partner_id = "p1",
+                         .destination = "https://shop.example.com/p?a=1"})
+           .ok()) {
+    state.SkipWithError("set-up failed");
+    return;
+  }
+  tracker::RealClock clock;
+  tracker::Router router(**store, clock, ids,
+                         {.public_url = "https://t.example.com", .admin_token = "x"});
+  struct KeepingSink final : tracker::ClickSink {
+    void Add(attribution::Click&& click, tracker::HttpResponse&& response,
+             tracker::LaterResponse&& later) override {
+      benchmark::DoNotOptimize(click.id);
+      std::move(later)(std::move(response));
+    }
+  } sink;
+  const tracker::HttpRequest request{
+      .method = tracker::Method::kGet,
+      .target = "/go/jane1?sub1=newsletter&sub2=spring",
+      .cookie = "_ga=GA1.2.3; tc_cid=01KAT9QKX1B0000000000000AB",
+      .user_agent = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) Chrome/130.0 Safari/537.36",
+      .click_sink = &sink};
+  int status = 0;
+  for (auto _ : state) {
+    std::optional<tracker::HttpResponse> now =
+        router.Handle(request, [&]() -> tracker::LaterResponse {
+          return [&](tracker::HttpResponse response) { status = response.status; };
+        });
+    benchmark::DoNotOptimize(now);
+  }
+  if (status != 302) {
+    state.SkipWithError("no 302");
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_RouteRedirect);
 
 // One attribution decision: a returning customer with an owner and three clicks, resolved by
 // cookie and e-mail, paid by rule, against the in-memory view (the engine alone, no storage).

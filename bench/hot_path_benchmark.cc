@@ -125,18 +125,23 @@ void BM_RecordClick(benchmark::State& state) {
 }
 BENCHMARK(BM_RecordClick);
 
-// The link look-up of every redirect: a read-locked shard of the in-memory cache.
-void BM_LinkLookup(benchmark::State& state) {
-  testing::TempDir dir;
-  absl::StatusOr<std::unique_ptr<storage::Store>> store =
-      storage::OpenRocksDbStore({.path = dir.path()});
+// Program "acme" with partner "p1" in a fresh store; false if any write failed.
+bool SeedAcme(storage::Store& store) {
   attribution::Program program;
   program.id = "acme";
   program.name = "Acme";
   program.currency = *attribution::FindCurrency("USD");
   program.allowed_hosts = {"shop.example.com"};
-  if (!store.ok() || !(*store)->PutProgram(program).ok() ||
-      !(*store)->PutPartner({.program_id = "acme", .id = "p1"}).ok()) {
+  return store.PutProgram(program).ok() &&
+         store.PutPartner({.program_id = "acme", .id = "p1"}).ok();
+}
+
+// The link look-up of every redirect: a read-locked shard of the in-memory cache.
+void BM_LinkLookup(benchmark::State& state) {
+  testing::TempDir dir;
+  absl::StatusOr<std::unique_ptr<storage::Store>> store =
+      storage::OpenRocksDbStore({.path = dir.path()});
+  if (!store.ok() || !SeedAcme(**store)) {
     state.SkipWithError("set-up failed");
     return;
   }
@@ -165,13 +170,7 @@ void BM_RouteRedirect(benchmark::State& state) {
   tracker::IdGenerator ids;
   absl::StatusOr<std::unique_ptr<storage::Store>> store =
       storage::OpenRocksDbStore({.path = dir.path(), .ids = &ids});
-  attribution::Program program;
-  program.id = "acme";
-  program.name = "Acme";
-  program.currency = *attribution::FindCurrency("USD");
-  program.allowed_hosts = {"shop.example.com"};
-  if (!store.ok() || !(*store)->PutProgram(program).ok() ||
-      !(*store)->PutPartner({.program_id = "acme", .id = "p1"}).ok() ||
+  if (!store.ok() || !SeedAcme(**store) ||
       !(*store)
            ->CreateLink({.code = "jane1",
                          .program_id = "acme",

@@ -40,9 +40,8 @@ namespace {
 using storage_internal::FromProto;
 using storage_internal::FromRocksStatus;
 using storage_internal::ToProto;
-
-rocksdb::Slice ToSlice(absl::string_view s) { return rocksdb::Slice(s.data(), s.size()); }
-absl::string_view ToView(const rocksdb::Slice& s) { return absl::string_view(s.data(), s.size()); }
+using storage_internal::ToSlice;
+using storage_internal::ToView;
 
 // Adds int64 counters (8 bytes little-endian). A malformed operand is skipped rather than
 // failing the whole merge: counters are derived data and one bad value must not wedge reads.

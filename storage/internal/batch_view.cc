@@ -16,9 +16,6 @@ namespace {
 
 using attribution::Ulid;
 
-rocksdb::Slice ToSlice(absl::string_view s) { return rocksdb::Slice(s.data(), s.size()); }
-absl::string_view ToView(const rocksdb::Slice& s) { return absl::string_view(s.data(), s.size()); }
-
 template <typename Message>
 absl::Status Parse(absl::string_view bytes, Message& message, absl::string_view what) {
   if (!message.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {

@@ -1,5 +1,6 @@
 #include "tracker/server.h"
 
+#include <algorithm>
 #include <atomic>
 #include <list>
 #include <optional>
@@ -8,16 +9,17 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/notification.h"
-#include "boost/asio/execution/outstanding_work.hpp"
 #include "boost/asio/executor_work_guard.hpp"
 #include "boost/asio/io_context.hpp"
 #include "boost/asio/ip/tcp.hpp"
 #include "boost/asio/post.hpp"
-#include "boost/asio/prefer.hpp"
 #include "boost/asio/signal_set.hpp"
+#include "boost/asio/steady_timer.hpp"
+#include "boost/asio/write.hpp"
 #include "boost/beast/core.hpp"
-#include "boost/beast/http.hpp"
+#include "boost/beast/http/error.hpp"
 
+#include "tracker/http_wire.h"
 #include "tracker/json_codec.h"
 #include "tracker/log.h"
 
@@ -30,30 +32,9 @@ namespace http = beast::http;
 using Tcp = net::ip::tcp;
 using ErrorCode = beast::error_code;
 
-std::chrono::steady_clock::duration ToChrono(absl::Duration d) {
-  return absl::ToChronoNanoseconds(d);
-}
+using SteadyClock = std::chrono::steady_clock;
 
-Method ToMethod(http::verb verb) {
-  switch (verb) {
-    case http::verb::get:
-      return Method::kGet;
-    case http::verb::head:
-      return Method::kHead;
-    case http::verb::post:
-      return Method::kPost;
-    case http::verb::put:
-      return Method::kPut;
-    case http::verb::patch:
-      return Method::kPatch;
-    case http::verb::delete_:
-      return Method::kDelete;
-    default:
-      return Method::kOther;
-  }
-}
-
-absl::string_view View(beast::string_view s) { return absl::string_view(s.data(), s.size()); }
+SteadyClock::duration ToChrono(absl::Duration d) { return absl::ToChronoNanoseconds(d); }
 
 // The target with the value of a token= parameter (a postback secret) blanked, for logs.
 std::string RedactSecrets(absl::string_view target) {
@@ -69,23 +50,38 @@ std::string RedactSecrets(absl::string_view target) {
   return out;
 }
 
-bool IsParseError(const ErrorCode& ec) {
-  return ec.category() == http::make_error_code(http::error::bad_method).category();
+// How often a worker looks for connections past their deadline: a quarter of the shortest
+// timeout, so that one fires at most 25 % late.
+SteadyClock::duration SweepPeriod(const ServerOptions& options) {
+  const absl::Duration shortest = std::min(options.read_timeout, options.write_timeout);
+  return ToChrono(std::clamp(shortest / 4, absl::Milliseconds(10), absl::Seconds(1)));
 }
 
-struct Worker;
+constexpr size_t kReadChunk = 4096;
+constexpr absl::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
 
 class Session;
 
 // One event loop and the sessions it runs; touched only from its own thread.
 // Member order matters: the io_context is destroyed before `sessions` (its pending handlers
-// own sessions, which unregister themselves), and the guard before the io_context.
+// own sessions, which unregister themselves), and the timer and guard before the io_context.
 struct Worker {
   std::list<Session*> sessions;
   bool draining = false;
+  // Requests whose answer comes later (a click flush, a conversion's fsync). While any is
+  // out, the guard keeps the loop running through a graceful stop.
+  size_t deferred = 0;
   std::unique_ptr<ClickSink> click_sink;  // outlives the io_context's pending flush
   net::io_context ioc{1};
+  // Closes connections past their deadline; one timer per loop instead of one per operation.
+  net::steady_timer sweep{ioc};
   std::optional<net::executor_work_guard<net::io_context::executor_type>> guard{ioc.get_executor()};
+
+  void ReleaseIfDrained() {
+    if (draining && deferred == 0) {
+      guard.reset();
+    }
+  }
 };
 
 struct Shared {
@@ -94,10 +90,13 @@ struct Shared {
   std::atomic<size_t> connections{0};
 };
 
+// One connection: reads a request into reused buffers, hands it to the router, writes the
+// answer (now, or when the router delivers it later), and starts on the next request, which
+// may already be in the buffer (pipelining). One request at a time.
 class Session : public std::enable_shared_from_this<Session> {
  public:
   Session(Worker& worker, Shared& shared, Tcp::socket&& socket)
-      : worker_(worker), shared_(shared), stream_(std::move(socket)) {
+      : worker_(worker), shared_(shared), socket_(std::move(socket)) {
     registration_ = worker_.sessions.insert(worker_.sessions.end(), this);
   }
   ~Session() {
@@ -107,43 +106,78 @@ class Session : public std::enable_shared_from_this<Session> {
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;
 
-  void Start() { DoReadHeader(); }
+  void Start() { StartRequest(); }
 
   // Called on the worker's thread when the server stops: an idle connection is closed now,
   // a busy one after its response.
   void OnDrain() {
     if (reading_) {
-      ErrorCode ignored;
-      stream_.socket().shutdown(Tcp::socket::shutdown_both, ignored);
-      stream_.socket().close(ignored);
+      Close();
+    }
+  }
+
+  // Called by the worker's sweep: a request that takes too long to arrive, or a response too
+  // long to leave, closes the connection.
+  void CloseIfExpired(SteadyClock::time_point now) {
+    if (now >= deadline_ && socket_.is_open()) {
+      Log(LogLevel::kDebug, "connection timed out", {{"reading", reading_}});
+      Close();
     }
   }
 
  private:
-  void DoReadHeader() {
-    parser_.emplace();
-    parser_->header_limit(shared_.options.header_limit);
-    parser_->body_limit(shared_.options.body_limit);
+  void StartRequest() {
+    data_.Clear();
+    parser_.emplace(data_, shared_.options.header_limit, shared_.options.body_limit);
+    continue_sent_ = false;
     reading_ = true;
-    stream_.expires_after(ToChrono(shared_.options.read_timeout));
-    http::async_read_header(stream_, buffer_, *parser_,
-                            beast::bind_front_handler(&Session::OnHeader, shared_from_this()));
+    deadline_ = SteadyClock::now() + ToChrono(shared_.options.read_timeout);
+    Parse();
   }
 
-  void OnHeader(ErrorCode ec, std::size_t /*bytes*/) {
-    if (ec) {
-      OnReadError(ec);
-      return;
+  // Feeds what the buffer holds to the parser; reads more if the request is not complete.
+  void Parse() {
+    while (buffer_.size() != 0) {
+      ErrorCode ec;
+      const size_t used = parser_->put(buffer_.data(), ec);
+      buffer_.consume(used);
+      if (ec == http::error::need_more) {
+        break;
+      }
+      if (ec) {
+        OnBadRequest(ec);
+        return;
+      }
+      if (parser_->is_done()) {
+        OnRequest();
+        return;
+      }
+      if (used == 0) {
+        break;
+      }
     }
-    const auto& header = parser_->get();
-    if (beast::iequals(header[http::field::expect], "100-continue") && !parser_->is_done()) {
+    if (data_.expect_continue && !continue_sent_ && parser_->is_header_done()) {
       // curl and others wait for this before sending a body over 1 KiB.
-      continue_.emplace(http::status::continue_, header.version());
-      http::async_write(stream_, *continue_,
-                        beast::bind_front_handler(&Session::OnContinueWritten, shared_from_this()));
+      continue_sent_ = true;
+      net::async_write(socket_, net::buffer(kContinue.data(), kContinue.size()),
+                       beast::bind_front_handler(&Session::OnContinueWritten, shared_from_this()));
       return;
     }
-    DoReadBody();
+    socket_.async_read_some(buffer_.prepare(kReadChunk),
+                            beast::bind_front_handler(&Session::OnReadSome, shared_from_this()));
+  }
+
+  void OnReadSome(ErrorCode ec, std::size_t bytes) {
+    if (ec) {
+      if (ec != net::error::eof && ec != net::error::operation_aborted &&
+          ec != net::error::connection_reset && ec != net::error::bad_descriptor) {
+        Log(LogLevel::kDebug, "connection error", {{"error", JsonText(ec.message())}});
+      }
+      Close();
+      return;
+    }
+    buffer_.commit(bytes);
+    Parse();
   }
 
   void OnContinueWritten(ErrorCode ec, std::size_t /*bytes*/) {
@@ -151,91 +185,54 @@ class Session : public std::enable_shared_from_this<Session> {
       Close();
       return;
     }
-    DoReadBody();
+    Parse();
   }
 
-  void DoReadBody() {
-    http::async_read(stream_, buffer_, *parser_,
-                     beast::bind_front_handler(&Session::OnRead, shared_from_this()));
-  }
-
-  void OnRead(ErrorCode ec, std::size_t /*bytes*/) {
+  void OnBadRequest(const ErrorCode& ec) {
     reading_ = false;
-    if (ec) {
-      OnReadError(ec);
-      return;
-    }
-    const http::request<http::string_body>& request = parser_->get();
-    HttpRequest view{
-        .method = ToMethod(request.method()),
-        .target = View(request.target()),
-        .authorization = View(request[http::field::authorization]),
-        .cookie = View(request[http::field::cookie]),
-        .user_agent = View(request[http::field::user_agent]),
-        .x_signature = View(request["X-Signature"]),
-        .body = request.body(),
-        .click_sink = worker_.click_sink.get(),
-    };
-    const auto started = std::chrono::steady_clock::now();
-    const bool keep_alive = request.keep_alive() && !worker_.draining;
-    const bool head = request.method() == http::verb::head;
-    const unsigned version = request.version();
-    std::optional<HttpResponse> response = shared_.router->Handle(view, [&]() -> LaterResponse {
-      // The answer comes from another thread once it is durable. The tracked executor keeps
-      // this worker's loop running (through a graceful stop) until it is written.
-      return [self = shared_from_this(),
-              executor =
-                  net::prefer(worker_.ioc.get_executor(), net::execution::outstanding_work.tracked),
-              keep_alive, head, version](HttpResponse later) mutable {
-        if (executor.running_in_this_thread()) {
-          // Answered from this loop (a click batch's flush): write now, no second hop.
-          self->Write(std::move(later), keep_alive && !self->worker_.draining, head, version);
-          return;
-        }
-        net::post(executor, [self = std::move(self), later = std::move(later), keep_alive, head,
-                             version]() mutable {
-          self->Write(std::move(later), keep_alive && !self->worker_.draining, head, version);
-        });
-      };
-    });
-    if (!response.has_value()) {
-      return;  // deferred: Write runs when the answer is posted back
-    }
-    if (LogEnabled(LogLevel::kDebug)) {
-      Log(LogLevel::kDebug, "request",
-          {{"method", JsonText(View(request.method_string()))},
-           {"target", JsonText(RedactSecrets(view.target))},
-           {"status", response->status},
-           {"micros", std::chrono::duration_cast<std::chrono::microseconds>(
-                          std::chrono::steady_clock::now() - started)
-                          .count()}});
-    }
-    Write(*std::move(response), keep_alive, head, version);
-  }
-
-  void OnReadError(const ErrorCode& ec) {
-    reading_ = false;
-    if (ec == http::error::end_of_stream || ec == beast::error::timeout ||
-        ec == net::error::operation_aborted || ec == net::error::connection_reset ||
-        ec == net::error::eof) {
-      Close();
-      return;
-    }
     if (ec == http::error::header_limit) {
       WriteError(431, "request header fields too large");
-      return;
-    }
-    if (ec == http::error::body_limit) {
+    } else if (ec == http::error::body_limit) {
       WriteError(413, absl::StrCat("request body too large (at most ", shared_.options.body_limit,
                                    " bytes)"));
-      return;
-    }
-    if (IsParseError(ec)) {
+    } else {
       WriteError(400, absl::StrCat("malformed HTTP request: ", ec.message()));
-      return;
     }
-    Log(LogLevel::kDebug, "connection error", {{"error", JsonText(ec.message())}});
-    Close();
+  }
+
+  void OnRequest() {
+    reading_ = false;
+    started_ = SteadyClock::now();
+    keep_alive_ = parser_->keep_alive();
+    std::optional<HttpResponse> response = shared_.router->Handle(
+        data_.View(worker_.click_sink.get()), [this] { return Defer(); });
+    if (response.has_value()) {
+      Write(*std::move(response), data_.version, keep_alive_, data_.verb == http::verb::head);
+    }
+    // else: deferred, Answer writes it.
+  }
+
+  // The answer comes later: from this loop (a click batch's flush) or from another thread
+  // (the committer, once a conversion is durable).
+  LaterResponse Defer() {
+    ++worker_.deferred;
+    deadline_ = SteadyClock::time_point::max();
+    return [self = shared_from_this()](HttpResponse later) mutable {
+      Worker& worker = self->worker_;
+      if (worker.ioc.get_executor().running_in_this_thread()) {
+        self->Answer(std::move(later));
+        return;
+      }
+      net::post(worker.ioc, [self = std::move(self), later = std::move(later)]() mutable {
+        self->Answer(std::move(later));
+      });
+    };
+  }
+
+  void Answer(HttpResponse&& response) {
+    --worker_.deferred;
+    Write(std::move(response), data_.version, keep_alive_, data_.verb == http::verb::head);
+    worker_.ReleaseIfDrained();  // the write in flight keeps the loop running until it ends
   }
 
   // An error the connection cannot recover from: answer, then close.
@@ -244,30 +241,26 @@ class Session : public std::enable_shared_from_this<Session> {
     response.status = status;
     response.content_type = "application/json";
     response.body = ErrorBody(message);
-    Write(std::move(response), /*keep_alive=*/false, /*head=*/false, 11);
+    Write(std::move(response), 11, /*keep_alive=*/false, /*head=*/false);
   }
 
-  void Write(HttpResponse&& response, bool keep_alive, bool head, unsigned version) {
-    response_ = {};
-    response_.version(version);
-    response_.result(static_cast<unsigned>(response.status));
-    response_.set(http::field::server, "clicktrack");
-    if (!response.content_type.empty()) {
-      response_.set(http::field::content_type, response.content_type);
+  void Write(HttpResponse&& response, unsigned version, bool keep_alive, bool head) {
+    keep_alive = keep_alive && !worker_.draining;
+    if (LogEnabled(LogLevel::kDebug) && !data_.method.empty()) {
+      Log(LogLevel::kDebug, "request",
+          {{"method", JsonText(data_.method)},
+           {"target", JsonText(RedactSecrets(data_.target))},
+           {"status", response.status},
+           {"micros", std::chrono::duration_cast<std::chrono::microseconds>(SteadyClock::now() -
+                                                                            started_)
+                          .count()}});
     }
-    for (auto& [name, value] : response.headers) {
-      response_.set(beast::string_view(name.data(), name.size()), value);
-    }
-    response_.body() = std::move(response.body);
-    response_.keep_alive(keep_alive);
-    response_.prepare_payload();
-    if (head) {
-      response_.body().clear();  // Content-Length stays that of the GET
-    }
+    out_.clear();
+    SerializeResponse(response, version, keep_alive, head, out_);
     close_after_write_ = !keep_alive;
-    stream_.expires_after(ToChrono(shared_.options.write_timeout));
-    http::async_write(stream_, response_,
-                      beast::bind_front_handler(&Session::OnWrite, shared_from_this()));
+    deadline_ = SteadyClock::now() + ToChrono(shared_.options.write_timeout);
+    net::async_write(socket_, net::buffer(out_),
+                     beast::bind_front_handler(&Session::OnWrite, shared_from_this()));
   }
 
   void OnWrite(ErrorCode ec, std::size_t /*bytes*/) {
@@ -275,24 +268,28 @@ class Session : public std::enable_shared_from_this<Session> {
       Close();
       return;
     }
-    DoReadHeader();
+    StartRequest();
   }
 
   void Close() {
     ErrorCode ignored;
-    stream_.socket().shutdown(Tcp::socket::shutdown_send, ignored);
-    stream_.socket().close(ignored);
+    socket_.shutdown(Tcp::socket::shutdown_send, ignored);
+    socket_.close(ignored);
   }
 
   Worker& worker_;
   Shared& shared_;
-  beast::tcp_stream stream_;
+  Tcp::socket socket_;
   beast::flat_buffer buffer_;
-  std::optional<http::request_parser<http::string_body>> parser_;
-  std::optional<http::response<http::empty_body>> continue_;
-  http::response<http::string_body> response_;
+  RequestData data_;  // reused: its strings keep their capacity from request to request
+  std::optional<RequestParser> parser_;
+  std::string out_;  // the serialised response, reused likewise
   std::list<Session*>::iterator registration_;
+  SteadyClock::time_point deadline_ = SteadyClock::time_point::max();
+  SteadyClock::time_point started_;
   bool reading_ = false;
+  bool continue_sent_ = false;
+  bool keep_alive_ = false;
   bool close_after_write_ = false;
 };
 
@@ -305,7 +302,8 @@ class Server::Impl {
         shared_{.options = options_},
         workers_(static_cast<size_t>(std::max(1, options_.threads))),
         acceptor_(workers_[0].ioc),
-        signals_(workers_[0].ioc, SIGINT, SIGTERM) {}
+        signals_(workers_[0].ioc, SIGINT, SIGTERM),
+        sweep_period_(SweepPeriod(options_)) {}
 
   absl::StatusOr<std::string> Listen() {
     ErrorCode ec;
@@ -354,6 +352,9 @@ class Server::Impl {
         Stop();
       }
     });
+    for (Worker& worker : workers_) {
+      Sweep(worker);
+    }
     DoAccept();
     std::vector<std::thread> threads;
     for (size_t i = 1; i < workers_.size(); ++i) {
@@ -395,7 +396,8 @@ class Server::Impl {
         for (Session* session : sessions) {
           session->OnDrain();
         }
-        worker.guard.reset();
+        worker.sweep.cancel();
+        worker.ReleaseIfDrained();
       });
     }
   }
@@ -411,6 +413,20 @@ class Server::Impl {
         Log(LogLevel::kError, "event loop exception", {{"error", JsonText(e.what())}});
       }
     }
+  }
+
+  void Sweep(Worker& worker) {
+    worker.sweep.expires_after(sweep_period_);
+    worker.sweep.async_wait([this, &worker](ErrorCode ec) {
+      if (ec || worker.draining) {
+        return;
+      }
+      const SteadyClock::time_point now = SteadyClock::now();
+      for (Session* session : worker.sessions) {
+        session->CloseIfExpired(now);  // closes only: no session is destroyed in this loop
+      }
+      Sweep(worker);
+    });
   }
 
   void DoAccept() {
@@ -443,6 +459,7 @@ class Server::Impl {
   std::vector<Worker> workers_;
   Tcp::acceptor acceptor_;
   net::signal_set signals_;
+  const SteadyClock::duration sweep_period_;
   size_t next_worker_ = 0;
   std::atomic<bool> stopping_{false};
   absl::Notification loops_done_;

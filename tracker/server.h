@@ -1,8 +1,9 @@
 #pragma once
 
-// The HTTP/1.1 server: one io_context per thread, one session object per connection, keep-alive,
-// a timeout before every read and write, header and body limits on every parser, and a
-// graceful stop. Beast stays inside server.cc.
+// The HTTP/1.1 server: one io_context per thread, one session object per connection, keep-alive
+// and pipelining, a deadline on every read and write (checked by one sweep timer per loop),
+// header and body limits on every request, and a graceful stop. Beast and Asio stay inside
+// server.cc and http_wire.cc.
 
 #include <cstdint>
 #include <memory>

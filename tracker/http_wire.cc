@@ -1,0 +1,168 @@
+#include "tracker/http_wire.h"
+
+#include <algorithm>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "boost/beast/core/string.hpp"
+#include "boost/beast/http/field.hpp"
+#include "boost/beast/http/status.hpp"
+
+namespace clicktrack::tracker {
+namespace {
+
+namespace http = boost::beast::http;
+
+void Assign(std::string& to, boost::beast::string_view from) { to.assign(from.data(), from.size()); }
+
+absl::string_view View(const std::string& s) { return s; }
+
+Method ToMethod(http::verb verb) {
+  switch (verb) {
+    case http::verb::get:
+      return Method::kGet;
+    case http::verb::head:
+      return Method::kHead;
+    case http::verb::post:
+      return Method::kPost;
+    case http::verb::put:
+      return Method::kPut;
+    case http::verb::patch:
+      return Method::kPatch;
+    case http::verb::delete_:
+      return Method::kDelete;
+    default:
+      return Method::kOther;
+  }
+}
+
+}  // namespace
+
+void RequestData::Clear() {
+  verb = http::verb::unknown;
+  method.clear();
+  target.clear();
+  authorization.clear();
+  cookie.clear();
+  user_agent.clear();
+  x_signature.clear();
+  body.clear();
+  version = 11;
+  expect_continue = false;
+}
+
+HttpRequest RequestData::View(ClickSink* click_sink) const {
+  return HttpRequest{
+      .method = ToMethod(verb),
+      .target = tracker::View(target),
+      .authorization = tracker::View(authorization),
+      .cookie = tracker::View(cookie),
+      .user_agent = tracker::View(user_agent),
+      .x_signature = tracker::View(x_signature),
+      .body = tracker::View(body),
+      .click_sink = click_sink,
+  };
+}
+
+RequestParser::RequestParser(RequestData& data, uint32_t header_limit, uint64_t body_limit)
+    : data_(data) {
+  this->header_limit(header_limit);
+  this->body_limit(body_limit);
+  eager(true);
+}
+
+void RequestParser::on_request_impl(http::verb method, StringView method_text, StringView target,
+                                    int version, ErrorCode& /*ec*/) {
+  data_.verb = method;
+  Assign(data_.method, method_text);
+  Assign(data_.target, target);
+  data_.version = version == 10 ? 10 : 11;
+}
+
+void RequestParser::on_response_impl(int /*code*/, StringView /*reason*/, int /*version*/,
+                                     ErrorCode& ec) {
+  ec = http::error::bad_version;  // a request parser never sees a status line
+}
+
+void RequestParser::on_field_impl(http::field name, StringView name_text, StringView value,
+                                  ErrorCode& /*ec*/) {
+  switch (name) {
+    case http::field::authorization:
+      Assign(data_.authorization, value);
+      break;
+    case http::field::cookie:
+      // RFC 6265 §5.4: one Cookie field, but HTTP/2 gateways may split it into several.
+      if (!data_.cookie.empty()) {
+        data_.cookie.append("; ");
+      }
+      data_.cookie.append(value.data(), value.size());
+      break;
+    case http::field::user_agent:
+      Assign(data_.user_agent, value);
+      break;
+    case http::field::expect:
+      data_.expect_continue = boost::beast::iequals(value, "100-continue");
+      break;
+    case http::field::unknown:
+      if (boost::beast::iequals(name_text, "X-Signature")) {
+        Assign(data_.x_signature, value);
+      }
+      break;
+    default:
+      break;
+  }
+}
+
+void RequestParser::on_header_impl(ErrorCode& /*ec*/) {}
+
+void RequestParser::on_body_init_impl(const boost::optional<std::uint64_t>& content_length,
+                                      ErrorCode& /*ec*/) {
+  if (content_length.has_value()) {
+    // The parser has checked it against body_limit; the cap only guards against a mistake.
+    data_.body.reserve(static_cast<size_t>(std::min<std::uint64_t>(*content_length, 1 << 20)));
+  }
+}
+
+std::size_t RequestParser::on_body_impl(StringView body, ErrorCode& /*ec*/) {
+  data_.body.append(body.data(), body.size());
+  return body.size();
+}
+
+void RequestParser::on_chunk_header_impl(std::uint64_t /*size*/, StringView /*extensions*/,
+                                         ErrorCode& /*ec*/) {}
+
+std::size_t RequestParser::on_chunk_body_impl(std::uint64_t /*remain*/, StringView body,
+                                              ErrorCode& /*ec*/) {
+  data_.body.append(body.data(), body.size());
+  return body.size();
+}
+
+void RequestParser::on_finish_impl(ErrorCode& /*ec*/) {}
+
+void SerializeResponse(const HttpResponse& response, unsigned version, bool keep_alive, bool head,
+                       std::string& out) {
+  const auto status = static_cast<unsigned>(response.status);
+  const boost::beast::string_view reason = http::obsolete_reason(http::int_to_status(status));
+  absl::StrAppend(&out, version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ", status, " ",
+                  absl::string_view(reason.data(), reason.size()), "\r\nServer: clicktrack\r\n");
+  if (!response.content_type.empty()) {
+    absl::StrAppend(&out, "Content-Type: ", response.content_type, "\r\n");
+  }
+  for (const auto& [name, value] : response.headers) {
+    absl::StrAppend(&out, name, ": ", value, "\r\n");
+  }
+  if (status >= 200 && status != 204 && status != 304) {
+    absl::StrAppend(&out, "Content-Length: ", response.body.size(), "\r\n");
+  }
+  if (version == 10 && keep_alive) {
+    out.append("Connection: keep-alive\r\n");
+  } else if (version != 10 && !keep_alive) {
+    out.append("Connection: close\r\n");
+  }
+  out.append("\r\n");
+  if (!head) {
+    out.append(response.body);
+  }
+}
+
+}  // namespace clicktrack::tracker

@@ -1,0 +1,70 @@
+#pragma once
+
+// HTTP/1.1 on the wire, without the socket: a request parser that keeps only what the router
+// reads, and a response serialiser. Both reuse their strings from request to request, so a
+// warm connection allocates nothing for them. Beast's basic_parser does the parsing.
+
+#include <cstdint>
+#include <string>
+
+#include "boost/beast/core/error.hpp"
+#include "boost/beast/http/basic_parser.hpp"
+#include "boost/beast/http/verb.hpp"
+
+#include "tracker/http_types.h"
+
+namespace clicktrack::tracker {
+
+// What one request carried, as far as the router is concerned. Owned by a connection and
+// cleared, not freed, between its requests.
+struct RequestData {
+  boost::beast::http::verb verb = boost::beast::http::verb::unknown;
+  std::string method;  // as sent, for logs
+  std::string target;
+  std::string authorization;
+  std::string cookie;  // several Cookie fields are joined with "; "
+  std::string user_agent;
+  std::string x_signature;
+  std::string body;
+  unsigned version = 11;  // 10 or 11
+  bool expect_continue = false;
+
+  void Clear();
+  // The router's view of it; valid while this object is unchanged.
+  HttpRequest View(ClickSink* click_sink) const;
+};
+
+// Parses one request into a RequestData. One parser per request (Beast's parsers cannot be
+// reset); construction costs nothing. Runs eagerly: a put() with the whole request in its
+// buffer parses header and body at once.
+class RequestParser final : public boost::beast::http::basic_parser<true> {
+ public:
+  RequestParser(RequestData& data, uint32_t header_limit, uint64_t body_limit);
+
+ private:
+  using ErrorCode = boost::beast::error_code;
+  using StringView = boost::beast::string_view;
+
+  void on_request_impl(boost::beast::http::verb method, StringView method_text, StringView target,
+                       int version, ErrorCode& ec) override;
+  void on_response_impl(int code, StringView reason, int version, ErrorCode& ec) override;
+  void on_field_impl(boost::beast::http::field name, StringView name_text, StringView value,
+                     ErrorCode& ec) override;
+  void on_header_impl(ErrorCode& ec) override;
+  void on_body_init_impl(const boost::optional<std::uint64_t>& content_length,
+                         ErrorCode& ec) override;
+  std::size_t on_body_impl(StringView body, ErrorCode& ec) override;
+  void on_chunk_header_impl(std::uint64_t size, StringView extensions, ErrorCode& ec) override;
+  std::size_t on_chunk_body_impl(std::uint64_t remain, StringView body, ErrorCode& ec) override;
+  void on_finish_impl(ErrorCode& ec) override;
+
+  RequestData& data_;
+};
+
+// Appends `response` as HTTP/1.x bytes to `out`: status line, Server, Content-Type, the
+// response's headers, Content-Length (none for 1xx, 204 and 304), Connection when it differs
+// from the version's default, then the body unless `head` (a HEAD keeps the GET's length).
+void SerializeResponse(const HttpResponse& response, unsigned version, bool keep_alive, bool head,
+                       std::string& out);
+
+}  // namespace clicktrack::tracker

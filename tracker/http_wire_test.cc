@@ -1,0 +1,147 @@
+#include "tracker/http_wire.h"
+
+#include <string>
+
+#include "absl/strings/match.h"
+#include "boost/asio/buffer.hpp"
+#include "boost/beast/http/error.hpp"
+#include "gtest/gtest.h"
+
+namespace clicktrack::tracker {
+namespace {
+
+namespace http = boost::beast::http;
+
+struct Parsed {
+  boost::beast::error_code ec;
+  bool done = false;
+  size_t used = 0;
+};
+
+Parsed Parse(RequestData& data, absl::string_view bytes, uint32_t header_limit = 8192,
+             uint64_t body_limit = 65536) {
+  RequestParser parser(data, header_limit, body_limit);
+  Parsed parsed;
+  parsed.used = parser.put(boost::asio::const_buffer(bytes.data(), bytes.size()), parsed.ec);
+  parsed.done = parser.is_done();
+  return parsed;
+}
+
+TEST(RequestParserTest, KeepsWhatTheRouterReads) {
+  RequestData data;
+  const Parsed parsed = Parse(data,
+                              "POST /postback?x=1 HTTP/1.1\r\nHost: t\r\nUser-Agent: UA/1\r\n"
+                              "Authorization: Bearer abc\r\nx-signature: sha256=ff\r\n"
+                              "Cookie: a=1\r\nCookie: tc_cid=XYZ\r\nContent-Length: 4\r\n\r\nbodyGET");
+  ASSERT_FALSE(parsed.ec) << parsed.ec.message();
+  EXPECT_TRUE(parsed.done);
+  const HttpRequest request = data.View(nullptr);
+  EXPECT_EQ(request.method, Method::kPost);
+  EXPECT_EQ(data.method, "POST");
+  EXPECT_EQ(request.target, "/postback?x=1");
+  EXPECT_EQ(request.user_agent, "UA/1");
+  EXPECT_EQ(request.authorization, "Bearer abc");
+  EXPECT_EQ(request.x_signature, "sha256=ff");
+  EXPECT_EQ(request.cookie, "a=1; tc_cid=XYZ");
+  EXPECT_EQ(request.body, "body");
+  EXPECT_EQ(data.version, 11u);
+}
+
+TEST(RequestParserTest, StopsAtTheEndOfOnePipelinedRequest) {
+  RequestData data;
+  const std::string first = "GET /go/a HTTP/1.1\r\nHost: t\r\n\r\n";
+  const Parsed parsed = Parse(data, first + "GET /go/b HTTP/1.1\r\n\r\n");
+  ASSERT_FALSE(parsed.ec);
+  EXPECT_TRUE(parsed.done);
+  EXPECT_EQ(parsed.used, first.size());
+  EXPECT_EQ(data.target, "/go/a");
+}
+
+TEST(RequestParserTest, ChunkedBodiesAreJoined) {
+  RequestData data;
+  const Parsed parsed = Parse(data,
+                              "POST /postback HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n"
+                              "3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n");
+  ASSERT_FALSE(parsed.ec) << parsed.ec.message();
+  EXPECT_TRUE(parsed.done);
+  EXPECT_EQ(data.body, "abcde");
+}
+
+TEST(RequestParserTest, LimitsAndMalformedInputAreErrors) {
+  RequestData data;
+  EXPECT_EQ(Parse(data, "GET / HTTP/1.1\r\nX: " + std::string(200, 'a') + "\r\n\r\n", 100).ec,
+            http::error::header_limit);
+  data.Clear();
+  EXPECT_EQ(Parse(data, "POST / HTTP/1.1\r\nContent-Length: 11\r\n\r\n", 8192, 10).ec,
+            http::error::body_limit);
+  data.Clear();
+  EXPECT_TRUE(Parse(data, "GARBAGE\r\n\r\n").ec);
+  data.Clear();
+  EXPECT_EQ(Parse(data, "GET / HTTP/1.1\r\nHost: t\r\n").ec, http::error::need_more);
+}
+
+TEST(RequestParserTest, ExpectContinueIsNoted) {
+  RequestData data;
+  const Parsed parsed =
+      Parse(data, "POST / HTTP/1.1\r\nExpect: 100-continue\r\nContent-Length: 5\r\n\r\n");
+  EXPECT_FALSE(parsed.ec);
+  EXPECT_FALSE(parsed.done);  // the header is in, the body is awaited
+  EXPECT_TRUE(data.expect_continue);
+  data.Clear();
+  EXPECT_FALSE(data.expect_continue);
+  EXPECT_TRUE(data.body.empty());
+}
+
+HttpResponse Redirect() {
+  HttpResponse response;
+  response.status = 302;
+  response.headers.emplace_back("Location", "https://shop.example.com/?click_id=1");
+  return response;
+}
+
+TEST(SerializeResponseTest, RedirectOnKeptAliveHttp11) {
+  std::string out;
+  SerializeResponse(Redirect(), 11, /*keep_alive=*/true, /*head=*/false, out);
+  EXPECT_EQ(out,
+            "HTTP/1.1 302 Found\r\nServer: clicktrack\r\n"
+            "Location: https://shop.example.com/?click_id=1\r\nContent-Length: 0\r\n\r\n");
+}
+
+TEST(SerializeResponseTest, ConnectionHeaderOnlyWhereTheVersionDiffers) {
+  std::string out;
+  SerializeResponse(Redirect(), 11, /*keep_alive=*/false, /*head=*/false, out);
+  EXPECT_TRUE(absl::StrContains(out, "\r\nConnection: close\r\n\r\n")) << out;
+  out.clear();
+  SerializeResponse(Redirect(), 10, /*keep_alive=*/true, /*head=*/false, out);
+  EXPECT_TRUE(absl::StartsWith(out, "HTTP/1.0 302 Found\r\n")) << out;
+  EXPECT_TRUE(absl::StrContains(out, "\r\nConnection: keep-alive\r\n\r\n")) << out;
+  out.clear();
+  SerializeResponse(Redirect(), 10, /*keep_alive=*/false, /*head=*/false, out);
+  EXPECT_FALSE(absl::StrContains(out, "Connection")) << out;
+}
+
+TEST(SerializeResponseTest, BodyWithTypeAndHeadKeepsTheLength) {
+  HttpResponse response;
+  response.status = 404;
+  response.content_type = "application/json";
+  response.body = R"({"error":"x"})";
+  std::string out;
+  SerializeResponse(response, 11, true, /*head=*/false, out);
+  EXPECT_EQ(out,
+            "HTTP/1.1 404 Not Found\r\nServer: clicktrack\r\nContent-Type: application/json\r\n"
+            "Content-Length: 13\r\n\r\n{\"error\":\"x\"}");
+  out.clear();
+  SerializeResponse(response, 11, true, /*head=*/true, out);
+  EXPECT_TRUE(absl::EndsWith(out, "Content-Length: 13\r\n\r\n")) << out;
+}
+
+TEST(SerializeResponseTest, NoContentLengthFor204) {
+  HttpResponse response;
+  response.status = 204;
+  std::string out;
+  SerializeResponse(response, 11, true, false, out);
+  EXPECT_EQ(out, "HTTP/1.1 204 No Content\r\nServer: clicktrack\r\n\r\n");
+}
+
+}  // namespace
+}  // namespace clicktrack::tracker

@@ -190,14 +190,6 @@ HttpResponse Router::HandleAdmin(const HttpRequest& request, const Segments& seg
                                 : CustomerById(*program, segments[5]);
   }
 
-  if (collection == "customers") {
-    if (method != Method::kGet) {
-      return MethodNotAllowed("GET");
-    }
-    return segments.size() == 5 ? CustomerByRef(*program, query)
-                                : CustomerById(*program, segments[5]);
-  }
-
   // links
   if (segments.size() == 5) {
     return method == Method::kPost ? CreateLink(*program, request.body) : MethodNotAllowed("POST");

@@ -741,11 +741,13 @@ absl::StatusOr<std::unique_ptr<Store>> OpenRocksDbStore(const StoreOptions& opti
   db_options.IncreaseParallelism(2);
   db_options.max_background_jobs = 2;
   db_options.keep_log_file_num = 5;
-  // Flushes and compactions yield to the event loops (nice 19): on a core that also serves
-  // requests they otherwise take whole scheduler slices and show up as p99 spikes.
-  for (const auto pool : {rocksdb::Env::Priority::HIGH, rocksdb::Env::Priority::LOW}) {
-    (void)db_options.env->LowerThreadPoolCPUPriority(pool, rocksdb::CpuPriority::kLow);
-  }
+  // Flushes (nice 19) and compactions (SCHED_IDLE) yield to the event loops: on a core that
+  // also serves requests they otherwise take whole scheduler slices and show up as p99 spikes
+  // (docs/performance.md has the figures and the starvation risk).
+  (void)db_options.env->LowerThreadPoolCPUPriority(rocksdb::Env::Priority::HIGH,
+                                                    rocksdb::CpuPriority::kLow);
+  (void)db_options.env->LowerThreadPoolCPUPriority(rocksdb::Env::Priority::LOW,
+                                                    rocksdb::CpuPriority::kIdle);
 
   rocksdb::BlockBasedTableOptions table;
   table.block_cache = rocksdb::NewLRUCache(options.block_cache_bytes);

@@ -191,4 +191,25 @@ absl::StatusOr<HttpResult> HttpClient::Raw(absl::string_view bytes, bool head) {
   return result;
 }
 
+absl::StatusOr<std::vector<HttpResult>> HttpClient::RawPipelined(absl::string_view bytes,
+                                                                  int responses) {
+  if (absl::Status status = Connect(); !status.ok()) {
+    return status;
+  }
+  if (absl::Status status = SendAll(bytes); !status.ok()) {
+    return status;
+  }
+  std::vector<HttpResult> results;
+  for (int i = 0; i < responses; ++i) {
+    absl::StatusOr<HttpResult> result = ReadResponse(/*head=*/false);
+    if (!result.ok()) {
+      Close();
+      return result.status();
+    }
+    results.push_back(*std::move(result));
+  }
+  Close();
+  return results;
+}
+
 }  // namespace clicktrack::testing

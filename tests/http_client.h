@@ -38,6 +38,10 @@ class HttpClient {
   // Sends `bytes` as they are on a fresh connection and reads one response.
   absl::StatusOr<HttpResult> Raw(absl::string_view bytes, bool head = false);
 
+  // Sends `bytes` (several pipelined requests) in one write on a fresh connection and reads
+  // `responses` responses, in order.
+  absl::StatusOr<std::vector<HttpResult>> RawPipelined(absl::string_view bytes, int responses);
+
   void Close();
 
  private:

@@ -133,6 +133,24 @@ TEST_F(ServerTest, RandomBytesNeverCrashOrHangTheServer) {
   EXPECT_EQ(Send("GET", "/healthz").status, 200);
 }
 
+TEST_F(ServerTest, PipelinedRequestsAreAnsweredInOrder) {
+  // Four requests in one write, one with a body: each is parsed from what the previous left in
+  // the buffer, and the answers come back in the order asked.
+  absl::StatusOr<std::vector<HttpResult>> results = client_->RawPipelined(
+      "GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n"
+      "POST /healthz HTTP/1.1\r\nHost: t\r\nContent-Length: 5\r\n\r\nhello"
+      "GET /nope HTTP/1.1\r\nHost: t\r\n\r\n"
+      "GET /readyz HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n",
+      4);
+  ASSERT_TRUE(results.ok()) << results.status();
+  EXPECT_EQ((*results)[0].status, 200);
+  EXPECT_EQ((*results)[1].status, 405);
+  EXPECT_EQ((*results)[2].status, 404);
+  EXPECT_EQ((*results)[3].status, 200);
+  EXPECT_TRUE(absl::StrContains((*results)[3].body, "ready")) << (*results)[3].body;
+  EXPECT_EQ((*results)[3].Header("connection"), "close");
+}
+
 TEST_F(ServerTest, KeepAliveServesManyRequestsOnOneConnection) {
   for (int i = 0; i < 50; ++i) {
     const HttpResult result = Send("GET", "/healthz");

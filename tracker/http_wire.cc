@@ -15,8 +15,6 @@ namespace http = boost::beast::http;
 
 void Assign(std::string& to, boost::beast::string_view from) { to.assign(from.data(), from.size()); }
 
-absl::string_view View(const std::string& s) { return s; }
-
 Method ToMethod(http::verb verb) {
   switch (verb) {
     case http::verb::get:
@@ -54,12 +52,12 @@ void RequestData::Clear() {
 HttpRequest RequestData::View(ClickSink* click_sink) const {
   return HttpRequest{
       .method = ToMethod(verb),
-      .target = tracker::View(target),
-      .authorization = tracker::View(authorization),
-      .cookie = tracker::View(cookie),
-      .user_agent = tracker::View(user_agent),
-      .x_signature = tracker::View(x_signature),
-      .body = tracker::View(body),
+      .target = target,
+      .authorization = authorization,
+      .cookie = cookie,
+      .user_agent = user_agent,
+      .x_signature = x_signature,
+      .body = body,
       .click_sink = click_sink,
   };
 }

@@ -28,6 +28,7 @@
 
 #include "attribution/status_macros.h"
 #include "storage/internal/batch_view.h"
+#include "storage/internal/counter_sums.h"
 #include "storage/internal/families.h"
 #include "storage/internal/record_codec.h"
 #include "storage/internal/rocks_status.h"
@@ -169,7 +170,7 @@ class RocksDbStore final : public Store {
   };
   void CommitterLoop();
   absl::StatusOr<attribution::Decision> Decide(const PendingConversion& pending,
-                                               rocksdb::WriteBatchWithIndex& batch);
+                                               rocksdb::WriteBatchWithIndex& batch, CounterSums& counters);
   absl::StatusOr<std::optional<std::string>> GetValue(size_t family, absl::string_view key) const;
 
   std::unique_ptr<rocksdb::DB> db_;
@@ -407,7 +408,7 @@ absl::Status RocksDbStore::RecordClicks(absl::Span<attribution::Click> clicks) {
 
   rocksdb::WriteBatch batch;
   // Counters are summed per key over the batch: one merge operand per key, not per click.
-  absl::flat_hash_map<std::string, int64_t> counters;
+  CounterSums counters;
   proto::CustomerClick entry;
   std::string value;
   for (size_t i = 0; i < clicks.size(); ++i) {
@@ -445,19 +446,16 @@ absl::Status RocksDbStore::RecordClicks(absl::Span<attribution::Click> clicks) {
 
     if (!click.bot) {
       const absl::CivilDay day = absl::ToCivilDay(click.time, absl::UTCTimeZone());
-      counters[std::string(
-          StatsKey(click.program_id, click.partner_id, day, StatsCounter::kClicks).view())] += 1;
+      counters.Add(StatsKey(click.program_id, click.partner_id, day, StatsCounter::kClicks).view(),
+                   1);
       if (click.unique) {
-        counters[std::string(
-            StatsKey(click.program_id, click.partner_id, day, StatsCounter::kUniqueClicks)
-                .view())] += 1;
+        counters.Add(
+            StatsKey(click.program_id, click.partner_id, day, StatsCounter::kUniqueClicks).view(),
+            1);
       }
     }
   }
-  for (const auto& [key, count] : counters) {
-    const auto bytes = EncodeCounter(count);
-    batch.Merge(families_[kStats], key, rocksdb::Slice(bytes.data(), bytes.size()));
-  }
+  counters.MergeInto(batch, families_[kStats]);
   return Track(FromRocksStatus(db_->Write(click_write_, &batch)));
 }
 
@@ -518,7 +516,8 @@ void RocksDbStore::SubmitConversion(std::string program_id, attribution::Convers
 }
 
 absl::StatusOr<attribution::Decision> RocksDbStore::Decide(const PendingConversion& pending,
-                                                           rocksdb::WriteBatchWithIndex& batch) {
+                                                           rocksdb::WriteBatchWithIndex& batch,
+                                                           CounterSums& counters) {
   const std::optional<attribution::Program> program = GetProgram(pending.program_id);
   if (!program.has_value()) {
     return absl::NotFoundError(absl::StrCat("program ", pending.program_id, " not found"));
@@ -535,7 +534,7 @@ absl::StatusOr<attribution::Decision> RocksDbStore::Decide(const PendingConversi
                  });
   CLICKTRACK_ASSIGN_OR_RETURN(attribution::Decision decision,
                               attribution::Attribute(*program, pending.event, view, *ids_));
-  ApplyDecision(pending.program_id, decision, families_, batch);
+  ApplyDecision(pending.program_id, decision, families_, batch, counters);
   return decision;
 }
 
@@ -562,6 +561,7 @@ void RocksDbStore::CommitterLoop() {
     // Events are decided one after another, each reading the writes of those before it
     // through the batch's index; then one synced write makes them all durable at once.
     rocksdb::WriteBatchWithIndex writes(rocksdb::BytewiseComparator(), 0, /*overwrite_key=*/true);
+    CounterSums counters;
     std::vector<absl::StatusOr<attribution::Decision>> outcomes;
     outcomes.reserve(batch.size());
     for (const PendingConversion& pending : batch) {
@@ -569,8 +569,9 @@ void RocksDbStore::CommitterLoop() {
         outcomes.emplace_back(absl::InternalError("the store was opened without an id source"));
         continue;
       }
-      outcomes.push_back(Decide(pending, writes));
+      outcomes.push_back(Decide(pending, writes, counters));
     }
+    counters.MergeInto(writes, families_[kStats]);
     if (writes.GetWriteBatch()->Count() > 0) {
       const absl::Status written =
           Track(FromRocksStatus(db_->Write(conversion_write_, writes.GetWriteBatch())));
@@ -771,6 +772,13 @@ absl::StatusOr<std::unique_ptr<Store>> OpenRocksDbStore(const StoreOptions& opti
     rocksdb::ColumnFamilyOptions opts = family_options;
     if (i == kStats) {
       opts.merge_operator = std::make_shared<CounterAddOperator>();
+    }
+    if (i == kConversions || i == kCustomers || i == kIdentities) {
+      // The committer looks up every new order id, customer and identity, and most are not
+      // there yet: a whole-key bloom filter over the memtable answers those misses without
+      // walking the skip list (SST files have theirs from `table.filter_policy`).
+      opts.memtable_whole_key_filtering = true;
+      opts.memtable_prefix_bloom_size_ratio = 0.02;
     }
     descriptors.emplace_back(kFamilyNames[i], opts);
   }

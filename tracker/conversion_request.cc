@@ -54,12 +54,15 @@ bool IsUrlSafe(absl::string_view text) {
 }  // namespace
 
 ConversionFields FieldsFromQuery(absl::string_view query) {
+  // One pass over the query; the first occurrence of a field wins, unknown names are ignored.
   ConversionFields fields;
-  for (absl::string_view name : kFieldNames) {
-    if (std::optional<std::string> value = QueryParam(query, name)) {
-      fields.emplace(std::string(name), *std::move(value));
+  ForEachQueryParam(query, [&](absl::string_view name, absl::string_view raw_value) {
+    if (std::find(std::begin(kFieldNames), std::end(kFieldNames), name) != std::end(kFieldNames) &&
+        !fields.contains(name)) {
+      fields.emplace(std::string(name), PercentDecode(raw_value));
     }
-  }
+    return true;
+  });
   return fields;
 }
 

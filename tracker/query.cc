@@ -48,20 +48,35 @@ std::string PercentDecode(absl::string_view text) {
   return out;
 }
 
-std::optional<std::string> QueryParam(absl::string_view query, absl::string_view key) {
+void ForEachQueryParam(absl::string_view query,
+                       absl::FunctionRef<bool(absl::string_view name, absl::string_view raw_value)>
+                           visit) {
+  std::string decoded;
   for (absl::string_view param : absl::StrSplit(query, '&', absl::SkipEmpty())) {
     const size_t equals = param.find('=');
-    const absl::string_view raw_key = param.substr(0, equals);
-    const bool plain = raw_key.find_first_of("%+") == absl::string_view::npos;
-    if (plain ? raw_key != key : PercentDecode(raw_key) != key) {
-      continue;
+    absl::string_view name = param.substr(0, equals);
+    if (name.find_first_of("%+") != absl::string_view::npos) {
+      decoded = PercentDecode(name);
+      name = decoded;
     }
-    if (equals == absl::string_view::npos) {
-      return std::string();
+    const absl::string_view raw_value =
+        equals == absl::string_view::npos ? absl::string_view() : param.substr(equals + 1);
+    if (!visit(name, raw_value)) {
+      return;
     }
-    return PercentDecode(param.substr(equals + 1));
   }
-  return std::nullopt;
+}
+
+std::optional<std::string> QueryParam(absl::string_view query, absl::string_view key) {
+  std::optional<std::string> found;
+  ForEachQueryParam(query, [&](absl::string_view name, absl::string_view raw_value) {
+    if (name != key) {
+      return true;
+    }
+    found = PercentDecode(raw_value);
+    return false;
+  });
+  return found;
 }
 
 std::optional<absl::string_view> FindCookie(absl::string_view header, absl::string_view name) {

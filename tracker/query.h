@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 
+#include "absl/functional/function_ref.h"
 #include "absl/strings/string_view.h"
 
 namespace clicktrack::tracker {
@@ -20,6 +21,13 @@ Target SplitTarget(absl::string_view target);
 // Decodes %XX escapes and '+' (as a space). A '%' not followed by two hex digits is kept
 // as it is.
 std::string PercentDecode(absl::string_view text);
+
+// Calls `visit(name, raw_value)` for each parameter of a raw query string, in order, until it
+// returns false. `name` is decoded; `raw_value` is not (PercentDecode it) and is empty for a
+// parameter without '='.
+void ForEachQueryParam(absl::string_view query,
+                       absl::FunctionRef<bool(absl::string_view name, absl::string_view raw_value)>
+                           visit);
 
 // The decoded value of the first `key` parameter of a raw query string, or nullopt.
 // `key` is compared with each parameter's decoded name.

@@ -172,7 +172,7 @@ std::optional<attribution::CommissionRules> BatchView::PartnerRules(absl::string
 
 void ApplyDecision(absl::string_view program_id, const attribution::Decision& decision,
                    const std::vector<rocksdb::ColumnFamilyHandle*>& families,
-                   rocksdb::WriteBatchWithIndex& batch) {
+                   rocksdb::WriteBatchWithIndex& batch, CounterSums& counters) {
   auto put = [&](size_t family, const storage::KeyBuffer& key, const std::string& value) {
     batch.Put(families[family], ToSlice(key.view()), value);
   };
@@ -214,11 +214,8 @@ void ApplyDecision(absl::string_view program_id, const attribution::Decision& de
         ToProto(entry).SerializeAsString());
   }
   for (const attribution::CounterDelta& delta : decision.counters) {
-    const auto value = storage::EncodeCounter(delta.delta);
-    batch.Merge(
-        families[kStats],
-        ToSlice(storage::StatsKey(program_id, delta.partner_id, delta.day, delta.counter).view()),
-        rocksdb::Slice(value.data(), value.size()));
+    counters.Add(storage::StatsKey(program_id, delta.partner_id, delta.day, delta.counter).view(),
+                 delta.delta);
   }
 }
 

@@ -11,6 +11,7 @@
 #include "rocksdb/utilities/write_batch_with_index.h"
 
 #include "attribution/engine.h"
+#include "storage/internal/counter_sums.h"
 
 namespace clicktrack::storage_internal {
 
@@ -60,9 +61,10 @@ class BatchView final : public attribution::AttributionView {
   PartnerRulesLookup partner_rules_;
 };
 
-// Adds the writes of `decision` for `program_id` to `batch`.
+// Adds the writes of `decision` for `program_id` to `batch`, and its stats counter deltas to
+// `counters` (merged into the batch once per batch: the engine never reads stats).
 void ApplyDecision(absl::string_view program_id, const attribution::Decision& decision,
                    const std::vector<rocksdb::ColumnFamilyHandle*>& families,
-                   rocksdb::WriteBatchWithIndex& batch);
+                   rocksdb::WriteBatchWithIndex& batch, CounterSums& counters);
 
 }  // namespace clicktrack::storage_internal

@@ -190,6 +190,47 @@ TEST_F(ConversionCommitTest, ConcurrentEventsAreGroupCommitted) {
   }
 }
 
+TEST_F(ConversionCommitTest, CountersOfOneBatchAddUp) {
+  // Many sales of one customer at once: the committer decides several per batch and sums
+  // their stats counters per key before writing; the totals must be exact all the same.
+  Click(customer_, kT0 - absl::Hours(1));
+  constexpr int kSales = 120;
+  absl::Mutex mu;
+  int answered = 0;
+  int failed = 0;
+  for (int i = 0; i < kSales; ++i) {
+    store_->SubmitConversion("acme",
+                             Sale(absl::StrCat("s", i), 1000, kT0 + absl::Seconds(i), customer_),
+                             [&](absl::StatusOr<Decision> result) {
+                               absl::MutexLock lock(&mu);
+                               ++answered;
+                               failed += result.ok() ? 0 : 1;
+                             });
+  }
+  {
+    absl::MutexLock lock(&mu);
+    mu.Await(absl::Condition(+[](int* n) { return *n == kSales; }, &answered));
+    EXPECT_EQ(failed, 0);
+  }
+  EXPECT_LT(store_->committer_stats().batches, static_cast<uint64_t>(kSales));
+
+  Reopen();
+  const absl::CivilDay day = absl::ToCivilDay(kT0, absl::UTCTimeZone());
+  absl::StatusOr<StatsTotals> stats = store_->ReadStats("acme", "p1", day, day);
+  ASSERT_TRUE(stats.ok()) << stats.status();
+  EXPECT_EQ(stats->Get(StatsCounter::kFirstSales), 1);
+  EXPECT_EQ(stats->Get(StatsCounter::kRepeatSales), kSales - 1);
+  EXPECT_EQ(stats->Get(StatsCounter::kRevenue), kSales * 1000);
+  EXPECT_EQ(stats->Get(StatsCounter::kCommissionFirstSale), 200);
+  EXPECT_EQ(stats->Get(StatsCounter::kCommissionRepeatSale), (kSales - 1) * 100);
+  EXPECT_EQ(stats->Get(StatsCounter::kCustomersAcquired), 1);
+  absl::StatusOr<std::optional<attribution::CustomerState>> customer =
+      store_->GetCustomer("acme", customer_);
+  ASSERT_TRUE(customer.ok() && customer->has_value());
+  EXPECT_EQ((*customer)->sales, kSales);
+  EXPECT_EQ((*customer)->ltv_minor, kSales * 1000);
+}
+
 TEST_F(ConversionCommitTest, LedgerPagesNewestFirst) {
   Click(customer_, kT0 - absl::Hours(1));
   for (int i = 0; i < 5; ++i) {

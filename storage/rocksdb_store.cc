@@ -107,10 +107,10 @@ class RocksDbStore final : public Store {
   absl::Status LoadConfig();
 
   absl::Status PutProgram(const attribution::Program& program) override;
-  std::optional<attribution::Program> GetProgram(absl::string_view program_id) const override;
+  ProgramRef GetProgram(absl::string_view program_id) const override;
   absl::Status PutPartner(const attribution::Partner& partner) override;
-  std::optional<attribution::Partner> GetPartner(absl::string_view program_id,
-                                                 absl::string_view partner_id) const override;
+  PartnerRef GetPartner(absl::string_view program_id,
+                        absl::string_view partner_id) const override;
   std::vector<attribution::Partner> ListPartners(absl::string_view program_id) const override;
   absl::Status CreateLink(const attribution::Link& link) override;
   absl::Status UpdateLink(const attribution::Link& link) override;
@@ -195,9 +195,9 @@ class RocksDbStore final : public Store {
   absl::Mutex config_write_mu_;
 
   mutable absl::Mutex config_mu_;
-  std::map<std::string, attribution::Program, std::less<>> programs_ ABSL_GUARDED_BY(config_mu_);
+  std::map<std::string, ProgramRef, std::less<>> programs_ ABSL_GUARDED_BY(config_mu_);
   // Keyed by (program id, partner id); ordered so that listing a program's partners is a range.
-  std::map<std::pair<std::string, std::string>, attribution::Partner> partners_
+  std::map<std::pair<std::string, std::string>, PartnerRef> partners_
       ABSL_GUARDED_BY(config_mu_);
 
   mutable std::array<LinkShard, kLinkShards> link_shards_;
@@ -221,7 +221,8 @@ absl::Status RocksDbStore::LoadConfig() {
           return absl::DataLossError("unreadable program record");
         }
         CLICKTRACK_ASSIGN_OR_RETURN(attribution::Program program, FromProto(record));
-        programs_[program.id] = std::move(program);
+        const std::string id = program.id;  // the right side is evaluated first
+        programs_[id] = std::make_shared<const attribution::Program>(std::move(program));
         break;
       }
       case kPartnerTag: {
@@ -230,7 +231,8 @@ absl::Status RocksDbStore::LoadConfig() {
           return absl::DataLossError("unreadable partner record");
         }
         attribution::Partner partner = FromProto(record);
-        partners_[{partner.program_id, partner.id}] = std::move(partner);
+        std::pair<std::string, std::string> key{partner.program_id, partner.id};
+        partners_[std::move(key)] = std::make_shared<const attribution::Partner>(std::move(partner));
         break;
       }
       case kLinkTag: {
@@ -267,39 +269,33 @@ absl::Status RocksDbStore::PutProgram(const attribution::Program& program) {
   CLICKTRACK_RETURN_IF_ERROR(
       WriteConfig(ProgramKey(program.id), ToProto(program).SerializeAsString()));
   absl::MutexLock lock(&config_mu_);
-  programs_[program.id] = program;
+  programs_[program.id] = std::make_shared<const attribution::Program>(program);
   return absl::OkStatus();
 }
 
-std::optional<attribution::Program> RocksDbStore::GetProgram(absl::string_view program_id) const {
+Store::ProgramRef RocksDbStore::GetProgram(absl::string_view program_id) const {
   absl::ReaderMutexLock lock(&config_mu_);
   const auto it = programs_.find(program_id);
-  if (it == programs_.end()) {
-    return std::nullopt;
-  }
-  return it->second;
+  return it == programs_.end() ? nullptr : it->second;
 }
 
 absl::Status RocksDbStore::PutPartner(const attribution::Partner& partner) {
   absl::MutexLock write_lock(&config_write_mu_);
-  if (!GetProgram(partner.program_id).has_value()) {
+  if (GetProgram(partner.program_id) == nullptr) {
     return absl::NotFoundError(absl::StrCat("program ", partner.program_id, " not found"));
   }
   CLICKTRACK_RETURN_IF_ERROR(WriteConfig(PartnerKey(partner.program_id, partner.id),
                                          ToProto(partner).SerializeAsString()));
   absl::MutexLock lock(&config_mu_);
-  partners_[{partner.program_id, partner.id}] = partner;
+  partners_[{partner.program_id, partner.id}] = std::make_shared<const attribution::Partner>(partner);
   return absl::OkStatus();
 }
 
-std::optional<attribution::Partner> RocksDbStore::GetPartner(absl::string_view program_id,
-                                                             absl::string_view partner_id) const {
+Store::PartnerRef RocksDbStore::GetPartner(absl::string_view program_id,
+                                           absl::string_view partner_id) const {
   absl::ReaderMutexLock lock(&config_mu_);
   const auto it = partners_.find({std::string(program_id), std::string(partner_id)});
-  if (it == partners_.end()) {
-    return std::nullopt;
-  }
-  return it->second;
+  return it == partners_.end() ? nullptr : it->second;
 }
 
 std::vector<attribution::Partner> RocksDbStore::ListPartners(absl::string_view program_id) const {
@@ -307,17 +303,17 @@ std::vector<attribution::Partner> RocksDbStore::ListPartners(absl::string_view p
   absl::ReaderMutexLock lock(&config_mu_);
   for (auto it = partners_.lower_bound({std::string(program_id), std::string()});
        it != partners_.end() && it->first.first == program_id; ++it) {
-    out.push_back(it->second);
+    out.push_back(*it->second);
   }
   return out;
 }
 
 absl::Status RocksDbStore::CreateLink(const attribution::Link& link) {
   absl::MutexLock write_lock(&config_write_mu_);
-  if (!GetProgram(link.program_id).has_value()) {
+  if (GetProgram(link.program_id) == nullptr) {
     return absl::NotFoundError(absl::StrCat("program ", link.program_id, " not found"));
   }
-  if (!GetPartner(link.program_id, link.partner_id).has_value()) {
+  if (GetPartner(link.program_id, link.partner_id) == nullptr) {
     return absl::NotFoundError(absl::StrCat("partner ", link.partner_id, " not found"));
   }
   if (GetLink(link.code).has_value()) {
@@ -518,19 +514,18 @@ void RocksDbStore::SubmitConversion(std::string program_id, attribution::Convers
 absl::StatusOr<attribution::Decision> RocksDbStore::Decide(const PendingConversion& pending,
                                                            rocksdb::WriteBatchWithIndex& batch,
                                                            CounterSums& counters) {
-  const std::optional<attribution::Program> program = GetProgram(pending.program_id);
-  if (!program.has_value()) {
+  const ProgramRef program = GetProgram(pending.program_id);
+  if (program == nullptr) {
     return absl::NotFoundError(absl::StrCat("program ", pending.program_id, " not found"));
   }
   BatchView view(*db_, batch, families_, pending.program_id,
                  [this, &pending](
                      absl::string_view partner_id) -> std::optional<attribution::CommissionRules> {
-                   std::optional<attribution::Partner> partner =
-                       GetPartner(pending.program_id, partner_id);
-                   if (!partner.has_value()) {
+                   const PartnerRef partner = GetPartner(pending.program_id, partner_id);
+                   if (partner == nullptr) {
                      return std::nullopt;
                    }
-                   return std::move(partner->commission);
+                   return partner->commission;
                  });
   CLICKTRACK_ASSIGN_OR_RETURN(attribution::Decision decision,
                               attribution::Attribute(*program, pending.event, view, *ids_));

@@ -74,8 +74,8 @@ class RocksDbStoreTest : public ::testing::Test {
 TEST_F(RocksDbStoreTest, ConfigSurvivesReopen) {
   SeedConfig();
   Reopen();
-  const std::optional<attribution::Program> program = store_->GetProgram("acme");
-  ASSERT_TRUE(program.has_value());
+  const Store::ProgramRef program = store_->GetProgram("acme");
+  ASSERT_NE(program, nullptr);
   EXPECT_EQ(program->name, "Acme");
   EXPECT_EQ(program->currency.Code(), "USD");
   ASSERT_TRUE(program->commission.rules.first_sale.has_value());

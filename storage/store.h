@@ -64,14 +64,20 @@ class Store {
  public:
   virtual ~Store() = default;
 
+  // Programs and partners are handed out as shared immutable snapshots: a replace installs a
+  // new object, so readers (the committer decides with one per conversion) never copy one and
+  // never see half an update. nullptr when unknown.
+  using ProgramRef = std::shared_ptr<const attribution::Program>;
+  using PartnerRef = std::shared_ptr<const attribution::Partner>;
+
   // Creates or replaces a program. Durable (synced) when it returns OK.
   virtual absl::Status PutProgram(const attribution::Program& program) = 0;
-  virtual std::optional<attribution::Program> GetProgram(absl::string_view program_id) const = 0;
+  virtual ProgramRef GetProgram(absl::string_view program_id) const = 0;
 
   // Creates or replaces a partner; kNotFound if its program does not exist. Durable.
   virtual absl::Status PutPartner(const attribution::Partner& partner) = 0;
-  virtual std::optional<attribution::Partner> GetPartner(absl::string_view program_id,
-                                                         absl::string_view partner_id) const = 0;
+  virtual PartnerRef GetPartner(absl::string_view program_id,
+                                absl::string_view partner_id) const = 0;
   // The program's partners, ordered by id.
   virtual std::vector<attribution::Partner> ListPartners(absl::string_view program_id) const = 0;
 

@@ -102,8 +102,8 @@ HttpResponse Router::PutProgram(absl::string_view program_id, absl::string_view 
     return ErrorResponse(program.status());
   }
   const absl::Time now = clock_.Now();
-  const std::optional<attribution::Program> existing = store_.GetProgram(program_id);
-  program->created_at = existing.has_value() ? existing->created_at : now;
+  const storage::Store::ProgramRef existing = store_.GetProgram(program_id);
+  program->created_at = existing != nullptr ? existing->created_at : now;
   program->updated_at = now;
   if (absl::Status status = store_.PutProgram(*program); !status.ok()) {
     return ErrorResponse(status);
@@ -112,8 +112,8 @@ HttpResponse Router::PutProgram(absl::string_view program_id, absl::string_view 
 }
 
 HttpResponse Router::GetProgram(absl::string_view program_id) const {
-  const std::optional<attribution::Program> program = store_.GetProgram(program_id);
-  if (!program.has_value()) {
+  const storage::Store::ProgramRef program = store_.GetProgram(program_id);
+  if (program == nullptr) {
     return ErrorResponse(absl::NotFoundError(absl::StrCat("program ", program_id, " not found")));
   }
   return JsonResponse(200, EncodeProgram(*program));
@@ -134,9 +134,9 @@ HttpResponse Router::PutPartner(const attribution::Program& program, absl::strin
     return ErrorResponse(status);
   }
   // A replace without joined_at keeps the original date: segments count from it.
-  const std::optional<attribution::Partner> existing = store_.GetPartner(program.id, partner_id);
+  const storage::Store::PartnerRef existing = store_.GetPartner(program.id, partner_id);
   input->partner.joined_at = input->joined_at.has_value() ? *input->joined_at
-                             : existing.has_value()       ? existing->joined_at
+                             : existing != nullptr        ? existing->joined_at
                                                           : clock_.Now();
   if (absl::Status status = store_.PutPartner(input->partner); !status.ok()) {
     return ErrorResponse(status);
@@ -146,8 +146,8 @@ HttpResponse Router::PutPartner(const attribution::Program& program, absl::strin
 
 HttpResponse Router::GetPartner(const attribution::Program& program,
                                 absl::string_view partner_id) const {
-  const std::optional<attribution::Partner> partner = store_.GetPartner(program.id, partner_id);
-  if (!partner.has_value()) {
+  const storage::Store::PartnerRef partner = store_.GetPartner(program.id, partner_id);
+  if (partner == nullptr) {
     return ErrorResponse(absl::NotFoundError(absl::StrCat("partner ", partner_id, " not found")));
   }
   return JsonResponse(200, EncodePartner(*partner, program.currency));
@@ -168,7 +168,7 @@ HttpResponse Router::PartnerStats(const attribution::Program& program, absl::str
   if (!range.ok()) {
     return ErrorResponse(range.status());
   }
-  if (!store_.GetPartner(program.id, partner_id).has_value()) {
+  if (store_.GetPartner(program.id, partner_id) == nullptr) {
     return ErrorResponse(absl::NotFoundError(absl::StrCat("partner ", partner_id, " not found")));
   }
   absl::StatusOr<storage::StatsTotals> stats =

@@ -85,8 +85,8 @@ std::optional<HttpResponse> Router::Pixel(const HttpRequest& request, absl::stri
   if (program_field == fields.end() || program_field->second.empty()) {
     return PixelRejected(absl::InvalidArgumentError("program: is required"));
   }
-  const std::optional<attribution::Program> program = store_.GetProgram(program_field->second);
-  if (!program.has_value()) {
+  const storage::Store::ProgramRef program = store_.GetProgram(program_field->second);
+  if (program == nullptr) {
     return PixelRejected(
         absl::NotFoundError(absl::StrCat("program ", program_field->second, " not found")));
   }
@@ -103,12 +103,12 @@ std::optional<HttpResponse> Router::Pixel(const HttpRequest& request, absl::stri
   store_.SubmitConversion(
       program->id, *std::move(event),
       [later = defer(),
-       program = *program](absl::StatusOr<attribution::Decision> decision) mutable {
+       program](absl::StatusOr<attribution::Decision> decision) mutable {
         if (!decision.ok()) {
           std::move(later)(PixelRejected(decision.status()));
           return;
         }
-        LogNotes(program, *decision);
+        LogNotes(*program, *decision);
         std::move(later)(PixelResponse(attribution::ResultName(decision->result)));
       });
   return std::nullopt;
@@ -137,8 +137,8 @@ std::optional<HttpResponse> Router::Postback(const HttpRequest& request, absl::s
   if (program_field == fields.end() || program_field->second.empty()) {
     return ErrorResponse(absl::InvalidArgumentError("program: is required"));
   }
-  const std::optional<attribution::Program> program = store_.GetProgram(program_field->second);
-  if (!program.has_value()) {
+  const storage::Store::ProgramRef program = store_.GetProgram(program_field->second);
+  if (program == nullptr) {
     return ErrorResponse(
         absl::NotFoundError(absl::StrCat("program ", program_field->second, " not found")));
   }
@@ -165,16 +165,16 @@ std::optional<HttpResponse> Router::Postback(const HttpRequest& request, absl::s
     return ErrorResponse(event.status());
   }
   store_.SubmitConversion(program->id, *std::move(event),
-                          [later = defer(), program = *program, &clock = clock_](
+                          [later = defer(), program, &clock = clock_](
                               absl::StatusOr<attribution::Decision> decision) mutable {
                             if (!decision.ok()) {
                               std::move(later)(ErrorResponse(decision.status()));
                               return;
                             }
-                            LogNotes(program, *decision);
+                            LogNotes(*program, *decision);
                             HttpResponse response = JsonResponse(
                                 decision->result == attribution::Result::kQueued ? 202 : 200,
-                                EncodeDecision(*decision, program, clock.Now()));
+                                EncodeDecision(*decision, *program, clock.Now()));
                             std::move(later)(std::move(response));
                           });
   return std::nullopt;

@@ -1,6 +1,12 @@
 #include "tracker/query.h"
 
+#include <string>
+#include <utility>
+#include <vector>
+
 #include "gtest/gtest.h"
+
+#include "tracker/conversion_request.h"
 
 namespace clicktrack::tracker {
 namespace {
@@ -25,6 +31,28 @@ TEST(QueryTest, FindsParameters) {
   EXPECT_EQ(*QueryParam("s%75b1=x", "sub1"), "x");
   EXPECT_FALSE(QueryParam("sub10=a", "sub1").has_value());
   EXPECT_FALSE(QueryParam("", "sub1").has_value());
+}
+
+TEST(QueryTest, VisitsEachParameterInOrderUntilStopped) {
+  std::vector<std::pair<std::string, std::string>> seen;
+  ForEachQueryParam("a=1&&b%5F=x%20y&flag&c=3", [&](absl::string_view name, absl::string_view raw) {
+    seen.emplace_back(name, raw);
+    return name != "flag";
+  });
+  const std::vector<std::pair<std::string, std::string>> expected = {
+      {"a", "1"}, {"b_", "x%20y"}, {"flag", ""}};
+  EXPECT_EQ(seen, expected);
+}
+
+TEST(QueryTest, ConversionFieldsFromOnePass) {
+  const ConversionFields fields = FieldsFromQuery(
+      "program=acme&order_id=o%2F1&amount=9.90&order_id=second&utm_source=x&em%61il=A%40b.c");
+  EXPECT_EQ(fields.at("program"), "acme");
+  EXPECT_EQ(fields.at("order_id"), "o/1");  // the first occurrence wins
+  EXPECT_EQ(fields.at("amount"), "9.90");
+  EXPECT_EQ(fields.at("email"), "A@b.c");   // names are decoded too
+  EXPECT_FALSE(fields.contains("utm_source"));
+  EXPECT_EQ(fields.size(), 4u);
 }
 
 TEST(CookieTest, FindsCookie) {

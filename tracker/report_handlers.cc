@@ -69,7 +69,7 @@ HttpResponse Router::Commissions(const attribution::Program& program, absl::stri
           absl::InvalidArgumentError("cursor: must be a next_cursor of this route"));
     }
   }
-  if (!store_.GetPartner(program.id, partner_id).has_value()) {
+  if (store_.GetPartner(program.id, partner_id) == nullptr) {
     return ErrorResponse(absl::NotFoundError(absl::StrCat("partner ", partner_id, " not found")));
   }
   absl::StatusOr<storage::LedgerPage> page =

@@ -145,7 +145,7 @@ HttpResponse Router::HandleAdmin(const HttpRequest& request, const Segments& seg
     return MethodNotAllowed("GET, PUT");
   }
 
-  const std::optional<attribution::Program> program = store_.GetProgram(program_id);
+  const storage::Store::ProgramRef program = store_.GetProgram(program_id);
   const absl::string_view collection = segments[4];
   const bool known_route =
       (collection == "partners" && segments.size() <= 7 &&
@@ -156,7 +156,7 @@ HttpResponse Router::HandleAdmin(const HttpRequest& request, const Segments& seg
     return ErrorResponse(
         absl::NotFoundError(absl::StrCat("no route for /", absl::StrJoin(segments, "/"))));
   }
-  if (!program.has_value()) {
+  if (program == nullptr) {
     return ErrorResponse(absl::NotFoundError(absl::StrCat("program ", program_id, " not found")));
   }
 

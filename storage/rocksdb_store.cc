@@ -13,6 +13,7 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/inlined_vector.h"
 #include "absl/hash/hash.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -387,7 +388,7 @@ absl::Status RocksDbStore::RecordClicks(absl::Span<attribution::Click> clicks) {
   // Returning customers' clicks are serialised by striped locks (taken in order, so batches
   // of different threads cannot deadlock) while uniqueness is decided and written. A customer
   // minted by this very request has no earlier click: no lock, no look-up.
-  std::vector<size_t> stripes;
+  absl::InlinedVector<size_t, 16> stripes;
   for (const attribution::Click& click : clicks) {
     if (!click.new_customer) {
       stripes.push_back(absl::HashOf(click.customer_id.hi, click.customer_id.lo) %
@@ -396,17 +397,26 @@ absl::Status RocksDbStore::RecordClicks(absl::Span<attribution::Click> clicks) {
   }
   std::sort(stripes.begin(), stripes.end());
   stripes.erase(std::unique(stripes.begin(), stripes.end()), stripes.end());
-  std::vector<std::unique_lock<std::mutex>> locks;
-  locks.reserve(stripes.size());
+  absl::InlinedVector<std::unique_lock<std::mutex>, 16> locks;
   for (const size_t stripe : stripes) {
     locks.emplace_back(customer_stripes_[stripe]);
   }
 
-  rocksdb::WriteBatch batch;
+  // Kept by each thread that writes clicks (the event loops) and overwritten per click:
+  // the records, the batch and the value buffer cost no allocation once warm.
+  struct Scratch {
+    rocksdb::WriteBatch batch;
+    proto::Click click;
+    proto::CustomerClick entry;
+    std::string value;
+  };
+  thread_local Scratch scratch;
+  rocksdb::WriteBatch& batch = scratch.batch;
+  batch.Clear();
+  proto::CustomerClick& entry = scratch.entry;
+  std::string& value = scratch.value;
   // Counters are summed per key over the batch: one merge operand per key, not per click.
   CounterSums counters;
-  proto::CustomerClick entry;
-  std::string value;
   for (size_t i = 0; i < clicks.size(); ++i) {
     attribution::Click& click = clicks[i];
     click.unique = false;
@@ -425,8 +435,9 @@ absl::Status RocksDbStore::RecordClicks(absl::Span<attribution::Click> clicks) {
       click.unique = !had_unique;
     }
 
+    FillProto(click, scratch.click);
     value.clear();
-    ToProto(click).AppendToString(&value);
+    scratch.click.AppendToString(&value);
     batch.Put(families_[kClicks], ToSlice(ClickKey(click.id).view()), value);
 
     entry.set_partner_id(click.partner_id);

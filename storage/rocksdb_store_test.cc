@@ -136,6 +136,31 @@ TEST_F(RocksDbStoreTest, ClickRoundTrip) {
   EXPECT_FALSE(store_->GetClick(Ulid::Make(t0_, 9, 9))->has_value());
 }
 
+TEST_F(RocksDbStoreTest, ClickRecordsReusedByAThreadCarryNothingOver) {
+  // RecordClicks overwrites one record per thread; a click must not inherit the sub-ids,
+  // link or bot flag of the click written before it.
+  SeedConfig();
+  Click first = MakeClick(t0_, customer_, "other", /*bot=*/true);
+  first.subs = {"one", "two", "three", "four", "five"};
+  ASSERT_TRUE(store_->RecordClick(first).ok());
+  const Ulid stranger = Ulid::Make(t0_, 42, 42);
+  Click second = MakeClick(t0_ + absl::Seconds(1), stranger);
+  second.subs[1] = "only-second";
+  ASSERT_TRUE(store_->RecordClick(second).ok());
+
+  absl::StatusOr<std::optional<Click>> stored = store_->GetClick(second.id);
+  ASSERT_TRUE(stored.ok() && stored->has_value());
+  EXPECT_EQ((*stored)->customer_id, stranger);
+  EXPECT_EQ((*stored)->link_code, "abc");
+  EXPECT_FALSE((*stored)->bot);
+  EXPECT_EQ((*stored)->subs[0], "");
+  EXPECT_EQ((*stored)->subs[1], "only-second");
+  for (size_t i = 2; i < (*stored)->subs.size(); ++i) {
+    EXPECT_EQ((*stored)->subs[i], "") << "sub" << i + 1;
+  }
+  EXPECT_EQ((*store_->GetClick(first.id))->subs[4], "five");
+}
+
 TEST_F(RocksDbStoreTest, RepeatClicksWithin24HoursCountOnce) {
   SeedConfig();
   const absl::CivilDay day = absl::ToCivilDay(t0_, absl::UTCTimeZone());

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/inlined_vector.h"
 #include "absl/functional/function_ref.h"
 #include "absl/strings/string_view.h"
 #include "boost/json/object.hpp"
@@ -50,7 +51,7 @@ class Router {
   }
 
  private:
-  using Segments = std::vector<absl::string_view>;
+  using Segments = absl::InlinedVector<absl::string_view, 8>;  // no allocation for our routes
 
   bool IsAuthorized(absl::string_view authorization) const;
   HttpResponse HandleAdmin(const HttpRequest& request, const Segments& segments,

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cstddef>
 #include <list>
 #include <optional>
 #include <thread>
@@ -9,6 +10,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/notification.h"
+#include "boost/asio/bind_allocator.hpp"
 #include "boost/asio/executor_work_guard.hpp"
 #include "boost/asio/io_context.hpp"
 #include "boost/asio/ip/tcp.hpp"
@@ -56,6 +58,52 @@ SteadyClock::duration SweepPeriod(const ServerOptions& options) {
   const absl::Duration shortest = std::min(options.read_timeout, options.write_timeout);
   return ToChrono(std::clamp(shortest / 4, absl::Milliseconds(10), absl::Seconds(1)));
 }
+
+// Memory for a session's one outstanding operation of a kind (it never has two reads or two
+// writes in flight). Asio's per-thread recycling keeps only a few freed blocks, so with dozens
+// of sessions answering in bursts every response allocated its write operation; with a slot
+// per session nothing is allocated per request. Asio moves the handler (which owns the
+// session, and so the slot) out of the operation before it frees the memory.
+class HandlerSlot {
+ public:
+  void* Allocate(std::size_t size) {
+    if (!in_use_ && size <= sizeof(storage_)) {
+      in_use_ = true;
+      return storage_;
+    }
+    return ::operator new(size);  // larger than any of our operations: kept correct anyway
+  }
+  void Deallocate(void* pointer) {
+    if (pointer == storage_) {
+      in_use_ = false;
+    } else {
+      ::operator delete(pointer);
+    }
+  }
+
+ private:
+  alignas(std::max_align_t) unsigned char storage_[512];
+  bool in_use_ = false;
+};
+
+template <typename T>
+class SlotAllocator {
+ public:
+  using value_type = T;
+  explicit SlotAllocator(HandlerSlot& slot) noexcept : slot_(&slot) {}
+  template <typename U>
+  SlotAllocator(const SlotAllocator<U>& other) noexcept : slot_(other.slot()) {}  // NOLINT
+
+  T* allocate(std::size_t n) { return static_cast<T*>(slot_->Allocate(sizeof(T) * n)); }
+  void deallocate(T* pointer, std::size_t /*n*/) noexcept { slot_->Deallocate(pointer); }
+  HandlerSlot* slot() const noexcept { return slot_; }
+  friend bool operator==(const SlotAllocator& a, const SlotAllocator& b) noexcept {
+    return a.slot_ == b.slot_;
+  }
+
+ private:
+  HandlerSlot* slot_;
+};
 
 constexpr size_t kReadChunk = 4096;
 constexpr absl::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
@@ -160,11 +208,15 @@ class Session : public std::enable_shared_from_this<Session> {
       // curl and others wait for this before sending a body over 1 KiB.
       continue_sent_ = true;
       net::async_write(socket_, net::buffer(kContinue.data(), kContinue.size()),
-                       beast::bind_front_handler(&Session::OnContinueWritten, shared_from_this()));
+                       net::bind_allocator(SlotAllocator<void>(write_slot_),
+                                           beast::bind_front_handler(&Session::OnContinueWritten,
+                                                                     shared_from_this())));
       return;
     }
-    socket_.async_read_some(buffer_.prepare(kReadChunk),
-                            beast::bind_front_handler(&Session::OnReadSome, shared_from_this()));
+    socket_.async_read_some(
+        buffer_.prepare(kReadChunk),
+        net::bind_allocator(SlotAllocator<void>(read_slot_),
+                            beast::bind_front_handler(&Session::OnReadSome, shared_from_this())));
   }
 
   void OnReadSome(ErrorCode ec, std::size_t bytes) {
@@ -260,7 +312,9 @@ class Session : public std::enable_shared_from_this<Session> {
     close_after_write_ = !keep_alive;
     deadline_ = SteadyClock::now() + ToChrono(shared_.options.write_timeout);
     net::async_write(socket_, net::buffer(out_),
-                     beast::bind_front_handler(&Session::OnWrite, shared_from_this()));
+                     net::bind_allocator(
+                         SlotAllocator<void>(write_slot_),
+                         beast::bind_front_handler(&Session::OnWrite, shared_from_this())));
   }
 
   void OnWrite(ErrorCode ec, std::size_t /*bytes*/) {
@@ -284,6 +338,8 @@ class Session : public std::enable_shared_from_this<Session> {
   RequestData data_;  // reused: its strings keep their capacity from request to request
   std::optional<RequestParser> parser_;
   std::string out_;  // the serialised response, reused likewise
+  HandlerSlot read_slot_;
+  HandlerSlot write_slot_;
   std::list<Session*>::iterator registration_;
   SteadyClock::time_point deadline_ = SteadyClock::time_point::max();
   SteadyClock::time_point started_;

@@ -184,23 +184,22 @@ attribution::Link FromProto(const proto::Link& record) {
   };
 }
 
-proto::Click ToProto(const attribution::Click& click) {
-  proto::Click record;
+void FillProto(const attribution::Click& click, proto::Click& record) {
   record.set_program_id(click.program_id);
   record.set_partner_id(click.partner_id);
   record.set_link_code(click.link_code);
   const auto customer = click.customer_id.Binary();
-  record.set_customer_id(customer.data(), customer.size());
+  record.mutable_customer_id()->assign(customer.data(), customer.size());  // set_ would allocate
   record.set_bot(click.bot);
   record.set_unique(click.unique);
   size_t used = click.subs.size();
   while (used > 0 && click.subs[used - 1].empty()) {
     --used;
   }
+  record.mutable_subs()->Clear();  // keeps the strings for the adds below
   for (size_t i = 0; i < used; ++i) {
     record.add_subs(click.subs[i]);
   }
-  return record;
 }
 
 attribution::Click FromProto(const attribution::Ulid& id, const proto::Click& record) {

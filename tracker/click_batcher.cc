@@ -5,9 +5,16 @@
 
 namespace clicktrack::tracker {
 
-void ClickBatcher::Add(attribution::Click&& click, HttpResponse&& response, LaterResponse&& later) {
-  clicks_.push_back(std::move(click));
-  responses_.push_back(std::move(response));
+ClickSink::Slot ClickBatcher::Next() {
+  if (committed_ == clicks_.size()) {
+    clicks_.emplace_back();
+    responses_.emplace_back();
+  }
+  return Slot{.click = clicks_[committed_], .response = responses_[committed_]};
+}
+
+void ClickBatcher::Commit(LaterResponse&& later) {
+  ++committed_;
   laters_.push_back(std::move(later));
   if (!flush_posted_) {
     flush_posted_ = true;
@@ -17,19 +24,23 @@ void ClickBatcher::Add(attribution::Click&& click, HttpResponse&& response, Late
 
 void ClickBatcher::Flush() {
   flush_posted_ = false;
-  const absl::Status status = store_.RecordClicks(absl::MakeSpan(clicks_));
+  const size_t count = committed_;
+  const absl::Status status = store_.RecordClicks(absl::MakeSpan(clicks_.data(), count));
   if (!status.ok()) {
     // A redirect without its click is a lost commission: answer 503, the browser may retry.
     Log(LogLevel::kError, "click write failed",
-        {{"clicks", clicks_.size()}, {"error", JsonText(status.ToString())}});
+        {{"clicks", count}, {"error", JsonText(status.ToString())}});
   }
-  for (size_t i = 0; i < laters_.size(); ++i) {
-    std::move(laters_[i])(status.ok() ? std::move(responses_[i])
-                                      : ErrorResponse(absl::UnavailableError(
-                                            "the click could not be stored; retry")));
+  // The answers are written asynchronously: nothing below can call Next or Commit.
+  for (size_t i = 0; i < count; ++i) {
+    if (status.ok()) {
+      std::move(laters_[i])(std::move(responses_[i]));  // read in place, not moved from
+    } else {
+      std::move(laters_[i])(
+          ErrorResponse(absl::UnavailableError("the click could not be stored; retry")));
+    }
   }
-  clicks_.clear();
-  responses_.clear();
+  committed_ = 0;
   laters_.clear();
 }
 

@@ -16,10 +16,20 @@ namespace clicktrack::tracker {
 // Where a redirect hands its click and its answer (HttpRequest::click_sink).
 class ClickSink {
  public:
+  // A click and its response, filled in place by the router. Slots are reused from earlier
+  // requests, so that a redirect allocates nothing once warm: every field must be set.
+  struct Slot {
+    attribution::Click& click;
+    HttpResponse& response;
+  };
+
   virtual ~ClickSink() = default;
-  // Takes a click and the response that may be sent once the click is stored. `later` gets
-  // `response`, or a 503 if the click could not be stored.
-  virtual void Add(attribution::Click&& click, HttpResponse&& response, LaterResponse&& later) = 0;
+  // The slot to fill. Nothing is queued until Commit: a request that fails after Next (an
+  // unknown link) leaves the slot to the next one.
+  virtual Slot Next() = 0;
+  // Queues the slot of the last Next: `later` gets its response once the click is stored,
+  // or a 503 if it could not be stored.
+  virtual void Commit(LaterResponse&& later) = 0;
 };
 
 // The ClickSink of one event loop. Not thread-safe: used only from its loop's thread.
@@ -32,8 +42,9 @@ class ClickBatcher final : public ClickSink {
   ClickBatcher(const ClickBatcher&) = delete;
   ClickBatcher& operator=(const ClickBatcher&) = delete;
 
+  Slot Next() override;
   // The first click of a turn posts the flush; the others join it.
-  void Add(attribution::Click&& click, HttpResponse&& response, LaterResponse&& later) override;
+  void Commit(LaterResponse&& later) override;
 
  private:
   void Flush();
@@ -41,10 +52,11 @@ class ClickBatcher final : public ClickSink {
   storage::Store& store_;
   Post post_;
   bool flush_posted_ = false;
-  // Reused across turns: no allocation once warm.
+  // Slots [0, committed_) wait for the flush; the rest are kept for reuse, with their strings.
+  size_t committed_ = 0;
   std::vector<attribution::Click> clicks_;
   std::vector<HttpResponse> responses_;
-  std::vector<LaterResponse> laters_;
+  std::vector<LaterResponse> laters_;  // one per committed slot
 };
 
 }  // namespace clicktrack::tracker

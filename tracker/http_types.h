@@ -38,7 +38,9 @@ struct HttpResponse {
 };
 
 // Delivers a response that is decided later (a conversion waits for its batch's fsync).
-// Called exactly once, from any thread.
-using LaterResponse = absl::AnyInvocable<void(HttpResponse) &&>;
+// Called exactly once, from any thread. The callee reads the response and may move from it,
+// but on its own loop's thread it only reads: the click batcher keeps its responses' strings
+// for the next requests.
+using LaterResponse = absl::AnyInvocable<void(HttpResponse&&) &&>;
 
 }  // namespace clicktrack::tracker

@@ -32,7 +32,12 @@ Target SplitTarget(absl::string_view target) {
 
 std::string PercentDecode(absl::string_view text) {
   std::string out;
-  out.reserve(text.size());
+  PercentDecodeTo(text, out);
+  return out;
+}
+
+void PercentDecodeTo(absl::string_view text, std::string& out) {
+  out.reserve(out.size() + text.size());
   for (size_t i = 0; i < text.size(); ++i) {
     const char c = text[i];
     if (c == '+') {
@@ -45,7 +50,6 @@ std::string PercentDecode(absl::string_view text) {
       out.push_back(c);
     }
   }
-  return out;
 }
 
 void ForEachQueryParam(absl::string_view query,
@@ -56,7 +60,8 @@ void ForEachQueryParam(absl::string_view query,
     const size_t equals = param.find('=');
     absl::string_view name = param.substr(0, equals);
     if (name.find_first_of("%+") != absl::string_view::npos) {
-      decoded = PercentDecode(name);
+      decoded.clear();
+      PercentDecodeTo(name, decoded);
       name = decoded;
     }
     const absl::string_view raw_value =

@@ -21,6 +21,8 @@ Target SplitTarget(absl::string_view target);
 // Decodes %XX escapes and '+' (as a space). A '%' not followed by two hex digits is kept
 // as it is.
 std::string PercentDecode(absl::string_view text);
+// The same, appended to `out` (whose capacity is reused).
+void PercentDecodeTo(absl::string_view text, std::string& out);
 
 // Calls `visit(name, raw_value)` for each parameter of a raw query string, in order, until it
 // returns false. `name` is decoded; `raw_value` is not (PercentDecode it) and is empty for a

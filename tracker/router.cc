@@ -1,5 +1,7 @@
 #include "tracker/router.h"
 
+#include <array>
+
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -44,6 +46,40 @@ std::string CookieAttributes(absl::string_view public_url) {
   const bool https = absl::StartsWithIgnoreCase(public_url, "https://");
   return absl::StrCat("; Max-Age=", kCustomerCookieMaxAgeSeconds, "; Path=/; HttpOnly",
                       https ? "; SameSite=None; Secure" : "; SameSite=Lax");
+}
+
+// Header `index` of a response being refilled: named `name`, its old value cleared but its
+// capacity kept.
+std::string& SetHeader(HttpResponse& response, size_t index, absl::string_view name) {
+  if (index == response.headers.size()) {
+    response.headers.emplace_back();
+  }
+  auto& [header_name, value] = response.headers[index];
+  header_name = name;
+  value.clear();
+  return value;
+}
+
+// sub1..sub5 of the query into the click's subs, reusing their strings; the first occurrence
+// of each wins, values longer than kMaxSubSize are cut on a UTF-8 boundary.
+void ReadSubs(absl::string_view query, attribution::Click& click) {
+  std::array<bool, attribution::kSubCount> seen{};
+  for (std::string& sub : click.subs) {
+    sub.clear();
+  }
+  ForEachQueryParam(query, [&](absl::string_view name, absl::string_view raw_value) {
+    if (name.size() == 4 && absl::StartsWith(name, "sub") && name[3] >= '1' &&
+        name[3] < static_cast<char>('1' + attribution::kSubCount)) {
+      const size_t index = static_cast<size_t>(name[3] - '1');
+      if (!seen[index]) {
+        seen[index] = true;
+        std::string& sub = click.subs[index];
+        PercentDecodeTo(raw_value, sub);
+        sub.resize(attribution::TruncateSub(sub).size());
+      }
+    }
+    return true;
+  });
 }
 
 }  // namespace
@@ -207,27 +243,40 @@ HttpResponse Router::HandleAdmin(const HttpRequest& request, const Segments& seg
 std::optional<HttpResponse> Router::Redirect(const HttpRequest& request, absl::string_view code,
                                              absl::string_view query,
                                              absl::FunctionRef<LaterResponse()> defer) {
-  HttpResponse response;
-  response.status = 302;
-  response.headers.emplace_back("Cache-Control", "no-store");
-
   if (request.method == Method::kHead) {
     // A HEAD is a preview: bare destination, no cookie, no click.
+    HttpResponse response;
+    response.status = 302;
+    response.headers.emplace_back("Cache-Control", "no-store");
     const bool found = store_.VisitActiveLink(code, [&](const storage::CachedLink& link) {
       response.headers.emplace_back("Location", link.redirect.bare());
     });
-    return found ? response : PlainResponse(404, "link not found\n");
+    return found ? std::optional<HttpResponse>(std::move(response))
+                 : PlainResponse(404, "link not found\n");
   }
+
+  // The click and the 302 are filled in place: in the click sink's reused slot (no allocation
+  // once warm), or in these when there is no sink.
+  attribution::Click own_click;
+  HttpResponse own_response;
+  const ClickSink::Slot slot = request.click_sink != nullptr
+                                   ? request.click_sink->Next()
+                                   : ClickSink::Slot{.click = own_click, .response = own_response};
+  attribution::Click& click = slot.click;
+  HttpResponse& response = slot.response;
+  response.status = 302;
+  response.content_type.clear();
+  response.body.clear();
+  SetHeader(response, 0, "Cache-Control") = "no-store";
+  std::string& location = SetHeader(response, 1, "Location");
 
   // One clock reading, at millisecond precision, serves the click's id and its time.
   const absl::Time now = absl::FromUnixMillis(absl::ToUnixMillis(clock_.Now()));
-  attribution::Click click;
   click.id = ids_.NewUlid(now);
   click.time = now;
   const auto click_text = click.id.Text();
   const absl::string_view click_id(click_text.data(), click_text.size());
 
-  std::string location;
   const bool found = store_.VisitActiveLink(code, [&](const storage::CachedLink& cached) {
     click.program_id = cached.link.program_id;
     click.partner_id = cached.link.partner_id;
@@ -235,7 +284,7 @@ std::optional<HttpResponse> Router::Redirect(const HttpRequest& request, absl::s
     cached.redirect.AppendTo(click_id, location);
   });
   if (!found) {
-    return PlainResponse(404, "link not found\n");
+    return PlainResponse(404, "link not found\n");  // the slot was not committed
   }
 
   std::optional<attribution::Ulid> customer;
@@ -245,24 +294,19 @@ std::optional<HttpResponse> Router::Redirect(const HttpRequest& request, absl::s
   click.new_customer = !customer.has_value();
   click.customer_id = customer.has_value() ? *customer : ids_.NewUlid(now);
   click.bot = attribution::IsBotUserAgent(request.user_agent);
-  for (size_t i = 0; i < attribution::kSubCount; ++i) {
-    const char name[] = {'s', 'u', 'b', static_cast<char>('1' + i)};
-    if (std::optional<std::string> value = QueryParam(query, absl::string_view(name, 4))) {
-      click.subs[i] = std::string(attribution::TruncateSub(*value));
-    }
-  }
+  click.unique = false;  // decided by the store
+  ReadSubs(query, click);
 
-  response.headers.emplace_back("Location", std::move(location));
   const auto customer_text = click.customer_id.Text();
-  response.headers.emplace_back(
-      "Set-Cookie", absl::StrCat(kCustomerCookie, "=",
-                                 absl::string_view(customer_text.data(), customer_text.size()),
-                                 cookie_attributes_));
+  absl::StrAppend(&SetHeader(response, 2, "Set-Cookie"), kCustomerCookie, "=",
+                  absl::string_view(customer_text.data(), customer_text.size()),
+                  cookie_attributes_);
+  response.headers.resize(3);
 
   // The click is in the store before the 302 leaves: a redirect without its click is a lost
   // commission, so a failed write answers 503 and the visitor's browser may retry.
   if (request.click_sink != nullptr) {
-    request.click_sink->Add(std::move(click), std::move(response), defer());
+    request.click_sink->Commit(defer());
     return std::nullopt;
   }
   if (absl::Status status = store_.RecordClick(click); !status.ok()) {
@@ -270,7 +314,7 @@ std::optional<HttpResponse> Router::Redirect(const HttpRequest& request, absl::s
         {{"code", JsonText(code)}, {"error", JsonText(status.ToString())}});
     return ErrorResponse(absl::UnavailableError("the click could not be stored; retry"));
   }
-  return response;
+  return std::move(response);
 }
 
 }  // namespace clicktrack::tracker

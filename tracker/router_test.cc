@@ -1,8 +1,11 @@
 #include "tracker/router.h"
 
 #include <memory>
+#include <optional>
 #include <string>
+#include <vector>
 
+#include "absl/functional/any_invocable.h"
 #include "absl/strings/match.h"
 #include "absl/synchronization/notification.h"
 #include "gtest/gtest.h"
@@ -53,7 +56,7 @@ class RouterTest : public ::testing::Test {
     absl::Notification done;
     HttpResponse later;
     std::optional<HttpResponse> now = router_->Handle(request, [&]() -> LaterResponse {
-      return [&](HttpResponse response) {
+      return [&](HttpResponse&& response) {
         later = std::move(response);
         done.Notify();
       };
@@ -113,6 +116,78 @@ TEST_F(RouterTest, RepeatClicksCountOnceUntilADayHasPassed) {
   ASSERT_EQ(stats.status, 200);
   EXPECT_TRUE(absl::StrContains(stats.body, R"("clicks":4)")) << stats.body;
   EXPECT_TRUE(absl::StrContains(stats.body, R"("unique_clicks":3)")) << stats.body;
+}
+
+TEST_F(RouterTest, BatchedRedirectsReuseSlotsWithoutCarryingAnythingOver) {
+  // Through a real ClickBatcher, whose click and response slots are reused from request to
+  // request: each stored click and each 302 must be exactly its own.
+  Seed();
+  std::vector<absl::AnyInvocable<void()>> posted;
+  ClickBatcher batcher(*store_,
+                       [&](absl::AnyInvocable<void()> task) { posted.push_back(std::move(task)); });
+  auto redirect = [&](const std::string& target, absl::string_view cookie) {
+    const HttpRequest request{.method = Method::kGet,
+                              .target = target,
+                              .cookie = cookie,
+                              .user_agent = "Mozilla/5.0",
+                              .click_sink = &batcher};
+    std::optional<HttpResponse> answer = router_->Handle(request, [&]() -> LaterResponse {
+      return [&](HttpResponse&& response) { answer = response; };
+    });
+    while (!posted.empty()) {
+      absl::AnyInvocable<void()> task = std::move(posted.front());
+      posted.erase(posted.begin());
+      std::move(task)();
+    }
+    EXPECT_TRUE(answer.has_value()) << target;
+    return answer.value_or(HttpResponse{});
+  };
+  auto text = [](const attribution::Ulid& id) {
+    const auto chars = id.Text();
+    return std::string(chars.data(), chars.size());
+  };
+  auto stored_click = [&](const HttpResponse& response) {
+    const std::string location = Header(response, "Location");
+    const size_t at = location.find("click_id=");
+    EXPECT_NE(at, std::string::npos) << location;
+    const std::optional<attribution::Ulid> id =
+        attribution::Ulid::FromText(location.substr(at + 9, 26));
+    EXPECT_TRUE(id.has_value()) << location;
+    absl::StatusOr<std::optional<attribution::Click>> click =
+        store_->GetClick(id.value_or(attribution::Ulid{}));
+    EXPECT_TRUE(click.ok() && click->has_value()) << location;
+    return click.ok() ? click->value_or(attribution::Click{}) : attribution::Click{};
+  };
+
+  std::string long_sub;  // 200 two-byte characters: cut at 255 bytes, before a lead byte
+  for (int i = 0; i < 200; ++i) {
+    long_sub += "%C3%A9";
+  }
+  const std::string returning = "tc_cid=01KAT9QKX1B0000000000000AB";
+  const HttpResponse first = redirect(
+      "/go/c1?sub1=first%20one&sub1=ignored&sub3=" + long_sub + "&sub5=five&sub6=x", returning);
+  ASSERT_EQ(first.status, 302);
+  EXPECT_EQ(redirect("/go/nope?sub2=lost", "").status, 404);  // takes a slot, commits nothing
+  const HttpResponse second = redirect("/go/c1?sub2=only", "");
+  ASSERT_EQ(second.status, 302);
+
+  const attribution::Click one = stored_click(first);
+  EXPECT_EQ(text(one.customer_id), "01KAT9QKX1B0000000000000AB");
+  EXPECT_EQ(one.subs[0], "first one");
+  EXPECT_EQ(one.subs[1], "");
+  EXPECT_EQ(one.subs[2].size(), 254u);
+  EXPECT_EQ(one.subs[4], "five");
+  const attribution::Click two = stored_click(second);
+  EXPECT_NE(two.id, one.id);
+  EXPECT_NE(two.customer_id, one.customer_id);  // no cookie: a new visitor
+  EXPECT_EQ(two.subs[0], "");
+  EXPECT_EQ(two.subs[1], "only");
+  EXPECT_EQ(two.subs[2], "");
+  EXPECT_EQ(two.subs[4], "");
+  EXPECT_EQ(second.headers.size(), 3u);
+  EXPECT_EQ(Header(second, "Cache-Control"), "no-store");
+  EXPECT_TRUE(absl::StrContains(Header(second, "Set-Cookie"), text(two.customer_id)));
+  EXPECT_FALSE(absl::StrContains(Header(second, "Location"), text(one.id)));
 }
 
 TEST_F(RouterTest, StatsDefaultToTheLast30Days) {

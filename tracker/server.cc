@@ -269,7 +269,7 @@ class Session : public std::enable_shared_from_this<Session> {
   LaterResponse Defer() {
     ++worker_.deferred;
     deadline_ = SteadyClock::time_point::max();
-    return [self = shared_from_this()](HttpResponse later) mutable {
+    return [self = shared_from_this()](HttpResponse&& later) mutable {
       Worker& worker = self->worker_;
       if (worker.ioc.get_executor().running_in_this_thread()) {
         self->Answer(std::move(later));

@@ -155,10 +155,10 @@ absl::StatusOr<Decision> AttributeRefund(const ConversionEvent& event, Attributi
 // SPEC §5.1: every identity to one customer, merging customers that turn out to be one person.
 // Returns the customer's state (new if nobody is known) with merges applied; records the
 // aliases and identity links to write in `decision`; sets `explicit_click` when click_id names a
-// known click.
+// known click, and `minted` when the customer is new here (so has no clicks to look up).
 absl::StatusOr<CustomerState> ResolveCustomer(
     const ConversionEvent& event, AttributionView& view, IdSource& ids, Decision& decision,
-    std::optional<AttributionView::FoundClick>& explicit_click) {
+    std::optional<AttributionView::FoundClick>& explicit_click, bool& minted) {
   const Identities& identities = event.identities;
   std::vector<Ulid> raw;
   if (identities.click_id.has_value()) {
@@ -197,7 +197,8 @@ absl::StatusOr<CustomerState> ResolveCustomer(
   }
 
   CustomerState customer;
-  if (candidates.empty()) {
+  minted = candidates.empty();
+  if (minted) {
     customer.id = ids.NewId(event.occurred_at);
   } else {
     // The survivor: the one whose owner in this program is the earliest, else the oldest.
@@ -338,8 +339,9 @@ absl::StatusOr<Decision> Attribute(const Program& program, const ConversionEvent
 
   // §5.1 The customer.
   std::optional<AttributionView::FoundClick> explicit_click;
-  CLICKTRACK_ASSIGN_OR_RETURN(CustomerState customer,
-                              ResolveCustomer(event, view, ids, decision, explicit_click));
+  bool minted = false;
+  CLICKTRACK_ASSIGN_OR_RETURN(CustomerState customer, ResolveCustomer(event, view, ids, decision,
+                                                                      explicit_click, minted));
 
   // §5.2 Owner first; §5.3 else a click, whose partner becomes the owner.
   std::string partner;
@@ -349,7 +351,7 @@ absl::StatusOr<Decision> Attribute(const Program& program, const ConversionEvent
                                                      t <= customer.owned_since + lifetime);
   if (owner_active) {
     partner = customer.owner_partner_id;
-  } else {
+  } else if (!minted) {  // a customer minted here has no clicks: no look-up
     CLICKTRACK_ASSIGN_OR_RETURN(std::optional<ClickRef> click,
                                 QualifyingClick(program, event, customer, explicit_click, view));
     if (click.has_value()) {

@@ -748,11 +748,10 @@ absl::StatusOr<std::unique_ptr<Store>> OpenRocksDbStore(const StoreOptions& opti
   db_options.IncreaseParallelism(2);
   db_options.max_background_jobs = 2;
   db_options.keep_log_file_num = 5;
-  // Flushes (nice 19) and compactions (SCHED_IDLE) yield to the event loops: on a core that
-  // also serves requests they otherwise take whole scheduler slices and show up as p99 spikes
-  // (docs/performance.md has the figures and the starvation risk).
-  (void)db_options.env->LowerThreadPoolCPUPriority(rocksdb::Env::Priority::HIGH,
-                                                    rocksdb::CpuPriority::kLow);
+  // Compactions (SCHED_IDLE) yield to the event loops: on a core that also serves requests
+  // they otherwise take whole scheduler ticks and show up as p99 spikes. Flushes keep their
+  // normal priority: starved at nice 19, they fell behind a saturated loop and writes stopped
+  // for hundreds of milliseconds (bench/load/sustained.sh; figures in docs/performance.md).
   (void)db_options.env->LowerThreadPoolCPUPriority(rocksdb::Env::Priority::LOW,
                                                     rocksdb::CpuPriority::kIdle);
 

@@ -762,14 +762,17 @@ absl::StatusOr<std::unique_ptr<Store>> OpenRocksDbStore(const StoreOptions& opti
 
   rocksdb::ColumnFamilyOptions family_options;
   family_options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
-  // Young data is rewritten soon: keep it fast. Cold levels hold years of clicks: compress.
-  family_options.compression_per_level = {rocksdb::kNoCompression,
-                                          rocksdb::kNoCompression,
-                                          rocksdb::kLZ4Compression,
-                                          rocksdb::kLZ4Compression,
-                                          rocksdb::kZSTD,
-                                          rocksdb::kZSTD,
-                                          rocksdb::kZSTD};
+  // Levels sized from the last one up: most data sits in the last level, compressed with zstd,
+  // whatever the store's size. With static level sizes a young store kept its data in L1 or
+  // L2, and whether that was the bottommost level (zstd) or not (uncompressed) depended on a
+  // background compaction's timing: 50.6 to 79.6 bytes per click for the same 10 M clicks.
+  family_options.level_compaction_dynamic_level_bytes = true;
+  // L0 (fresh flushes) uncompressed; levels between L0 and the last one (with dynamic sizes,
+  // entries after the first count from the level L0 merges into) LZ4; the last one zstd.
+  family_options.compression_per_level = {rocksdb::kNoCompression,  rocksdb::kLZ4Compression,
+                                          rocksdb::kLZ4Compression, rocksdb::kLZ4Compression,
+                                          rocksdb::kLZ4Compression, rocksdb::kLZ4Compression,
+                                          rocksdb::kLZ4Compression};
   family_options.bottommost_compression = rocksdb::kZSTD;
 
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;

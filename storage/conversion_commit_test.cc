@@ -270,6 +270,41 @@ TEST_F(ConversionCommitTest, QueuedRefundIsAppliedWhenItsOrderArrives) {
   EXPECT_EQ(Submit(refund)->result, Result::kDuplicate);
 }
 
+TEST_F(ConversionCommitTest, EachOrderGetsOnlyItsOwnQueuedRefunds) {
+  auto refund = [](std::string order, std::string id, int64_t amount, absl::Time t) {
+    return ConversionEvent{.order_id = std::move(order),
+                           .amount_minor = amount,
+                           .status = attribution::PaymentStatus::kRefunded,
+                           .refund_id = std::move(id),
+                           .occurred_at = t};
+  };
+  // Two refunds wait for o1 (one of them sent twice), one for o2.
+  ASSERT_EQ(Submit(refund("o1", "r1", 500, kT0))->result, Result::kQueued);
+  ASSERT_EQ(Submit(refund("o2", "r2", 700, kT0))->result, Result::kQueued);
+  ASSERT_EQ(Submit(refund("o1", "r3", 300, kT0 + absl::Seconds(1)))->result, Result::kQueued);
+  ASSERT_EQ(Submit(refund("o1", "r1", 500, kT0))->result, Result::kDuplicate);
+  Reopen();
+
+  Click(customer_, kT0 - absl::Hours(1));
+  absl::StatusOr<Decision> o1 = Submit(Sale("o1", 4000, kT0 + absl::Minutes(1), customer_));
+  ASSERT_TRUE(o1.ok()) << o1.status();
+  EXPECT_EQ(o1->conversion->refunded_minor, 800);  // r1 + r3, not r2
+  // A refund after its order is applied at once and queues nothing.
+  absl::StatusOr<Decision> late = Submit(refund("o1", "r4", 200, kT0 + absl::Minutes(2)));
+  ASSERT_TRUE(late.ok()) << late.status();
+  EXPECT_EQ(late->result, Result::kReversed);
+  absl::StatusOr<Decision> o2 = Submit(Sale("o2", 1000, kT0 + absl::Minutes(3)));
+  ASSERT_TRUE(o2.ok()) << o2.status();
+  EXPECT_EQ(o2->conversion->refunded_minor, 700);
+  // Nothing waits any more: a new order of the same shape gets no refund.
+  absl::StatusOr<Decision> o3 = Submit(Sale("o3", 1000, kT0 + absl::Minutes(4)));
+  ASSERT_TRUE(o3.ok()) << o3.status();
+  EXPECT_EQ(o3->conversion->refunded_minor, 0);
+  Reopen();
+  EXPECT_EQ((*store_->GetConversion("acme", "o1"))->refunded_minor, 1000);
+  EXPECT_EQ((*store_->GetConversion("acme", "o2"))->refunded_minor, 700);
+}
+
 TEST_F(ConversionCommitTest, CustomersAreFoundByReferenceAndThroughMerges) {
   ConversionEvent by_ref = Sale("o1", 1000, kT0);
   by_ref.identities.customer_ref = "cus_123";

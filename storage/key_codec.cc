@@ -217,16 +217,9 @@ KeyBuffer RefundKey(absl::string_view program_id, absl::string_view refund_id) {
   return key;
 }
 
-KeyBuffer QueuedRefundPrefix(absl::string_view program_id, absl::string_view order_id) {
+KeyBuffer QueuedRefundsKey(absl::string_view program_id, absl::string_view order_id) {
   KeyBuffer key;
   key.Byte('Q').Id(program_id).Id(order_id);
-  return key;
-}
-
-KeyBuffer QueuedRefundKey(absl::string_view program_id, absl::string_view order_id,
-                          const attribution::Ulid& refund) {
-  KeyBuffer key = QueuedRefundPrefix(program_id, order_id);
-  key.Ulid(refund);
   return key;
 }
 

@@ -106,12 +106,11 @@ KeyBuffer CustomerKey(absl::string_view program_id, const attribution::Ulid& cus
 // conversions family: program, order id (the idempotency key).
 KeyBuffer ConversionKey(absl::string_view program_id, absl::string_view order_id);
 
-// refunds family: 'R', program, refund id -> the refund; and, while a refund waits for its
-// order, 'Q', program, order id, refund's ULID -> refund id.
+// refunds family: 'R', program, refund id -> the refund; and, while refunds wait for their
+// order, 'Q', program, order id -> the ids of those refunds, oldest first (one point look-up
+// per conversion, behind a bloom filter, instead of an iterator).
 KeyBuffer RefundKey(absl::string_view program_id, absl::string_view refund_id);
-KeyBuffer QueuedRefundPrefix(absl::string_view program_id, absl::string_view order_id);
-KeyBuffer QueuedRefundKey(absl::string_view program_id, absl::string_view order_id,
-                          const attribution::Ulid& refund);
+KeyBuffer QueuedRefundsKey(absl::string_view program_id, absl::string_view order_id);
 
 // ledger family: program, partner, entry ULID (time-ordered).
 KeyBuffer LedgerPrefix(absl::string_view program_id, absl::string_view partner_id);

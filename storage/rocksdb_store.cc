@@ -540,7 +540,12 @@ absl::StatusOr<attribution::Decision> RocksDbStore::Decide(const PendingConversi
                  });
   CLICKTRACK_ASSIGN_OR_RETURN(attribution::Decision decision,
                               attribution::Attribute(*program, pending.event, view, *ids_));
-  ApplyDecision(pending.program_id, decision, families_, batch, counters);
+  batch.SetSavePoint();
+  if (absl::Status applied = view.Apply(decision, counters); !applied.ok()) {
+    (void)batch.RollbackToSavePoint();  // none of this event's writes stay in the batch
+    return applied;
+  }
+  (void)batch.PopSavePoint();
   return decision;
 }
 
@@ -775,9 +780,19 @@ absl::StatusOr<std::unique_ptr<Store>> OpenRocksDbStore(const StoreOptions& opti
                                           rocksdb::kLZ4Compression};
   family_options.bottommost_compression = rocksdb::kZSTD;
 
+  // Families only ever read by range (a customer's clicks, stats, the ledger) need no bloom
+  // filter: building one costs every flush and compaction CPU and every click a byte on disk.
+  rocksdb::BlockBasedTableOptions range_table = table;
+  range_table.filter_policy.reset();
+  const std::shared_ptr<rocksdb::TableFactory> range_factory(
+      rocksdb::NewBlockBasedTableFactory(range_table));
+
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
   for (size_t i = 0; i < kFamilyCount; ++i) {
     rocksdb::ColumnFamilyOptions opts = family_options;
+    if (i == kCustomerClicks || i == kStats || i == kLedger) {
+      opts.table_factory = range_factory;
+    }
     if (i == kStats) {
       opts.merge_operator = std::make_shared<CounterAddOperator>();
     }

@@ -1,5 +1,6 @@
 #include "storage/internal/batch_view.h"
 
+#include <algorithm>
 #include <memory>
 
 #include "absl/strings/match.h"
@@ -72,27 +73,22 @@ absl::StatusOr<std::optional<attribution::Refund>> BatchView::FindRefund(
 
 absl::StatusOr<std::vector<attribution::Refund>> BatchView::QueuedRefunds(
     absl::string_view order_id) {
-  const storage::KeyBuffer prefix = storage::QueuedRefundPrefix(program_id_, order_id);
-  std::vector<std::string> refund_ids;
-  {
-    std::unique_ptr<rocksdb::Iterator> it(batch_.NewIteratorWithBase(
-        families_[kRefunds], db_.NewIterator(rocksdb::ReadOptions(), families_[kRefunds])));
-    for (it->Seek(ToSlice(prefix.view())); it->Valid(); it->Next()) {
-      if (!absl::StartsWith(ToView(it->key()), prefix.view())) {
-        break;
-      }
-      refund_ids.emplace_back(ToView(it->value()));
-    }
-    CLICKTRACK_RETURN_IF_ERROR(FromRocksStatus(it->status()));
-  }
+  CLICKTRACK_ASSIGN_OR_RETURN(
+      std::optional<std::string> value,
+      Get(kRefunds, storage::QueuedRefundsKey(program_id_, order_id).view()));
   std::vector<attribution::Refund> refunds;
-  for (const std::string& refund_id : refund_ids) {
+  if (!value.has_value()) {
+    return refunds;  // the usual case: nothing waits for this order
+  }
+  storage::proto::QueuedRefunds queue;
+  CLICKTRACK_RETURN_IF_ERROR(Parse(*value, queue, "queued refunds"));
+  for (const std::string& refund_id : queue.refund_ids()) {
     CLICKTRACK_ASSIGN_OR_RETURN(std::optional<attribution::Refund> refund, FindRefund(refund_id));
     if (refund.has_value() && !refund->applied) {
       refunds.push_back(*std::move(refund));
     }
   }
-  return refunds;  // the index is ordered by the refunds' ULIDs: oldest first
+  return refunds;  // oldest first
 }
 
 absl::StatusOr<std::optional<attribution::AttributionView::FoundClick>> BatchView::FindClick(
@@ -170,53 +166,74 @@ std::optional<attribution::CommissionRules> BatchView::PartnerRules(absl::string
   return partner_rules_(partner_id);
 }
 
-void ApplyDecision(absl::string_view program_id, const attribution::Decision& decision,
-                   const std::vector<rocksdb::ColumnFamilyHandle*>& families,
-                   rocksdb::WriteBatchWithIndex& batch, CounterSums& counters) {
+absl::Status BatchView::UpdateRefundQueue(const attribution::Refund& refund) {
+  const storage::KeyBuffer key = storage::QueuedRefundsKey(program_id_, refund.order_id);
+  CLICKTRACK_ASSIGN_OR_RETURN(std::optional<std::string> value, Get(kRefunds, key.view()));
+  storage::proto::QueuedRefunds queue;
+  if (value.has_value()) {
+    CLICKTRACK_RETURN_IF_ERROR(Parse(*value, queue, "queued refunds"));
+  }
+  auto& ids = *queue.mutable_refund_ids();
+  const auto found = std::find(ids.begin(), ids.end(), refund.refund_id);
+  if (refund.applied) {
+    if (found == ids.end()) {
+      return absl::OkStatus();  // applied at once: it never waited
+    }
+    ids.erase(found);
+  } else if (found == ids.end()) {
+    queue.add_refund_ids(refund.refund_id);
+  }
+  if (ids.empty()) {
+    return FromRocksStatus(batch_.Delete(families_[kRefunds], ToSlice(key.view())));
+  }
+  return FromRocksStatus(
+      batch_.Put(families_[kRefunds], ToSlice(key.view()), queue.SerializeAsString()));
+}
+
+absl::Status BatchView::Apply(const attribution::Decision& decision, CounterSums& counters) {
   auto put = [&](size_t family, const storage::KeyBuffer& key, const std::string& value) {
-    batch.Put(families[family], ToSlice(key.view()), value);
+    return FromRocksStatus(batch_.Put(families_[family], ToSlice(key.view()), value));
   };
   if (decision.put_conversion.has_value()) {
-    put(kConversions, storage::ConversionKey(program_id, decision.put_conversion->order_id),
-        ToProto(*decision.put_conversion).SerializeAsString());
+    CLICKTRACK_RETURN_IF_ERROR(
+        put(kConversions, storage::ConversionKey(program_id_, decision.put_conversion->order_id),
+            ToProto(*decision.put_conversion).SerializeAsString()));
   }
   for (const attribution::Refund& refund : decision.put_refunds) {
-    put(kRefunds, storage::RefundKey(program_id, refund.refund_id),
-        ToProto(refund).SerializeAsString());
-    const storage::KeyBuffer queued =
-        storage::QueuedRefundKey(program_id, refund.order_id, refund.id);
-    if (refund.applied) {
-      batch.Delete(families[kRefunds], ToSlice(queued.view()));
-    } else {
-      put(kRefunds, queued, refund.refund_id);
-    }
+    CLICKTRACK_RETURN_IF_ERROR(put(kRefunds, storage::RefundKey(program_id_, refund.refund_id),
+                                   ToProto(refund).SerializeAsString()));
+    CLICKTRACK_RETURN_IF_ERROR(UpdateRefundQueue(refund));
   }
   if (decision.put_customer.has_value()) {
     const attribution::CustomerState& customer = *decision.put_customer;
-    put(kCustomers, storage::CustomerKey(program_id, customer.id),
-        ToProto(customer).SerializeAsString());
+    CLICKTRACK_RETURN_IF_ERROR(put(kCustomers, storage::CustomerKey(program_id_, customer.id),
+                                   ToProto(customer).SerializeAsString()));
     const auto id = customer.id.Binary();
     const std::string id_bytes(id.data(), id.size());
     if (!decision.link_ref.empty()) {
-      put(kIdentities, storage::CustomerRefKey(program_id, decision.link_ref), id_bytes);
+      CLICKTRACK_RETURN_IF_ERROR(
+          put(kIdentities, storage::CustomerRefKey(program_id_, decision.link_ref), id_bytes));
     }
     if (!decision.link_email.empty()) {
-      put(kIdentities, storage::EmailKey(program_id, decision.link_email), id_bytes);
+      CLICKTRACK_RETURN_IF_ERROR(
+          put(kIdentities, storage::EmailKey(program_id_, decision.link_email), id_bytes));
     }
   }
   for (const auto& [from, to] : decision.put_aliases) {
     const auto target = to.Binary();
-    put(kIdentities, storage::AliasKey(program_id, from),
-        std::string(target.data(), target.size()));
+    CLICKTRACK_RETURN_IF_ERROR(put(kIdentities, storage::AliasKey(program_id_, from),
+                                   std::string(target.data(), target.size())));
   }
   for (const attribution::LedgerEntry& entry : decision.ledger) {
-    put(kLedger, storage::LedgerKey(program_id, entry.partner_id, entry.id),
-        ToProto(entry).SerializeAsString());
+    CLICKTRACK_RETURN_IF_ERROR(
+        put(kLedger, storage::LedgerKey(program_id_, entry.partner_id, entry.id),
+            ToProto(entry).SerializeAsString()));
   }
   for (const attribution::CounterDelta& delta : decision.counters) {
-    counters.Add(storage::StatsKey(program_id, delta.partner_id, delta.day, delta.counter).view(),
+    counters.Add(storage::StatsKey(program_id_, delta.partner_id, delta.day, delta.counter).view(),
                  delta.delta);
   }
+  return absl::OkStatus();
 }
 
 }  // namespace clicktrack::storage_internal

@@ -49,7 +49,15 @@ class BatchView final : public attribution::AttributionView {
                                                               absl::Time to) override;
   std::optional<attribution::CommissionRules> PartnerRules(absl::string_view partner_id) override;
 
+  // Adds the writes of `decision` to the batch, and its stats counter deltas to `counters`
+  // (merged into the batch once per batch: the engine never reads stats). Reads through the
+  // batch where a write depends on what is stored (the queue of refunds waiting for an order).
+  absl::Status Apply(const attribution::Decision& decision, CounterSums& counters);
+
  private:
+  // Adds `refund` to, or (once applied) removes it from, the queue of its order.
+  absl::Status UpdateRefundQueue(const attribution::Refund& refund);
+
   // The value at `key` in `family`, batch first. nullopt if absent.
   absl::StatusOr<std::optional<std::string>> Get(size_t family, absl::string_view key);
   absl::StatusOr<std::optional<attribution::Ulid>> GetUlid(size_t family, absl::string_view key);
@@ -61,10 +69,5 @@ class BatchView final : public attribution::AttributionView {
   PartnerRulesLookup partner_rules_;
 };
 
-// Adds the writes of `decision` for `program_id` to `batch`, and its stats counter deltas to
-// `counters` (merged into the batch once per batch: the engine never reads stats).
-void ApplyDecision(absl::string_view program_id, const attribution::Decision& decision,
-                   const std::vector<rocksdb::ColumnFamilyHandle*>& families,
-                   rocksdb::WriteBatchWithIndex& batch, CounterSums& counters);
 
 }  // namespace clicktrack::storage_internal

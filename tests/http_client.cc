@@ -191,6 +191,34 @@ absl::StatusOr<HttpResult> HttpClient::Raw(absl::string_view bytes, bool head) {
   return result;
 }
 
+absl::StatusOr<absl::Duration> HttpClient::TimeUntilClosed(absl::string_view bytes,
+                                                            absl::Duration limit) {
+  if (absl::Status status = Connect(); !status.ok()) {
+    return status;
+  }
+  if (absl::Status status = SendAll(bytes); !status.ok()) {
+    return status;
+  }
+  const absl::Time start = absl::Now();
+  const absl::Time give_up = start + limit;
+  char chunk[4096];
+  for (;;) {
+    const absl::Duration left = give_up - absl::Now();
+    if (left <= absl::ZeroDuration()) {
+      Close();
+      return absl::DeadlineExceededError(
+          absl::StrCat("the server kept the connection open for ", absl::FormatDuration(limit)));
+    }
+    const timeval wait = absl::ToTimeval(left);
+    ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &wait, sizeof(wait));
+    const ssize_t got = ::recv(fd_, chunk, sizeof(chunk), 0);
+    if (got == 0 || (got < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) {
+      Close();  // closed (or reset) by the server
+      return absl::Now() - start;
+    }
+  }
+}
+
 absl::StatusOr<std::vector<HttpResult>> HttpClient::RawPipelined(absl::string_view bytes,
                                                                   int responses) {
   if (absl::Status status = Connect(); !status.ok()) {

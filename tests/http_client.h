@@ -9,6 +9,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 
 namespace clicktrack::testing {
 
@@ -41,6 +42,11 @@ class HttpClient {
   // Sends `bytes` (several pipelined requests) in one write on a fresh connection and reads
   // `responses` responses, in order.
   absl::StatusOr<std::vector<HttpResult>> RawPipelined(absl::string_view bytes, int responses);
+
+  // Sends `bytes` (may be empty, or a request cut short) on a fresh connection, then waits
+  // for the server to close it, reading whatever it sends. Returns how long that took;
+  // kDeadlineExceeded if the connection is still open after `limit`.
+  absl::StatusOr<absl::Duration> TimeUntilClosed(absl::string_view bytes, absl::Duration limit);
 
   void Close();
 

@@ -151,6 +151,29 @@ TEST_F(ServerTest, PipelinedRequestsAreAnsweredInOrder) {
   EXPECT_EQ((*results)[3].Header("connection"), "close");
 }
 
+TEST_F(ServerTest, SlowAndIdleConnectionsAreClosedAfterTheReadTimeout) {
+  StartTrackerd({"--read-timeout", "300ms"});
+  // A request that never finishes (slowloris), and a connection that never sends anything:
+  // each is closed within the timeout plus the sweep's quarter of it, not held forever.
+  for (const char* bytes : {"GET /healthz HTTP/1.1\r\nHost: t\r\nX-Slow: ", ""}) {
+    absl::StatusOr<absl::Duration> closed_after =
+        client_->TimeUntilClosed(bytes, absl::Seconds(5));
+    ASSERT_TRUE(closed_after.ok()) << closed_after.status();
+    EXPECT_GE(*closed_after, absl::Milliseconds(250)) << bytes;
+    EXPECT_LE(*closed_after, absl::Milliseconds(1500)) << bytes;
+  }
+  // A keep-alive connection idle after its answer is closed the same way...
+  absl::StatusOr<absl::Duration> idle =
+      client_->TimeUntilClosed("GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n", absl::Seconds(5));
+  ASSERT_TRUE(idle.ok()) << idle.status();
+  EXPECT_GE(*idle, absl::Milliseconds(250));
+  // ...and requests that arrive in time are served as usual.
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(Send("GET", "/healthz").status, 200);
+    absl::SleepFor(absl::Milliseconds(100));
+  }
+}
+
 TEST_F(ServerTest, KeepAliveServesManyRequestsOnOneConnection) {
   for (int i = 0; i < 50; ++i) {
     const HttpResult result = Send("GET", "/healthz");

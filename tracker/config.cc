@@ -7,6 +7,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "absl/time/time.h"
 
 #include "attribution/status_macros.h"
 
@@ -35,6 +36,11 @@ constexpr Setting kSettings[] = {
     {"--log-level", "TRACKER_LOG_LEVEL", "LEVEL", "debug, info, warn or error (default info)"},
     {"--max-connections", "TRACKER_MAX_CONNECTIONS", "N",
      "open connections beyond this are closed at once (default 10000)"},
+    {"--read-timeout", "TRACKER_READ_TIMEOUT", "DURATION",
+     "time to receive a whole request, and to sit idle between requests on a\n"
+     "                            keep-alive connection, such as 30s or 500ms (default 30s)"},
+    {"--write-timeout", "TRACKER_WRITE_TIMEOUT", "DURATION",
+     "time for a response to leave (default 10s)"},
 };
 
 absl::Status Invalid(absl::string_view flag, absl::string_view problem) {
@@ -63,6 +69,18 @@ absl::Status ParsePositive(absl::string_view flag, absl::string_view text, int m
   int value = 0;
   if (!absl::SimpleAtoi(text, &value) || value < 1 || value > max) {
     return Invalid(flag, absl::StrCat("must be a number from 1 to ", max));
+  }
+  out = value;
+  return absl::OkStatus();
+}
+
+// A duration such as "30s" or "500ms": at least 10 ms (the deadline sweep's resolution), at
+// most an hour.
+absl::Status ParseTimeout(absl::string_view flag, absl::string_view text, absl::Duration& out) {
+  absl::Duration value;
+  if (!absl::ParseDuration(text, &value) || value < absl::Milliseconds(10) ||
+      value > absl::Hours(1)) {
+    return Invalid(flag, "must be a duration from 10ms to 1h, such as 30s or 500ms");
   }
   out = value;
   return absl::OkStatus();
@@ -98,6 +116,10 @@ absl::Status Apply(const Setting& setting, absl::string_view value, Config& conf
     return ParseLogLevel(value, config.log_level);
   } else if (flag == "--max-connections") {
     return ParsePositive(flag, value, 1'000'000, config.max_connections);
+  } else if (flag == "--read-timeout") {
+    return ParseTimeout(flag, value, config.read_timeout);
+  } else if (flag == "--write-timeout") {
+    return ParseTimeout(flag, value, config.write_timeout);
   }
   return absl::OkStatus();
 }

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 
 #include "tracker/log.h"
 
@@ -30,6 +31,10 @@ struct Config {
   LogLevel log_level = LogLevel::kInfo;
   // --max-connections / TRACKER_MAX_CONNECTIONS. Default: 10000.
   int max_connections = 10'000;
+  // --read-timeout / TRACKER_READ_TIMEOUT: to receive a request or sit idle. Default: 30 s.
+  absl::Duration read_timeout = absl::Seconds(30);
+  // --write-timeout / TRACKER_WRITE_TIMEOUT: for a response to leave. Default: 10 s.
+  absl::Duration write_timeout = absl::Seconds(10);
   bool help = false;
 };
 

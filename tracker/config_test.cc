@@ -28,12 +28,15 @@ TEST(ConfigTest, Defaults) {
   EXPECT_FALSE(config->public_url.has_value());
   EXPECT_FALSE(config->admin_token.has_value());
   EXPECT_GE(config->threads, 1);
+  EXPECT_EQ(config->read_timeout, absl::Seconds(30));
+  EXPECT_EQ(config->write_timeout, absl::Seconds(10));
 }
 
 TEST(ConfigTest, FlagsInBothForms) {
   absl::StatusOr<Config> config =
       Parse({"--listen", "0.0.0.0:0", "--data=/tmp/x", "--public-url", "https://t.example.com/",
-             "--threads", "3", "--log-level=debug", "--admin-token", "0123456789abcdef"});
+             "--threads", "3", "--log-level=debug", "--admin-token", "0123456789abcdef",
+             "--read-timeout", "1.5s", "--write-timeout=250ms"});
   ASSERT_TRUE(config.ok()) << config.status();
   EXPECT_EQ(config->listen_host, "0.0.0.0");
   EXPECT_EQ(config->listen_port, 0);
@@ -42,6 +45,8 @@ TEST(ConfigTest, FlagsInBothForms) {
   EXPECT_EQ(config->threads, 3);
   EXPECT_EQ(config->log_level, LogLevel::kDebug);
   EXPECT_EQ(*config->admin_token, "0123456789abcdef");
+  EXPECT_EQ(config->read_timeout, absl::Milliseconds(1500));
+  EXPECT_EQ(config->write_timeout, absl::Milliseconds(250));
 }
 
 TEST(ConfigTest, EnvironmentAppliesAndFlagWins) {
@@ -65,6 +70,12 @@ TEST(ConfigTest, BadInputIsExplained) {
   EXPECT_FALSE(Parse({"--log-level", "loud"}).ok());
   EXPECT_FALSE(Parse({"--public-url", "ftp://x"}).ok());
   EXPECT_FALSE(Parse({"--admin-token", "short"}).ok());
+  for (const char* timeout : {"30", "-1s", "5ms", "2h", "soon"}) {
+    EXPECT_NE(Parse({"--read-timeout", timeout}).status().message().find("10ms to 1h"),
+              absl::string_view::npos)
+        << timeout;
+  }
+  EXPECT_FALSE(Parse({}, {{"TRACKER_WRITE_TIMEOUT", "0s"}}).ok());
   EXPECT_NE(Parse({}, {{"TRACKER_THREADS", "many"}}).status().message().find("TRACKER_THREADS"),
             absl::string_view::npos);
 }
@@ -74,7 +85,8 @@ TEST(ConfigTest, HelpListsEveryFlagAndVariable) {
   const std::string help = HelpText();
   for (const char* word :
        {"--listen", "--data", "--public-url", "--admin-token", "--threads", "--log-level",
-        "TRACKER_LISTEN", "TRACKER_DATA", "TRACKER_ADMIN_TOKEN"}) {
+        "--read-timeout", "--write-timeout", "TRACKER_LISTEN", "TRACKER_DATA",
+        "TRACKER_ADMIN_TOKEN", "TRACKER_READ_TIMEOUT"}) {
     EXPECT_NE(help.find(word), std::string::npos) << word;
   }
 }

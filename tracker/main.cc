@@ -108,6 +108,8 @@ int Main(int argc, char** argv) {
   server_options.port = config->listen_port;
   server_options.threads = config->threads;
   server_options.max_connections = static_cast<size_t>(config->max_connections);
+  server_options.read_timeout = config->read_timeout;
+  server_options.write_timeout = config->write_timeout;
 
   // The public URL defaults to the bound address: bind first, then build the router.
   Server server(server_options);

@@ -141,6 +141,7 @@ class RocksDbStore final : public Store {
   bool IsWritable() const override;
   absl::Status CompactAll() override;
   uint64_t SstBytes() const override;
+  BackgroundWork PendingBackgroundWork() const override;
   absl::Status Flush() override;
 
  private:
@@ -731,6 +732,19 @@ absl::Status RocksDbStore::CompactAll() {
   return absl::OkStatus();
 }
 
+Store::BackgroundWork RocksDbStore::PendingBackgroundWork() const {
+  // Jobs queued for a pool thread (which may not have had the core yet) or running.
+  rocksdb::Env* env = db_->GetEnv();
+  uint64_t running_flushes = 0;
+  uint64_t running_compactions = 0;
+  (void)db_->GetIntProperty("rocksdb.num-running-flushes", &running_flushes);
+  (void)db_->GetIntProperty("rocksdb.num-running-compactions", &running_compactions);
+  return BackgroundWork{
+      .flush = env->GetThreadPoolQueueLen(rocksdb::Env::Priority::HIGH) > 0 || running_flushes > 0,
+      .compaction =
+          env->GetThreadPoolQueueLen(rocksdb::Env::Priority::LOW) > 0 || running_compactions > 0};
+}
+
 uint64_t RocksDbStore::SstBytes() const {
   uint64_t total = 0;
   for (rocksdb::ColumnFamilyHandle* family : families_) {
@@ -753,10 +767,13 @@ absl::StatusOr<std::unique_ptr<Store>> OpenRocksDbStore(const StoreOptions& opti
   db_options.IncreaseParallelism(2);
   db_options.max_background_jobs = 2;
   db_options.keep_log_file_num = 5;
-  // Compactions (SCHED_IDLE) yield to the event loops: on a core that also serves requests
-  // they otherwise take whole scheduler ticks and show up as p99 spikes. Flushes keep their
-  // normal priority: starved at nice 19, they fell behind a saturated loop and writes stopped
-  // for hundreds of milliseconds (bench/load/sustained.sh; figures in docs/performance.md).
+  // Flushes and compactions run under SCHED_IDLE: on a core that also serves requests, a
+  // background thread at normal priority keeps the core for a whole scheduler tick (4 ms) and
+  // that is the p99. They get the time the event loops leave idle, and on a saturated core
+  // the pauses the loops make for them while PendingBackgroundWork() says they have work
+  // (tracker/background_yield.h; bench/load/sustained.sh, docs/performance.md).
+  (void)db_options.env->LowerThreadPoolCPUPriority(rocksdb::Env::Priority::HIGH,
+                                                    rocksdb::CpuPriority::kIdle);
   (void)db_options.env->LowerThreadPoolCPUPriority(rocksdb::Env::Priority::LOW,
                                                     rocksdb::CpuPriority::kIdle);
 
@@ -772,6 +789,10 @@ absl::StatusOr<std::unique_ptr<Store>> OpenRocksDbStore(const StoreOptions& opti
   // L2, and whether that was the bottommost level (zstd) or not (uncompressed) depended on a
   // background compaction's timing: 50.6 to 79.6 bytes per click for the same 10 M clicks.
   family_options.level_compaction_dynamic_level_bytes = true;
+  // Four 32 MB memtables per family instead of two of 64 MB: the same memory, but a flush that
+  // only runs in the loops' pauses has three memtables' time before writes would stop.
+  family_options.write_buffer_size = 32 << 20;
+  family_options.max_write_buffer_number = 4;
   // L0 (fresh flushes) uncompressed; levels between L0 and the last one (with dynamic sizes,
   // entries after the first count from the level L0 merges into) LZ4; the last one zstd.
   family_options.compression_per_level = {rocksdb::kNoCompression,  rocksdb::kLZ4Compression,

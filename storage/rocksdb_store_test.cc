@@ -256,5 +256,22 @@ TEST_F(RocksDbStoreTest, SecondOpenIsRefused) {
 
 TEST_F(RocksDbStoreTest, IsWritableWhenOpen) { EXPECT_TRUE(store_->IsWritable()); }
 
+TEST_F(RocksDbStoreTest, BackgroundWorkIsReportedUntilItIsDone) {
+  // The event loops pause for RocksDB while this says there is work: it must not stay set
+  // once the work is done. CompactAll waits for its own flushes and compactions; RocksDB may
+  // schedule a follow-up, which ends soon after.
+  SeedConfig();
+  Click click = MakeClick(t0_, customer_);
+  ASSERT_TRUE(store_->RecordClick(click).ok());
+  ASSERT_TRUE(store_->CompactAll().ok());
+  Store::BackgroundWork work = store_->PendingBackgroundWork();
+  for (int i = 0; i < 200 && (work.flush || work.compaction); ++i) {
+    absl::SleepFor(absl::Milliseconds(50));
+    work = store_->PendingBackgroundWork();
+  }
+  EXPECT_FALSE(work.flush);
+  EXPECT_FALSE(work.compaction);
+}
+
 }  // namespace
 }  // namespace clicktrack::storage

@@ -141,6 +141,12 @@ class Store {
 
   // True while the store accepts writes (open, not stopped by the engine, last write OK).
   virtual bool IsWritable() const = 0;
+  // RocksDB's background work, running or waiting for a thread.
+  struct BackgroundWork {
+    bool flush = false;       // memtables to write out: writes stop if they pile up
+    bool compaction = false;  // L0 files to merge: writes slow down if they pile up
+  };
+  virtual BackgroundWork PendingBackgroundWork() const = 0;
 
   // Flushes the write-ahead log to disk (graceful shutdown).
   virtual absl::Status Flush() = 0;

@@ -15,6 +15,7 @@
 #include "absl/strings/strip.h"
 
 #include "storage/store.h"
+#include "tracker/background_yield.h"
 #include "tracker/clock.h"
 #include "tracker/config.h"
 #include "tracker/id_generator.h"
@@ -110,6 +111,11 @@ int Main(int argc, char** argv) {
   server_options.max_connections = static_cast<size_t>(config->max_connections);
   server_options.read_timeout = config->read_timeout;
   server_options.write_timeout = config->write_timeout;
+  // RocksDB's flushes and compactions run under SCHED_IDLE: the loops hand them the core in
+  // short pauses while they have work (docs/performance.md).
+  server_options.background_yield = [&store, loops = config->threads] {
+    return BackgroundYield((*store)->PendingBackgroundWork(), loops);
+  };
 
   // The public URL defaults to the bound address: bind first, then build the router.
   Server server(server_options);

@@ -123,6 +123,7 @@ struct Worker {
   net::io_context ioc{1};
   // Closes connections past their deadline; one timer per loop instead of one per operation.
   net::steady_timer sweep{ioc};
+  net::steady_timer yield_timer{ioc};
   std::optional<net::executor_work_guard<net::io_context::executor_type>> guard{ioc.get_executor()};
 
   void ReleaseIfDrained() {
@@ -410,6 +411,9 @@ class Server::Impl {
     });
     for (Worker& worker : workers_) {
       Sweep(worker);
+      if (options_.background_yield) {
+        YieldToBackground(worker);
+      }
     }
     DoAccept();
     std::vector<std::thread> threads;
@@ -453,6 +457,7 @@ class Server::Impl {
           session->OnDrain();
         }
         worker.sweep.cancel();
+        worker.yield_timer.cancel();
         worker.ReleaseIfDrained();
       });
     }
@@ -469,6 +474,19 @@ class Server::Impl {
         Log(LogLevel::kError, "event loop exception", {{"error", JsonText(e.what())}});
       }
     }
+  }
+
+  void YieldToBackground(Worker& worker) {
+    worker.yield_timer.expires_after(ToChrono(options_.yield_period));
+    worker.yield_timer.async_wait([this, &worker](ErrorCode ec) {
+      if (ec || worker.draining) {
+        return;
+      }
+      if (const absl::Duration pause = options_.background_yield(); pause > absl::ZeroDuration()) {
+        absl::SleepFor(pause);  // the loop's core goes to the SCHED_IDLE background threads
+      }
+      YieldToBackground(worker);
+    });
   }
 
   void Sweep(Worker& worker) {

@@ -20,6 +20,7 @@ cmake --build build-release --target trackerd >/dev/null
 rounds=1
 source bench/load/lib.sh
 start_trackerd sustained
+trap 'kill -TERM "$tpid" 2>/dev/null || true; rm -rf "$work"' EXIT
 log="$work/data-sustained/LOG"
 total=0
 for interval in $(seq 1 "$intervals"); do
@@ -37,7 +38,8 @@ done
 stored="$(stored_clicks)"
 rss="$(awk '/VmHWM/ {print $2}' "/proc/$tpid/status")"
 stop_trackerd
-grep -hoE "(Stalling|Stopping) writes because we have [0-9]+ [a-z0-9 -]+" "$log" | sed -E 's/[0-9]+ /N /' | sort | uniq -c | sed "s/^ */rocksdb: /"
+{ grep -hoE "(Stalling|Stopping) writes because we have [0-9]+ [a-z0-9 -]+" "$log" || true; } |
+  sed -E 's/[0-9]+ /N /' | sort | uniq -c | sed "s/^ */rocksdb: /"
 echo "peak RSS $((rss / 1024)) MiB, data directory $(du -sm "$work/data-sustained" | cut -f1) MiB"
 lost=$(( total > stored ? total - stored : 0 ))
 echo "302s counted by wrk $total, clicks stored $stored"

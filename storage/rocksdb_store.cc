@@ -800,6 +800,10 @@ absl::StatusOr<std::unique_ptr<Store>> OpenRocksDbStore(const StoreOptions& opti
                                           rocksdb::kLZ4Compression, rocksdb::kLZ4Compression,
                                           rocksdb::kLZ4Compression};
   family_options.bottommost_compression = rocksdb::kZSTD;
+  // zstd level 1: every compaction of a young store writes the last level, so its cost is
+  // paid per click (level 3: 49.3 bytes/click, level 1: 50.5, ~3 % more redirects sustained).
+  family_options.bottommost_compression_opts.enabled = true;
+  family_options.bottommost_compression_opts.level = 1;
 
   // Families only ever read by range (a customer's clicks, stats, the ledger) need no bloom
   // filter: building one costs every flush and compaction CPU and every click a byte on disk.

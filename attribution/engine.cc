@@ -340,8 +340,8 @@ absl::StatusOr<Decision> Attribute(const Program& program, const ConversionEvent
   // §5.1 The customer.
   std::optional<AttributionView::FoundClick> explicit_click;
   bool minted = false;
-  CLICKTRACK_ASSIGN_OR_RETURN(CustomerState customer, ResolveCustomer(event, view, ids, decision,
-                                                                      explicit_click, minted));
+  CLICKTRACK_ASSIGN_OR_RETURN(CustomerState customer,
+                              ResolveCustomer(event, view, ids, decision, explicit_click, minted));
 
   // §5.2 Owner first; §5.3 else a click, whose partner becomes the owner.
   std::string partner;

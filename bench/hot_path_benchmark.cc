@@ -214,9 +214,9 @@ void BM_RouteRedirect(benchmark::State& state) {
   }
   state.SetItemsProcessed(state.iterations());
   // The first redirect warms the slot's strings; after it a redirect should allocate nothing.
-  state.counters["allocs_per_redirect"] = benchmark::Counter(
-      static_cast<double>(AllocationCount() - allocations_before) /
-      static_cast<double>(state.iterations()));
+  state.counters["allocs_per_redirect"] =
+      benchmark::Counter(static_cast<double>(AllocationCount() - allocations_before) /
+                         static_cast<double>(state.iterations()));
 }
 BENCHMARK(BM_RouteRedirect);
 

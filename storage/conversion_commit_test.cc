@@ -209,7 +209,8 @@ TEST_F(ConversionCommitTest, CountersOfOneBatchAddUp) {
   }
   {
     absl::MutexLock lock(&mu);
-    mu.Await(absl::Condition(+[](int* n) { return *n == kSales; }, &answered));
+    mu.Await(absl::Condition(
+        +[](int* n) { return *n == kSales; }, &answered));
     EXPECT_EQ(failed, 0);
   }
   EXPECT_LT(store_->committer_stats().batches, static_cast<uint64_t>(kSales));

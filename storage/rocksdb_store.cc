@@ -110,8 +110,7 @@ class RocksDbStore final : public Store {
   absl::Status PutProgram(const attribution::Program& program) override;
   ProgramRef GetProgram(absl::string_view program_id) const override;
   absl::Status PutPartner(const attribution::Partner& partner) override;
-  PartnerRef GetPartner(absl::string_view program_id,
-                        absl::string_view partner_id) const override;
+  PartnerRef GetPartner(absl::string_view program_id, absl::string_view partner_id) const override;
   std::vector<attribution::Partner> ListPartners(absl::string_view program_id) const override;
   absl::Status CreateLink(const attribution::Link& link) override;
   absl::Status UpdateLink(const attribution::Link& link) override;
@@ -172,7 +171,8 @@ class RocksDbStore final : public Store {
   };
   void CommitterLoop();
   absl::StatusOr<attribution::Decision> Decide(const PendingConversion& pending,
-                                               rocksdb::WriteBatchWithIndex& batch, CounterSums& counters);
+                                               rocksdb::WriteBatchWithIndex& batch,
+                                               CounterSums& counters);
   absl::StatusOr<std::optional<std::string>> GetValue(size_t family, absl::string_view key) const;
 
   std::unique_ptr<rocksdb::DB> db_;
@@ -199,8 +199,7 @@ class RocksDbStore final : public Store {
   mutable absl::Mutex config_mu_;
   std::map<std::string, ProgramRef, std::less<>> programs_ ABSL_GUARDED_BY(config_mu_);
   // Keyed by (program id, partner id); ordered so that listing a program's partners is a range.
-  std::map<std::pair<std::string, std::string>, PartnerRef> partners_
-      ABSL_GUARDED_BY(config_mu_);
+  std::map<std::pair<std::string, std::string>, PartnerRef> partners_ ABSL_GUARDED_BY(config_mu_);
 
   mutable std::array<LinkShard, kLinkShards> link_shards_;
   mutable std::array<std::mutex, kCustomerStripes> customer_stripes_;
@@ -234,7 +233,8 @@ absl::Status RocksDbStore::LoadConfig() {
         }
         attribution::Partner partner = FromProto(record);
         std::pair<std::string, std::string> key{partner.program_id, partner.id};
-        partners_[std::move(key)] = std::make_shared<const attribution::Partner>(std::move(partner));
+        partners_[std::move(key)] =
+            std::make_shared<const attribution::Partner>(std::move(partner));
         break;
       }
       case kLinkTag: {
@@ -289,7 +289,8 @@ absl::Status RocksDbStore::PutPartner(const attribution::Partner& partner) {
   CLICKTRACK_RETURN_IF_ERROR(WriteConfig(PartnerKey(partner.program_id, partner.id),
                                          ToProto(partner).SerializeAsString()));
   absl::MutexLock lock(&config_mu_);
-  partners_[{partner.program_id, partner.id}] = std::make_shared<const attribution::Partner>(partner);
+  partners_[{partner.program_id, partner.id}] =
+      std::make_shared<const attribution::Partner>(partner);
   return absl::OkStatus();
 }
 
@@ -773,9 +774,9 @@ absl::StatusOr<std::unique_ptr<Store>> OpenRocksDbStore(const StoreOptions& opti
   // the pauses the loops make for them while PendingBackgroundWork() says they have work
   // (tracker/background_yield.h; bench/load/sustained.sh, docs/performance.md).
   (void)db_options.env->LowerThreadPoolCPUPriority(rocksdb::Env::Priority::HIGH,
-                                                    rocksdb::CpuPriority::kIdle);
+                                                   rocksdb::CpuPriority::kIdle);
   (void)db_options.env->LowerThreadPoolCPUPriority(rocksdb::Env::Priority::LOW,
-                                                    rocksdb::CpuPriority::kIdle);
+                                                   rocksdb::CpuPriority::kIdle);
 
   rocksdb::BlockBasedTableOptions table;
   table.block_cache = rocksdb::NewLRUCache(options.block_cache_bytes);

@@ -192,7 +192,7 @@ absl::StatusOr<HttpResult> HttpClient::Raw(absl::string_view bytes, bool head) {
 }
 
 absl::StatusOr<absl::Duration> HttpClient::TimeUntilClosed(absl::string_view bytes,
-                                                            absl::Duration limit) {
+                                                           absl::Duration limit) {
   if (absl::Status status = Connect(); !status.ok()) {
     return status;
   }
@@ -220,7 +220,7 @@ absl::StatusOr<absl::Duration> HttpClient::TimeUntilClosed(absl::string_view byt
 }
 
 absl::StatusOr<std::vector<HttpResult>> HttpClient::RawPipelined(absl::string_view bytes,
-                                                                  int responses) {
+                                                                 int responses) {
   if (absl::Status status = Connect(); !status.ok()) {
     return status;
   }

@@ -156,8 +156,7 @@ TEST_F(ServerTest, SlowAndIdleConnectionsAreClosedAfterTheReadTimeout) {
   // A request that never finishes (slowloris), and a connection that never sends anything:
   // each is closed within the timeout plus the sweep's quarter of it, not held forever.
   for (const char* bytes : {"GET /healthz HTTP/1.1\r\nHost: t\r\nX-Slow: ", ""}) {
-    absl::StatusOr<absl::Duration> closed_after =
-        client_->TimeUntilClosed(bytes, absl::Seconds(5));
+    absl::StatusOr<absl::Duration> closed_after = client_->TimeUntilClosed(bytes, absl::Seconds(5));
     ASSERT_TRUE(closed_after.ok()) << closed_after.status();
     EXPECT_GE(*closed_after, absl::Milliseconds(250)) << bytes;
     EXPECT_LE(*closed_after, absl::Milliseconds(1500)) << bytes;

@@ -83,10 +83,9 @@ TEST(ConfigTest, BadInputIsExplained) {
 TEST(ConfigTest, HelpListsEveryFlagAndVariable) {
   EXPECT_TRUE(Parse({"--help"})->help);
   const std::string help = HelpText();
-  for (const char* word :
-       {"--listen", "--data", "--public-url", "--admin-token", "--threads", "--log-level",
-        "--read-timeout", "--write-timeout", "TRACKER_LISTEN", "TRACKER_DATA",
-        "TRACKER_ADMIN_TOKEN", "TRACKER_READ_TIMEOUT"}) {
+  for (const char* word : {"--listen", "--data", "--public-url", "--admin-token", "--threads",
+                           "--log-level", "--read-timeout", "--write-timeout", "TRACKER_LISTEN",
+                           "TRACKER_DATA", "TRACKER_ADMIN_TOKEN", "TRACKER_READ_TIMEOUT"}) {
     EXPECT_NE(help.find(word), std::string::npos) << word;
   }
 }

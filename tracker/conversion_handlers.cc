@@ -102,8 +102,7 @@ std::optional<HttpResponse> Router::Pixel(const HttpRequest& request, absl::stri
   }
   store_.SubmitConversion(
       program->id, *std::move(event),
-      [later = defer(),
-       program](absl::StatusOr<attribution::Decision> decision) mutable {
+      [later = defer(), program](absl::StatusOr<attribution::Decision> decision) mutable {
         if (!decision.ok()) {
           std::move(later)(PixelRejected(decision.status()));
           return;

@@ -52,9 +52,9 @@ void PercentDecodeTo(absl::string_view text, std::string& out) {
   }
 }
 
-void ForEachQueryParam(absl::string_view query,
-                       absl::FunctionRef<bool(absl::string_view name, absl::string_view raw_value)>
-                           visit) {
+void ForEachQueryParam(
+    absl::string_view query,
+    absl::FunctionRef<bool(absl::string_view name, absl::string_view raw_value)> visit) {
   std::string decoded;
   for (absl::string_view param : absl::StrSplit(query, '&', absl::SkipEmpty())) {
     const size_t equals = param.find('=');

@@ -27,9 +27,9 @@ void PercentDecodeTo(absl::string_view text, std::string& out);
 // Calls `visit(name, raw_value)` for each parameter of a raw query string, in order, until it
 // returns false. `name` is decoded; `raw_value` is not (PercentDecode it) and is empty for a
 // parameter without '='.
-void ForEachQueryParam(absl::string_view query,
-                       absl::FunctionRef<bool(absl::string_view name, absl::string_view raw_value)>
-                           visit);
+void ForEachQueryParam(
+    absl::string_view query,
+    absl::FunctionRef<bool(absl::string_view name, absl::string_view raw_value)> visit);
 
 // The decoded value of the first `key` parameter of a raw query string, or nullopt.
 // `key` is compared with each parameter's decoded name.

@@ -50,7 +50,7 @@ TEST(QueryTest, ConversionFieldsFromOnePass) {
   EXPECT_EQ(fields.at("program"), "acme");
   EXPECT_EQ(fields.at("order_id"), "o/1");  // the first occurrence wins
   EXPECT_EQ(fields.at("amount"), "9.90");
-  EXPECT_EQ(fields.at("email"), "A@b.c");   // names are decoded too
+  EXPECT_EQ(fields.at("email"), "A@b.c");  // names are decoded too
   EXPECT_FALSE(fields.contains("utm_source"));
   EXPECT_EQ(fields.size(), 4u);
 }

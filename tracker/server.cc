@@ -257,8 +257,8 @@ class Session : public std::enable_shared_from_this<Session> {
     reading_ = false;
     started_ = SteadyClock::now();
     keep_alive_ = parser_->keep_alive();
-    std::optional<HttpResponse> response = shared_.router->Handle(
-        data_.View(worker_.click_sink.get()), [this] { return Defer(); });
+    std::optional<HttpResponse> response =
+        shared_.router->Handle(data_.View(worker_.click_sink.get()), [this] { return Defer(); });
     if (response.has_value()) {
       Write(*std::move(response), data_.version, keep_alive_, data_.verb == http::verb::head);
     }
@@ -304,18 +304,18 @@ class Session : public std::enable_shared_from_this<Session> {
           {{"method", JsonText(data_.method)},
            {"target", JsonText(RedactSecrets(data_.target))},
            {"status", response.status},
-           {"micros", std::chrono::duration_cast<std::chrono::microseconds>(SteadyClock::now() -
-                                                                            started_)
-                          .count()}});
+           {"micros",
+            std::chrono::duration_cast<std::chrono::microseconds>(SteadyClock::now() - started_)
+                .count()}});
     }
     out_.clear();
     SerializeResponse(response, version, keep_alive, head, out_);
     close_after_write_ = !keep_alive;
     deadline_ = SteadyClock::now() + ToChrono(shared_.options.write_timeout);
-    net::async_write(socket_, net::buffer(out_),
-                     net::bind_allocator(
-                         SlotAllocator<void>(write_slot_),
-                         beast::bind_front_handler(&Session::OnWrite, shared_from_this())));
+    net::async_write(
+        socket_, net::buffer(out_),
+        net::bind_allocator(SlotAllocator<void>(write_slot_),
+                            beast::bind_front_handler(&Session::OnWrite, shared_from_this())));
   }
 
   void OnWrite(ErrorCode ec, std::size_t /*bytes*/) {

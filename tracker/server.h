@@ -2,12 +2,12 @@
 
 // The HTTP/1.1 server: one io_context per thread, one session object per connection, keep-alive
 // and pipelining, a deadline on every read and write (checked by one sweep timer per loop),
-// header and body limits on every request, and a graceful stop. Beast and Asio stay inside
-// server.cc and http_wire.cc.
+// header and body limits on every request, pauses for background work on a busy core, and a
+// graceful stop. Beast and Asio stay inside server.cc and http_wire.cc.
 
 #include <cstdint>
-#include <memory>
 #include <functional>
+#include <memory>
 #include <string>
 
 #include "absl/status/statusor.h"

@@ -225,9 +225,9 @@ absl::Status BatchView::Apply(const attribution::Decision& decision, CounterSums
                                    std::string(target.data(), target.size())));
   }
   for (const attribution::LedgerEntry& entry : decision.ledger) {
-    CLICKTRACK_RETURN_IF_ERROR(
-        put(kLedger, storage::LedgerKey(program_id_, entry.partner_id, entry.id),
-            ToProto(entry).SerializeAsString()));
+    CLICKTRACK_RETURN_IF_ERROR(put(kLedger,
+                                   storage::LedgerKey(program_id_, entry.partner_id, entry.id),
+                                   ToProto(entry).SerializeAsString()));
   }
   for (const attribution::CounterDelta& delta : decision.counters) {
     counters.Add(storage::StatsKey(program_id_, delta.partner_id, delta.day, delta.counter).view(),

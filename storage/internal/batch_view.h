@@ -69,5 +69,4 @@ class BatchView final : public attribution::AttributionView {
   PartnerRulesLookup partner_rules_;
 };
 
-
 }  // namespace clicktrack::storage_internal

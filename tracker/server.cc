@@ -89,7 +89,7 @@ class HandlerSlot {
 template <typename T>
 class SlotAllocator {
  public:
-  using value_type = T;
+  using value_type = T;  // NOLINT(readability-identifier-naming): the Allocator requirements
   explicit SlotAllocator(HandlerSlot& slot) noexcept : slot_(&slot) {}
   template <typename U>
   SlotAllocator(const SlotAllocator<U>& other) noexcept : slot_(other.slot()) {}  // NOLINT

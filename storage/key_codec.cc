@@ -206,8 +206,14 @@ KeyBuffer CustomerKey(absl::string_view program_id, const attribution::Ulid& cus
 }
 
 KeyBuffer ConversionKey(absl::string_view program_id, absl::string_view order_id) {
+  KeyBuffer key = ConversionPrefix(program_id);
+  key.Id(order_id);
+  return key;
+}
+
+KeyBuffer ConversionPrefix(absl::string_view program_id) {
   KeyBuffer key;
-  key.Id(program_id).Id(order_id);
+  key.Id(program_id);
   return key;
 }
 

@@ -105,6 +105,7 @@ KeyBuffer CustomerKey(absl::string_view program_id, const attribution::Ulid& cus
 
 // conversions family: program, order id (the idempotency key).
 KeyBuffer ConversionKey(absl::string_view program_id, absl::string_view order_id);
+KeyBuffer ConversionPrefix(absl::string_view program_id);
 
 // refunds family: 'R', program, refund id -> the refund; and, while refunds wait for their
 // order, 'Q', program, order id -> the ids of those refunds, oldest first (one point look-up

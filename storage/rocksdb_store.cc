@@ -174,6 +174,7 @@ class RocksDbStore final : public Store {
                                                rocksdb::WriteBatchWithIndex& batch,
                                                CounterSums& counters);
   absl::StatusOr<std::optional<std::string>> GetValue(size_t family, absl::string_view key) const;
+  absl::StatusOr<bool> HasConversions(absl::string_view program_id) const;
 
   std::unique_ptr<rocksdb::DB> db_;
   std::vector<rocksdb::ColumnFamilyHandle*> families_;
@@ -268,11 +269,32 @@ absl::Status RocksDbStore::WriteConfig(const KeyBuffer& key, const std::string& 
 
 absl::Status RocksDbStore::PutProgram(const attribution::Program& program) {
   absl::MutexLock write_lock(&config_write_mu_);
+  if (const ProgramRef existing = GetProgram(program.id);
+      existing != nullptr && !(existing->currency == program.currency)) {
+    CLICKTRACK_ASSIGN_OR_RETURN(const bool has_conversions, HasConversions(program.id));
+    if (has_conversions) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "currency: the program has conversions in ", existing->currency.Code(),
+          "; it cannot change to ", program.currency.Code(), " (create a new program instead)"));
+    }
+  }
   CLICKTRACK_RETURN_IF_ERROR(
       WriteConfig(ProgramKey(program.id), ToProto(program).SerializeAsString()));
   absl::MutexLock lock(&config_mu_);
   programs_[program.id] = std::make_shared<const attribution::Program>(program);
   return absl::OkStatus();
+}
+
+absl::StatusOr<bool> RocksDbStore::HasConversions(absl::string_view program_id) const {
+  const KeyBuffer prefix = ConversionPrefix(program_id);
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_->NewIterator(rocksdb::ReadOptions(), families_[kConversions]));
+  it->Seek(ToSlice(prefix.view()));
+  if (it->Valid()) {
+    return absl::StartsWith(ToView(it->key()), prefix.view());
+  }
+  CLICKTRACK_RETURN_IF_ERROR(FromRocksStatus(it->status()));
+  return false;
 }
 
 Store::ProgramRef RocksDbStore::GetProgram(absl::string_view program_id) const {

@@ -70,7 +70,9 @@ class Store {
   using ProgramRef = std::shared_ptr<const attribution::Program>;
   using PartnerRef = std::shared_ptr<const attribution::Partner>;
 
-  // Creates or replaces a program. Durable (synced) when it returns OK.
+  // Creates or replaces a program. Durable (synced) when it returns OK. kFailedPrecondition if
+  // it would change the currency of a program that has conversions: their amounts, the stats
+  // and the ledger are in the old one.
   virtual absl::Status PutProgram(const attribution::Program& program) = 0;
   virtual ProgramRef GetProgram(absl::string_view program_id) const = 0;
 

@@ -168,6 +168,31 @@ TEST_F(AdminApiTest, UnknownPartnerIs404AndDuplicateCodeIs409) {
   EXPECT_TRUE(absl::StrContains(Click("/go/taken").Header("location"), "shop.example.com/1?"));
 }
 
+TEST_F(AdminApiTest, CurrencyIsFixedOnceTheProgramHasConversions) {
+  SeedProgram();
+  const std::string in_eur =
+      R"({"name": "Acme SaaS", "currency": "EUR", "postback_secret": "at-least-16-chars",
+          "allowed_hosts": ["shop.example.com"]})";
+  const std::string in_usd =
+      R"({"name": "Acme SaaS", "currency": "usd", "postback_secret": "at-least-16-chars",
+          "allowed_hosts": ["shop.example.com"]})";
+  // Without conversions the currency may still change (a set-up mistake, fixed).
+  ASSERT_EQ(Call("PUT", "/api/v1/programs/acme", in_eur).status, 200);
+  ASSERT_EQ(Call("PUT", "/api/v1/programs/acme", in_usd).status, 200);
+  ASSERT_EQ(Send("GET", "/postback?program=acme&token=at-least-16-chars&order_id=o1&amount=10.00"
+                        "&currency=USD")
+                .status,
+            200);
+  const HttpResult refused = Call("PUT", "/api/v1/programs/acme", in_eur);
+  EXPECT_EQ(refused.status, 409);
+  EXPECT_TRUE(absl::StrContains(refused.body, "currency")) << refused.body;
+  EXPECT_TRUE(absl::StrContains(Call("GET", "/api/v1/programs/acme").body, R"("currency":"USD")"));
+  // Other changes, with the same currency, are still fine; so is another program's currency.
+  EXPECT_EQ(Call("PUT", "/api/v1/programs/acme", in_usd).status, 200);
+  EXPECT_EQ(Call("PUT", "/api/v1/programs/acme2", in_eur).status, 200);
+  EXPECT_EQ(Call("PUT", "/api/v1/programs/acme2", in_usd).status, 200);
+}
+
 TEST_F(AdminApiTest, ConfigSurvivesRestart) {
   SeedProgram();
   MakeLink("keep", "https://shop.example.com/k");

@@ -19,6 +19,7 @@ int ToHttpStatus(absl::StatusCode code) {
       return 404;
     case absl::StatusCode::kAlreadyExists:
     case absl::StatusCode::kAborted:
+    case absl::StatusCode::kFailedPrecondition:
       return 409;
     case absl::StatusCode::kResourceExhausted:
       return 429;

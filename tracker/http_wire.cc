@@ -2,7 +2,6 @@
 
 #include <algorithm>
 
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "boost/beast/core/string.hpp"
 #include "boost/beast/http/field.hpp"
@@ -13,7 +12,9 @@ namespace {
 
 namespace http = boost::beast::http;
 
-void Assign(std::string& to, boost::beast::string_view from) { to.assign(from.data(), from.size()); }
+void Assign(std::string& to, boost::beast::string_view from) {
+  to.assign(from.data(), from.size());
+}
 
 Method ToMethod(http::verb verb) {
   switch (verb) {

@@ -294,7 +294,6 @@ std::optional<HttpResponse> Router::Redirect(const HttpRequest& request, absl::s
   click.new_customer = !customer.has_value();
   click.customer_id = customer.has_value() ? *customer : ids_.NewUlid(now);
   click.bot = attribution::IsBotUserAgent(request.user_agent);
-  click.unique = false;  // decided by the store
   ReadSubs(query, click);
 
   const auto customer_text = click.customer_id.Text();

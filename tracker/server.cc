@@ -260,7 +260,7 @@ class Session : public std::enable_shared_from_this<Session> {
     std::optional<HttpResponse> response =
         shared_.router->Handle(data_.View(worker_.click_sink.get()), [this] { return Defer(); });
     if (response.has_value()) {
-      Write(*std::move(response), data_.version, keep_alive_, data_.verb == http::verb::head);
+      Reply(*std::move(response));
     }
     // else: deferred, Answer writes it.
   }
@@ -284,8 +284,14 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void Answer(HttpResponse&& response) {
     --worker_.deferred;
-    Write(std::move(response), data_.version, keep_alive_, data_.verb == http::verb::head);
+    Reply(std::move(response));
     worker_.ReleaseIfDrained();  // the write in flight keeps the loop running until it ends
+  }
+
+  // The answer to the request just read, in its HTTP version and keep-alive; a HEAD's body
+  // is left out.
+  void Reply(HttpResponse&& response) {
+    Write(std::move(response), data_.version, keep_alive_, data_.verb == http::verb::head);
   }
 
   // An error the connection cannot recover from: answer, then close.

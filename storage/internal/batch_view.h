@@ -1,7 +1,8 @@
 #pragma once
 
 // The engine's view of one program, read through the committer's WriteBatchWithIndex: it
-// sees the committed store plus the writes of earlier decisions in the same batch.
+// sees the committed store plus the writes of earlier decisions in the same batch. Apply
+// adds a decision's own writes to that batch.
 
 #include <functional>
 #include <string>

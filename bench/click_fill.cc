@@ -107,7 +107,7 @@ int main(int argc, char** argv) {
       if (!returning.empty() && absl::Bernoulli(random, 0.3)) {
         click.customer_id = returning[absl::Uniform<size_t>(random, 0, returning.size())];
       } else {
-        click.customer_id = ids.NewUlid(click.time);
+        click.customer_id = click.id;  // as the redirect names a new visitor
         click.new_customer = true;
         if (returning.size() < 1'000'000) {
           returning.push_back(click.customer_id);

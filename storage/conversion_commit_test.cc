@@ -70,7 +70,7 @@ class ConversionCommitTest : public ::testing::Test {
   }
 
   // A click of partner p1 by `customer` at `time`, through the redirect's write path.
-  void Click(const Ulid& customer, absl::Time time) {
+  Ulid Click(const Ulid& customer, absl::Time time) {
     attribution::Click click;
     click.id = ids_.NewId(time);
     click.time = time;
@@ -78,7 +78,22 @@ class ConversionCommitTest : public ::testing::Test {
     click.partner_id = "p1";
     click.link_code = "c1";
     click.customer_id = customer;
-    ASSERT_TRUE(store_->RecordClick(click).ok());
+    EXPECT_TRUE(store_->RecordClick(click).ok());
+    return click.id;
+  }
+
+  // A new visitor's click, as the redirect writes it: the click's id is the customer's id.
+  Ulid MintingClick(absl::Time time) {
+    attribution::Click click;
+    click.id = ids_.NewId(time);
+    click.time = time;
+    click.program_id = "acme";
+    click.partner_id = "p1";
+    click.link_code = "c1";
+    click.customer_id = click.id;
+    click.new_customer = true;
+    EXPECT_TRUE(store_->RecordClick(click).ok());
+    return click.id;
   }
 
   absl::StatusOr<Decision> Submit(ConversionEvent event, std::string program = "acme") {
@@ -106,6 +121,37 @@ class ConversionCommitTest : public ::testing::Test {
   std::unique_ptr<Store> store_;
   const Ulid customer_ = Ulid::Make(kT0 - absl::Hours(5), 7, 7);
 };
+
+TEST_F(ConversionCommitTest, TheClickThatMintedACustomerIsThatCustomersFirstClick) {
+  // The redirect stores no customer_clicks entry for a new visitor's first click; the engine
+  // must find it all the same, through the customer's id, and only within the window.
+  const Ulid visitor = MintingClick(kT0 - absl::Hours(2));
+  absl::StatusOr<Decision> sale = Submit(Sale("o1", 1000, kT0, visitor));
+  ASSERT_TRUE(sale.ok()) << sale.status();
+  EXPECT_EQ(sale->result, Result::kAttributed);
+  EXPECT_EQ(sale->conversion->partner_id, "p1");
+  EXPECT_EQ(sale->conversion->click_id, visitor);
+
+  // A visitor back with the cookie before buying: both clicks are the customer's, and the
+  // latest decides (last click, the default model).
+  const Ulid second = MintingClick(kT0 - absl::Hours(3));
+  const Ulid returning = Click(second, kT0 - absl::Hours(1));
+  absl::StatusOr<Decision> after_return = Submit(Sale("o2", 1000, kT0, second));
+  ASSERT_TRUE(after_return.ok()) << after_return.status();
+  EXPECT_EQ(after_return->conversion->click_id, returning);
+
+  const Ulid old_visitor = MintingClick(kT0 - absl::Hours(24 * 400));
+  absl::StatusOr<Decision> late = Submit(Sale("o3", 1000, kT0, old_visitor));
+  ASSERT_TRUE(late.ok()) << late.status();
+  EXPECT_EQ(late->result, Result::kUnattributed);  // its only click is outside the window
+
+  // A cookie holding the id of a click that belongs to another customer does not make that
+  // click this customer's.
+  const Ulid someone_elses = Click(customer_, kT0 - absl::Hours(3));
+  absl::StatusOr<Decision> forged = Submit(Sale("o4", 1000, kT0, someone_elses));
+  ASSERT_TRUE(forged.ok()) << forged.status();
+  EXPECT_EQ(forged->result, Result::kUnattributed);
+}
 
 TEST_F(ConversionCommitTest, AttributedSaleIsDurableAcrossReopen) {
   Click(customer_, kT0 - absl::Hours(1));

@@ -383,6 +383,14 @@ bool RocksDbStore::VisitActiveLink(absl::string_view code,
 }
 
 absl::StatusOr<bool> RocksDbStore::HadUniqueClick(const attribution::Click& click) const {
+  // The customer's first click, when it minted the customer, has no customer_clicks entry.
+  CLICKTRACK_ASSIGN_OR_RETURN(std::optional<attribution::Click> first, GetClick(click.customer_id));
+  if (first.has_value() && first->customer_id == click.customer_id &&
+      first->program_id == click.program_id && first->unique &&
+      first->link_code == click.link_code && first->time <= click.time &&
+      first->time >= click.time - attribution::kUniqueClickPeriod) {
+    return true;
+  }
   const KeyBuffer prefix = CustomerClicksPrefix(click.program_id, click.customer_id);
   const KeyBuffer start =
       CustomerClickKey(click.program_id, click.customer_id,
@@ -464,16 +472,19 @@ absl::Status RocksDbStore::RecordClicks(absl::Span<attribution::Click> clicks) {
     scratch.click.AppendToString(&value);
     batch.Put(families_[kClicks], ToSlice(ClickKey(click.id).view()), value);
 
-    entry.set_partner_id(click.partner_id);
-    entry.set_link_code(click.link_code);
-    entry.set_bot(click.bot);
-    entry.set_unique(click.unique);
-    value.clear();
-    entry.AppendToString(&value);
-    batch.Put(
-        families_[kCustomerClicks],
-        ToSlice(CustomerClickKey(click.program_id, click.customer_id, click.time, click.id).view()),
-        value);
+    // The click that minted its customer is found by the customer's id (ClicksOf): no entry.
+    if (click.customer_id != click.id) {
+      entry.set_partner_id(click.partner_id);
+      entry.set_link_code(click.link_code);
+      entry.set_bot(click.bot);
+      entry.set_unique(click.unique);
+      value.clear();
+      entry.AppendToString(&value);
+      batch.Put(families_[kCustomerClicks],
+                ToSlice(CustomerClickKey(click.program_id, click.customer_id, click.time, click.id)
+                            .view()),
+                value);
+    }
 
     if (!click.bot) {
       const absl::CivilDay day = absl::ToCivilDay(click.time, absl::UTCTimeZone());

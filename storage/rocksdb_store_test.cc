@@ -191,6 +191,29 @@ TEST_F(RocksDbStoreTest, RepeatClicksWithin24HoursCountOnce) {
   EXPECT_EQ(stats->Get(StatsCounter::kClicks), 0);
 }
 
+TEST_F(RocksDbStoreTest, ANewVisitorsFirstClickCountsForUniquenessWithoutAnEntry) {
+  // The redirect names a new visitor's customer after the click; later clicks of that
+  // customer must still see it when deciding whether they are unique.
+  SeedConfig();
+  Click first = MakeClick(t0_, customer_);
+  first.customer_id = first.id;
+  first.new_customer = true;
+  ASSERT_TRUE(store_->RecordClick(first).ok());
+  EXPECT_EQ((*store_->GetClick(first.id))->customer_id, first.id);
+
+  Click again = MakeClick(t0_ + absl::Hours(1), first.id);
+  Click other_link = MakeClick(t0_ + absl::Hours(2), first.id, "other");
+  Click next_day = MakeClick(t0_ + absl::Hours(25), first.id);
+  for (Click* click : {&again, &other_link, &next_day}) {
+    ASSERT_TRUE(store_->RecordClick(*click).ok());
+  }
+  EXPECT_TRUE(first.unique);
+  EXPECT_FALSE(again.unique);
+  EXPECT_TRUE(other_link.unique);
+  EXPECT_TRUE(next_day.unique);
+  EXPECT_EQ((*store_->GetClick(again.id))->customer_id, first.id);
+}
+
 TEST_F(RocksDbStoreTest, BotClicksAreStoredButNotCounted) {
   SeedConfig();
   Click bot = MakeClick(t0_, customer_, "abc", /*bot=*/true);

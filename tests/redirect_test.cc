@@ -62,11 +62,14 @@ TEST_F(RedirectTest, ReplacesTheMacro) {
 
 TEST_F(RedirectTest, SetsTheCustomerCookie) {
   MakeLink("c", "https://shop.example.com/");
-  const std::string cookie = Click("/go/c").Header("set-cookie");
+  const HttpResult first = Click("/go/c");
+  const std::string cookie = first.Header("set-cookie");
   const std::vector<absl::string_view> attributes = absl::StrSplit(cookie, "; ");
   ASSERT_GE(attributes.size(), 5u) << cookie;
   ASSERT_TRUE(absl::StartsWith(attributes[0], "tc_cid=")) << cookie;
   EXPECT_TRUE(attribution::Ulid::FromText(attributes[0].substr(7)).has_value()) << cookie;
+  // A new visitor's customer id is the id of the click that brought them.
+  EXPECT_EQ(attributes[0].substr(7), ClickIdOf(first.Header("location"))) << cookie;
   EXPECT_TRUE(absl::StrContains(cookie, "; Max-Age=34560000")) << cookie;
   EXPECT_TRUE(absl::StrContains(cookie, "; Path=/")) << cookie;
   EXPECT_TRUE(absl::StrContains(cookie, "; HttpOnly")) << cookie;

@@ -291,8 +291,10 @@ std::optional<HttpResponse> Router::Redirect(const HttpRequest& request, absl::s
   if (const std::optional<absl::string_view> cookie = FindCookie(request.cookie, kCustomerCookie)) {
     customer = attribution::Ulid::FromText(*cookie);
   }
+  // A new visitor's customer id is the id of the click that brought them: the click record
+  // then serves as the customer's first click, with no customer_clicks entry to write.
   click.new_customer = !customer.has_value();
-  click.customer_id = customer.has_value() ? *customer : ids_.NewUlid(now);
+  click.customer_id = customer.has_value() ? *customer : click.id;
   click.bot = attribution::IsBotUserAgent(request.user_agent);
   ReadSubs(query, click);
 

@@ -31,7 +31,7 @@ run_wrk() {
 start_trackerd() {
   local data="${2:-$work/data-$1}"
   [ -n "${2:-}" ] || rm -rf "$data"
-  taskset -c 0 build-release/trackerd --listen 127.0.0.1:0 --data "$data" --threads 1 \
+  taskset -c 0 "${TRACKERD:-build-release/trackerd}" --listen 127.0.0.1:0 --data "$data" --threads 1 \
     --admin-token "$admin" 2>"$work/trackerd.log" &
   tpid=$!
   for _ in $(seq 1 200); do grep -q '"listen"' "$work/trackerd.log" 2>/dev/null && break; sleep 0.05; done

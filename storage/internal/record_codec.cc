@@ -188,8 +188,12 @@ void FillProto(const attribution::Click& click, proto::Click& record) {
   record.set_program_id(click.program_id);
   record.set_partner_id(click.partner_id);
   record.set_link_code(click.link_code);
-  const auto customer = click.customer_id.Binary();
-  record.mutable_customer_id()->assign(customer.data(), customer.size());  // set_ would allocate
+  if (click.customer_id == click.id) {
+    record.mutable_customer_id()->clear();  // the click minted its customer: the id says it
+  } else {
+    const auto customer = click.customer_id.Binary();
+    record.mutable_customer_id()->assign(customer.data(), customer.size());  // set_ allocates
+  }
   record.set_bot(click.bot);
   record.set_unique(click.unique);
   size_t used = click.subs.size();
@@ -209,8 +213,9 @@ attribution::Click FromProto(const attribution::Ulid& id, const proto::Click& re
   click.program_id = record.program_id();
   click.partner_id = record.partner_id();
   click.link_code = record.link_code();
-  click.customer_id =
-      attribution::Ulid::FromBinary(record.customer_id()).value_or(attribution::Ulid{});
+  click.customer_id = record.customer_id().empty()
+                          ? id
+                          : attribution::Ulid::FromBinary(record.customer_id()).value_or(attribution::Ulid{});
   click.bot = record.bot();
   click.unique = record.unique();
   for (int i = 0; i < record.subs_size() && i < static_cast<int>(click.subs.size()); ++i) {

@@ -212,6 +212,14 @@ TEST_F(RocksDbStoreTest, ANewVisitorsFirstClickCountsForUniquenessWithoutAnEntry
   EXPECT_TRUE(other_link.unique);
   EXPECT_TRUE(next_day.unique);
   EXPECT_EQ((*store_->GetClick(again.id))->customer_id, first.id);
+
+  // A cookie holding the id of a click that belongs to another customer: that click is not
+  // this customer's first click, so it does not make this one a repeat.
+  Click someone_elses = MakeClick(t0_ + absl::Hours(3), customer_);
+  ASSERT_TRUE(store_->RecordClick(someone_elses).ok());
+  Click forged = MakeClick(t0_ + absl::Hours(4), someone_elses.id);
+  ASSERT_TRUE(store_->RecordClick(forged).ok());
+  EXPECT_TRUE(forged.unique);
 }
 
 TEST_F(RocksDbStoreTest, BotClicksAreStoredButNotCounted) {

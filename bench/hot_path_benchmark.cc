@@ -14,6 +14,9 @@
 #include "attribution/link.h"
 #include "attribution/money.h"
 #include "bench/allocation_counter.h"
+#include "rocksdb/write_batch.h"
+#include "storage/internal/counter_sums.h"
+#include "storage/internal/record_codec.h"
 #include "storage/key_codec.h"
 #include "storage/store.h"
 #include "tests/temp_dir.h"
@@ -87,6 +90,46 @@ void BM_CustomerClickKey(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations());
 }
 BENCHMARK(BM_CustomerClickKey);
+
+// Building a new visitor's click WriteBatch without writing it: the record kept per thread,
+// its key, and the day's counters summed per key, as RecordClicks does for each click.
+void BM_BuildClickBatch(benchmark::State& state) {
+  tracker::IdGenerator ids;
+  attribution::Click click;
+  click.program_id = "acme";
+  click.partner_id = "p1";
+  click.link_code = "jane1";
+  click.subs[0] = "newsletter";
+  storage::proto::Click record;
+  std::string value;
+  rocksdb::WriteBatch batch;
+  for (auto _ : state) {
+    const absl::Time now = absl::Now();
+    click.id = ids.NewUlid(now);
+    click.time = now;
+    click.customer_id = click.id;
+    batch.Clear();
+    storage_internal::FillProto(click, record);
+    value.clear();
+    record.AppendToString(&value);
+    const storage::KeyBuffer key = storage::ClickKey(click.id);
+    batch.Put(rocksdb::Slice(key.view().data(), key.view().size()), value);
+    storage_internal::CounterSums counters;
+    const absl::CivilDay day = absl::ToCivilDay(click.time, absl::UTCTimeZone());
+    counters.Add(storage::StatsKey(click.program_id, click.partner_id, day,
+                                   attribution::StatsCounter::kClicks)
+                     .view(),
+                 1);
+    counters.Add(storage::StatsKey(click.program_id, click.partner_id, day,
+                                   attribution::StatsCounter::kUniqueClicks)
+                     .view(),
+                 1);
+    counters.MergeInto(batch, nullptr);
+    benchmark::DoNotOptimize(batch.Data().data());
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_BuildClickBatch);
 
 void BM_ParseAmount(benchmark::State& state) {
   const attribution::Currency usd = *attribution::FindCurrency("USD");

@@ -2,6 +2,7 @@
 // the ledger and customer reads.
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -70,28 +71,20 @@ class ConversionCommitTest : public ::testing::Test {
   }
 
   // A click of partner p1 by `customer` at `time`, through the redirect's write path.
-  Ulid Click(const Ulid& customer, absl::Time time) {
-    attribution::Click click;
-    click.id = ids_.NewId(time);
-    click.time = time;
-    click.program_id = "acme";
-    click.partner_id = "p1";
-    click.link_code = "c1";
-    click.customer_id = customer;
-    EXPECT_TRUE(store_->RecordClick(click).ok());
-    return click.id;
-  }
+  Ulid Click(const Ulid& customer, absl::Time time) { return WriteClick(time, customer); }
 
   // A new visitor's click, as the redirect writes it: the click's id is the customer's id.
-  Ulid MintingClick(absl::Time time) {
+  Ulid MintingClick(absl::Time time) { return WriteClick(time, std::nullopt); }
+
+  Ulid WriteClick(absl::Time time, std::optional<Ulid> customer) {
     attribution::Click click;
     click.id = ids_.NewId(time);
     click.time = time;
     click.program_id = "acme";
     click.partner_id = "p1";
     click.link_code = "c1";
-    click.customer_id = click.id;
-    click.new_customer = true;
+    click.customer_id = customer.value_or(click.id);
+    click.new_customer = !customer.has_value();
     EXPECT_TRUE(store_->RecordClick(click).ok());
     return click.id;
   }

@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "benchmark/benchmark.h"
+#include "rocksdb/write_batch.h"
 
 #include "attribution/click.h"
 #include "attribution/engine.h"
@@ -14,7 +15,6 @@
 #include "attribution/link.h"
 #include "attribution/money.h"
 #include "bench/allocation_counter.h"
-#include "rocksdb/write_batch.h"
 #include "storage/internal/counter_sums.h"
 #include "storage/internal/record_codec.h"
 #include "storage/key_codec.h"

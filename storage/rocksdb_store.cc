@@ -480,10 +480,11 @@ absl::Status RocksDbStore::RecordClicks(absl::Span<attribution::Click> clicks) {
       entry.set_unique(click.unique);
       value.clear();
       entry.AppendToString(&value);
-      batch.Put(families_[kCustomerClicks],
-                ToSlice(CustomerClickKey(click.program_id, click.customer_id, click.time, click.id)
-                            .view()),
-                value);
+      batch.Put(
+          families_[kCustomerClicks],
+          ToSlice(
+              CustomerClickKey(click.program_id, click.customer_id, click.time, click.id).view()),
+          value);
     }
 
     if (!click.bot) {

@@ -213,9 +213,10 @@ attribution::Click FromProto(const attribution::Ulid& id, const proto::Click& re
   click.program_id = record.program_id();
   click.partner_id = record.partner_id();
   click.link_code = record.link_code();
-  click.customer_id = record.customer_id().empty()
-                          ? id
-                          : attribution::Ulid::FromBinary(record.customer_id()).value_or(attribution::Ulid{});
+  click.customer_id =
+      record.customer_id().empty()
+          ? id
+          : attribution::Ulid::FromBinary(record.customer_id()).value_or(attribution::Ulid{});
   click.bot = record.bot();
   click.unique = record.unique();
   for (int i = 0; i < record.subs_size() && i < static_cast<int>(click.subs.size()); ++i) {

@@ -2,7 +2,8 @@
 # Sustained saturation: one trackerd under redirect load for many back-to-back intervals, to
 # see whether RocksDB's background work keeps up when the event loop leaves it almost no CPU.
 # The whole process is pinned to core 0 (trackerd --threads 1, wrk on core 1, as in run.sh), so
-# flushes (nice 19) and compactions (SCHED_IDLE) only get what the loop leaves idle.
+# flushes and compactions (both SCHED_IDLE) only get what the loop leaves idle, plus the
+# pauses the loop makes for them (tracker/background_yield.h).
 # Per interval: redirects/s, p99, CPU per request, and from RocksDB's LOG the flushes and
 # compactions finished so far, the largest level-0 file count seen, and the write stalls so
 # far. Ends with the clicks check: every 302 wrk counted must have its click stored.

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Returning visitors: redirects that carry a tc_cid cookie, so every click goes through the
+# uniqueness look-up and writes a customer_clicks entry (a new visitor's first click writes
+# neither; run.sh measures those). Set up as run.sh: trackerd --threads 1 on core 0, wrk on
+# core 1. Each round starts a fresh trackerd, mints VISITORS customers with one redirect each
+# (curl), then runs wrk with bench/load/returning.lua cycling through their cookies.
+# Prints per round and as medians: redirects/s, p50, p99, CPU per request; then checks that
+# every 302 has its click stored and that each visitor counted as unique once (all their
+# clicks fall within 24 hours on one link); exits 1 otherwise.
+#
+#   bench/load/returning.sh [rounds=3] [seconds=10] [visitors=1000]
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+rounds="${1:-3}"
+seconds="${2:-10}"
+visitors="${3:-1000}"
+command -v wrk >/dev/null || deploy/setup.sh build >/dev/null
+cmake -S . -B build-release -G Ninja -DCMAKE_BUILD_TYPE=Release -DCLICKTRACK_BUILD_TESTS=OFF \
+  -DCLICKTRACK_BUILD_BENCH=ON >/dev/null
+cmake --build build-release --target trackerd >/dev/null
+
+source bench/load/lib.sh
+
+failed=0
+: >"$work/results"
+for round in $(seq 1 "$rounds"); do
+  start_trackerd "returning-$round"
+  : >"$work/cookies"
+  for _ in $(seq 1 "$visitors"); do
+    curl -s -o /dev/null -D - -A "$agent" "http://$taddr/go/bench1" |
+      grep -o 'tc_cid=[0-9A-Z]*' | cut -d= -f2 >>"$work/cookies"
+  done
+  before="$(cpu_of "$tpid")"
+  out="$(COOKIES="$work/cookies" taskset -c 1 wrk -t1 -c64 -d"${seconds}s" --latency \
+    -H "User-Agent: $agent" -s bench/load/returning.lua "http://$taddr/go/bench1" 2>&1)"
+  after="$(cpu_of "$tpid")"
+  requests="$(awk '/requests in/ {print $1}' <<<"$out")"
+  rps="$(awk '/Requests\/sec/ {print $2}' <<<"$out")"
+  p50="$(to_ms "$(awk '$1=="50%" {print $2}' <<<"$out")")"
+  p99="$(to_ms "$(awk '$1=="99%" {print $2}' <<<"$out")")"
+  cpu_us="$(awk -v a="$before" -v b="$after" -v n="$requests" -v t="$ticks" 'BEGIN {printf "%.1f", (b-a)/t*1e6/n}')"
+  read -r clicks unique < <(curl -sf "http://$taddr/api/v1/programs/bench/partners/p1/stats" \
+    -H "Authorization: Bearer $admin" |
+    python3 -c 'import json,sys; s=json.load(sys.stdin); print(s["clicks"], s["unique_clicks"])')
+  stop_trackerd
+  expected=$((requests + visitors))
+  echo "round $round: $rps req/s, p50 ${p50} ms, p99 ${p99} ms, ${cpu_us} us CPU/req; clicks stored $clicks of $expected, unique $unique of $visitors"
+  echo "$rps $p50 $p99 $cpu_us" >>"$work/results"
+  if [ "$clicks" -lt "$expected" ] || [ "$unique" -ne "$visitors" ]; then failed=1; fi
+done
+sel() { awk -v c="$1" '{print $c}' "$work/results" | median; }
+echo "returning visitors: median $(sel 1) req/s, p50 $(sel 2) ms, p99 $(sel 3) ms, $(sel 4) us CPU/req"
+[ "$failed" -eq 0 ] && echo "clicks check: ok" || { echo "clicks check: FAILED"; exit 1; }

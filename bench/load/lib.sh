@@ -10,6 +10,15 @@ work="$(mktemp -d)"
 trap 'pkill -f "nginx -p $work" 2>/dev/null || true; rm -rf "$work"' EXIT
 ticks="$(getconf CLK_TCK)"
 
+# build_release TARGET…: wrk and nginx installed if missing (deploy/setup.sh), then the targets
+# built in build-release/ (Release, benchmarks on, tests off).
+build_release() {
+  command -v wrk >/dev/null && command -v nginx >/dev/null || deploy/setup.sh build >/dev/null
+  cmake -S . -B build-release -G Ninja -DCMAKE_BUILD_TYPE=Release -DCLICKTRACK_BUILD_TESTS=OFF \
+    -DCLICKTRACK_BUILD_BENCH=ON >/dev/null
+  cmake --build build-release --target "$@" >/dev/null
+}
+
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 cpu_of() { local total=0; for p in "$@"; do total=$((total + $(awk '{print $14+$15}' "/proc/$p/stat"))); done; echo "$total"; }
 to_ms() { awk -v v="$1" 'BEGIN { if (v ~ /us$/) printf "%.3f", v/1000; else if (v ~ /ms$/) printf "%.3f", v+0; else printf "%.3f", v*1000 }'; }

@@ -15,6 +15,7 @@ seconds="${2:-10}"
 cmake -S . -B build-release -G Ninja -DCMAKE_BUILD_TYPE=Release -DCLICKTRACK_BUILD_TESTS=OFF \
   -DCLICKTRACK_BUILD_BENCH=ON >/dev/null
 cmake --build build-release --target trackerd >/dev/null
+trackerd="${TRACKERD:-build-release/trackerd}"  # another binary for A/B runs
 
 token="bench-postback-secret"
 admin="bench-admin-token-0123456789"
@@ -22,7 +23,7 @@ results=()
 for round in $(seq 1 "$rounds"); do
   data="$(mktemp -d)"
   log="$data.log"
-  taskset -c 0 build-release/trackerd --listen 127.0.0.1:0 --data "$data" --threads 1 \
+  taskset -c 0 "$trackerd" --listen 127.0.0.1:0 --data "$data" --threads 1 \
     --admin-token "$admin" 2>"$log" &
   pid=$!
   for _ in $(seq 1 100); do grep -q '"listen"' "$log" 2>/dev/null && break; sleep 0.05; done

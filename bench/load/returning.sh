@@ -14,12 +14,9 @@ cd "$(dirname "$0")/../.."
 rounds="${1:-3}"
 seconds="${2:-10}"
 visitors="${3:-1000}"
-command -v wrk >/dev/null || deploy/setup.sh build >/dev/null
-cmake -S . -B build-release -G Ninja -DCMAKE_BUILD_TYPE=Release -DCLICKTRACK_BUILD_TESTS=OFF \
-  -DCLICKTRACK_BUILD_BENCH=ON >/dev/null
-cmake --build build-release --target trackerd >/dev/null
 
 source bench/load/lib.sh
+build_release trackerd
 
 failed=0
 : >"$work/results"

@@ -15,12 +15,8 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 rounds="${1:-3}"
 seconds="${2:-10}"
-command -v wrk >/dev/null && command -v nginx >/dev/null || deploy/setup.sh build >/dev/null
-cmake -S . -B build-release -G Ninja -DCMAKE_BUILD_TYPE=Release -DCLICKTRACK_BUILD_TESTS=OFF \
-  -DCLICKTRACK_BUILD_BENCH=ON >/dev/null
-cmake --build build-release --target trackerd >/dev/null
-
 source bench/load/lib.sh
+build_release trackerd
 
 lost_total=0
 : >"$work/results"

@@ -11,12 +11,9 @@ cd "$(dirname "$0")/../.."
 clicks="${1:-10000000}"
 rounds="${2:-3}"
 seconds="${3:-10}"
-command -v wrk >/dev/null || deploy/setup.sh build >/dev/null
-cmake -S . -B build-release -G Ninja -DCMAKE_BUILD_TYPE=Release -DCLICKTRACK_BUILD_TESTS=OFF \
-  -DCLICKTRACK_BUILD_BENCH=ON >/dev/null
-cmake --build build-release --target trackerd click_fill >/dev/null
 
 source bench/load/lib.sh
+build_release trackerd click_fill
 
 filled="$work/filled"
 echo "filling $filled with $clicks clicks…"

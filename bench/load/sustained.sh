@@ -13,13 +13,10 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 intervals="${1:-12}"
 seconds="${2:-10}"
-command -v wrk >/dev/null || deploy/setup.sh build >/dev/null
-cmake -S . -B build-release -G Ninja -DCMAKE_BUILD_TYPE=Release -DCLICKTRACK_BUILD_TESTS=OFF \
-  -DCLICKTRACK_BUILD_BENCH=ON >/dev/null
-cmake --build build-release --target trackerd >/dev/null
 
 rounds=1
 source bench/load/lib.sh
+build_release trackerd
 start_trackerd sustained
 trap 'kill -TERM "$tpid" 2>/dev/null || true; rm -rf "$work"' EXIT
 log="$work/data-sustained/LOG"
@@ -32,7 +29,8 @@ for interval in $(seq 1 "$intervals"); do
   cpu_us="$(awk -v a="$before" -v b="$after" -v n="$requests" -v t="$ticks" 'BEGIN {printf "%.1f", (b-a)/t*1e6/n}')"
   flushes="$(grep -c '"event": "flush_finished"' "$log" || true)"
   compactions="$(grep -c '"event": "compaction_finished"' "$log" || true)"
-  max_l0="$( (grep -o '"lsm_state": \[[0-9]*' "$log" || true) | grep -o '[0-9]*$' | sort -n | tail -1)"
+  # Before the first flush the LOG has no LSM state yet: no match is not an error.
+  max_l0="$({ grep -o '"lsm_state": \[[0-9]*' "$log" | grep -o '[0-9]*$' | sort -n | tail -1; } || true)"
   stalls="$(grep -cE 'Stalling writes|Stopping writes' "$log" || true)"
   echo "interval $interval: $rps req/s, p50 ${p50} ms, p99 ${p99} ms, ${cpu_us} us CPU/req; flushes $flushes, compactions $compactions, max L0 files ${max_l0:-0}, stall messages $stalls"
 done

@@ -384,12 +384,16 @@ bool RocksDbStore::VisitActiveLink(absl::string_view code,
 
 absl::StatusOr<bool> RocksDbStore::HadUniqueClick(const attribution::Click& click) const {
   // The customer's first click, when it minted the customer, has no customer_clicks entry.
-  CLICKTRACK_ASSIGN_OR_RETURN(std::optional<attribution::Click> first, GetClick(click.customer_id));
-  if (first.has_value() && first->customer_id == click.customer_id &&
-      first->program_id == click.program_id && first->unique &&
-      first->link_code == click.link_code && first->time <= click.time &&
-      first->time >= click.time - attribution::kUniqueClickPeriod) {
-    return true;
+  // Its time is the customer id's: a customer older than the period needs no look-up.
+  const absl::Time since = click.time - attribution::kUniqueClickPeriod;
+  if (const absl::Time minted = click.customer_id.time(); since <= minted && minted <= click.time) {
+    CLICKTRACK_ASSIGN_OR_RETURN(std::optional<attribution::Click> first,
+                                GetClick(click.customer_id));
+    if (first.has_value() && first->customer_id == click.customer_id &&
+        first->program_id == click.program_id && first->unique &&
+        first->link_code == click.link_code) {
+      return true;
+    }
   }
   const KeyBuffer prefix = CustomerClicksPrefix(click.program_id, click.customer_id);
   const KeyBuffer start =

@@ -159,11 +159,13 @@ absl::StatusOr<std::vector<attribution::ClickRef>> BatchView::ClicksOf(const Uli
                                            .bot = entry.bot()});
   }
   CLICKTRACK_RETURN_IF_ERROR(FromRocksStatus(it->status()));
-  // The click that minted the customer carries the customer's id and has no entry above.
-  CLICKTRACK_ASSIGN_OR_RETURN(std::optional<FoundClick> first, FindClick(customer));
-  if (first.has_value() && first->customer_id == customer && first->program_id == program_id_ &&
-      from <= first->click.time && first->click.time <= to) {
-    clicks.insert(clicks.begin(), std::move(first->click));
+  // The click that minted the customer carries the customer's id and has no entry above. Its
+  // time is the id's, so a customer minted outside the window needs no look-up.
+  if (from <= customer.time() && customer.time() <= to) {
+    CLICKTRACK_ASSIGN_OR_RETURN(std::optional<FoundClick> first, FindClick(customer));
+    if (first.has_value() && first->customer_id == customer && first->program_id == program_id_) {
+      clicks.insert(clicks.begin(), std::move(first->click));
+    }
   }
   return clicks;
 }

@@ -29,6 +29,7 @@
 
 #include "attribution/status_macros.h"
 #include "storage/internal/batch_view.h"
+#include "storage/internal/click_records.h"
 #include "storage/internal/counter_sums.h"
 #include "storage/internal/families.h"
 #include "storage/internal/record_codec.h"
@@ -383,17 +384,13 @@ bool RocksDbStore::VisitActiveLink(absl::string_view code,
 }
 
 absl::StatusOr<bool> RocksDbStore::HadUniqueClick(const attribution::Click& click) const {
-  // The customer's first click, when it minted the customer, has no customer_clicks entry.
-  // Its time is the customer id's: a customer older than the period needs no look-up.
-  const absl::Time since = click.time - attribution::kUniqueClickPeriod;
-  if (const absl::Time minted = click.customer_id.time(); since <= minted && minted <= click.time) {
-    CLICKTRACK_ASSIGN_OR_RETURN(std::optional<attribution::Click> first,
-                                GetClick(click.customer_id));
-    if (first.has_value() && first->customer_id == click.customer_id &&
-        first->program_id == click.program_id && first->unique &&
-        first->link_code == click.link_code) {
-      return true;
-    }
+  // The click that minted the customer has no customer_clicks entry.
+  CLICKTRACK_ASSIGN_OR_RETURN(
+      std::optional<attribution::Click> first,
+      FindMintingClick(*db_, families_[kClicks], click.program_id, click.customer_id,
+                       click.time - attribution::kUniqueClickPeriod, click.time));
+  if (first.has_value() && first->unique && first->link_code == click.link_code) {
+    return true;
   }
   const KeyBuffer prefix = CustomerClicksPrefix(click.program_id, click.customer_id);
   const KeyBuffer start =
@@ -442,15 +439,11 @@ absl::Status RocksDbStore::RecordClicks(absl::Span<attribution::Click> clicks) {
   // the records, the batch and the value buffer cost no allocation once warm.
   struct Scratch {
     rocksdb::WriteBatch batch;
-    proto::Click click;
-    proto::CustomerClick entry;
-    std::string value;
+    ClickScratch records;
   };
   thread_local Scratch scratch;
   rocksdb::WriteBatch& batch = scratch.batch;
   batch.Clear();
-  proto::CustomerClick& entry = scratch.entry;
-  std::string& value = scratch.value;
   // Counters are summed per key over the batch: one merge operand per key, not per click.
   CounterSums counters;
   for (size_t i = 0; i < clicks.size(); ++i) {
@@ -470,37 +463,8 @@ absl::Status RocksDbStore::RecordClicks(absl::Span<attribution::Click> clicks) {
       }
       click.unique = !had_unique;
     }
-
-    FillProto(click, scratch.click);
-    value.clear();
-    scratch.click.AppendToString(&value);
-    batch.Put(families_[kClicks], ToSlice(ClickKey(click.id).view()), value);
-
-    // The click that minted its customer is found by the customer's id (ClicksOf): no entry.
-    if (click.customer_id != click.id) {
-      entry.set_partner_id(click.partner_id);
-      entry.set_link_code(click.link_code);
-      entry.set_bot(click.bot);
-      entry.set_unique(click.unique);
-      value.clear();
-      entry.AppendToString(&value);
-      batch.Put(
-          families_[kCustomerClicks],
-          ToSlice(
-              CustomerClickKey(click.program_id, click.customer_id, click.time, click.id).view()),
-          value);
-    }
-
-    if (!click.bot) {
-      const absl::CivilDay day = absl::ToCivilDay(click.time, absl::UTCTimeZone());
-      counters.Add(StatsKey(click.program_id, click.partner_id, day, StatsCounter::kClicks).view(),
-                   1);
-      if (click.unique) {
-        counters.Add(
-            StatsKey(click.program_id, click.partner_id, day, StatsCounter::kUniqueClicks).view(),
-            1);
-      }
-    }
+    AddClick(click, families_[kClicks], families_[kCustomerClicks], scratch.records, batch,
+             counters);
   }
   counters.MergeInto(batch, families_[kStats]);
   return Track(FromRocksStatus(db_->Write(click_write_, &batch)));
@@ -508,18 +472,7 @@ absl::Status RocksDbStore::RecordClicks(absl::Span<attribution::Click> clicks) {
 
 absl::StatusOr<std::optional<attribution::Click>> RocksDbStore::GetClick(
     const attribution::Ulid& click_id) const {
-  rocksdb::PinnableSlice value;
-  const rocksdb::Status status = db_->Get(rocksdb::ReadOptions(), families_[kClicks],
-                                          ToSlice(ClickKey(click_id).view()), &value);
-  if (status.IsNotFound()) {
-    return std::nullopt;
-  }
-  CLICKTRACK_RETURN_IF_ERROR(FromRocksStatus(status));
-  proto::Click record;
-  if (!record.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
-    return absl::DataLossError("unreadable click record");
-  }
-  return FromProto(click_id, record);
+  return ReadClick(*db_, families_[kClicks], click_id);
 }
 
 absl::StatusOr<StatsTotals> RocksDbStore::ReadStats(absl::string_view program_id,

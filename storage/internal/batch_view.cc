@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 
 #include "attribution/status_macros.h"
+#include "storage/internal/click_records.h"
 #include "storage/internal/families.h"
 #include "storage/internal/record_codec.h"
 #include "storage/internal/rocks_status.h"
@@ -93,16 +94,12 @@ absl::StatusOr<std::vector<attribution::Refund>> BatchView::QueuedRefunds(
 
 absl::StatusOr<std::optional<attribution::AttributionView::FoundClick>> BatchView::FindClick(
     const Ulid& click_id) {
-  rocksdb::PinnableSlice value;
-  const rocksdb::Status status = db_.Get(rocksdb::ReadOptions(), families_[kClicks],
-                                         ToSlice(storage::ClickKey(click_id).view()), &value);
-  if (status.IsNotFound()) {
+  CLICKTRACK_ASSIGN_OR_RETURN(std::optional<attribution::Click> found,
+                              ReadClick(db_, families_[kClicks], click_id));
+  if (!found.has_value()) {
     return std::nullopt;
   }
-  CLICKTRACK_RETURN_IF_ERROR(FromRocksStatus(status));
-  storage::proto::Click record;
-  CLICKTRACK_RETURN_IF_ERROR(Parse(ToView(value), record, "click"));
-  const attribution::Click click = FromProto(click_id, record);
+  const attribution::Click& click = *found;
   return FoundClick{
       .program_id = click.program_id,
       .customer_id = click.customer_id,
@@ -159,13 +156,15 @@ absl::StatusOr<std::vector<attribution::ClickRef>> BatchView::ClicksOf(const Uli
                                            .bot = entry.bot()});
   }
   CLICKTRACK_RETURN_IF_ERROR(FromRocksStatus(it->status()));
-  // The click that minted the customer carries the customer's id and has no entry above. Its
-  // time is the id's, so a customer minted outside the window needs no look-up.
-  if (from <= customer.time() && customer.time() <= to) {
-    CLICKTRACK_ASSIGN_OR_RETURN(std::optional<FoundClick> first, FindClick(customer));
-    if (first.has_value() && first->customer_id == customer && first->program_id == program_id_) {
-      clicks.insert(clicks.begin(), std::move(first->click));
-    }
+  // The click that minted the customer has no entry above.
+  CLICKTRACK_ASSIGN_OR_RETURN(
+      std::optional<attribution::Click> first,
+      FindMintingClick(db_, families_[kClicks], program_id_, customer, from, to));
+  if (first.has_value()) {
+    clicks.insert(clicks.begin(), attribution::ClickRef{.id = first->id,
+                                                        .time = first->time,
+                                                        .partner_id = std::move(first->partner_id),
+                                                        .bot = first->bot});
   }
   return clicks;
 }

@@ -1,0 +1,81 @@
+#include "storage/internal/click_records.h"
+
+#include "absl/time/civil_time.h"
+
+#include "attribution/status_macros.h"
+#include "storage/internal/record_codec.h"
+#include "storage/internal/rocks_status.h"
+#include "storage/key_codec.h"
+
+namespace clicktrack::storage_internal {
+
+void AddClick(const attribution::Click& click, rocksdb::ColumnFamilyHandle* clicks,
+              rocksdb::ColumnFamilyHandle* customer_clicks, ClickScratch& scratch,
+              rocksdb::WriteBatch& batch, CounterSums& counters) {
+  FillProto(click, scratch.click);
+  scratch.value.clear();
+  scratch.click.AppendToString(&scratch.value);
+  batch.Put(clicks, ToSlice(storage::ClickKey(click.id).view()), scratch.value);
+
+  if (click.customer_id != click.id) {
+    storage::proto::CustomerClick& entry = scratch.entry;
+    entry.set_partner_id(click.partner_id);
+    entry.set_link_code(click.link_code);
+    entry.set_bot(click.bot);
+    entry.set_unique(click.unique);
+    scratch.value.clear();
+    entry.AppendToString(&scratch.value);
+    batch.Put(
+        customer_clicks,
+        ToSlice(storage::CustomerClickKey(click.program_id, click.customer_id, click.time, click.id)
+                    .view()),
+        scratch.value);
+  }
+
+  if (!click.bot) {
+    const absl::CivilDay day = absl::ToCivilDay(click.time, absl::UTCTimeZone());
+    counters.Add(storage::StatsKey(click.program_id, click.partner_id, day,
+                                   attribution::StatsCounter::kClicks)
+                     .view(),
+                 1);
+    if (click.unique) {
+      counters.Add(storage::StatsKey(click.program_id, click.partner_id, day,
+                                     attribution::StatsCounter::kUniqueClicks)
+                       .view(),
+                   1);
+    }
+  }
+}
+
+absl::StatusOr<std::optional<attribution::Click>> ReadClick(rocksdb::DB& db,
+                                                            rocksdb::ColumnFamilyHandle* clicks,
+                                                            const attribution::Ulid& click_id) {
+  rocksdb::PinnableSlice value;
+  const rocksdb::Status status =
+      db.Get(rocksdb::ReadOptions(), clicks, ToSlice(storage::ClickKey(click_id).view()), &value);
+  if (status.IsNotFound()) {
+    return std::nullopt;
+  }
+  CLICKTRACK_RETURN_IF_ERROR(FromRocksStatus(status));
+  storage::proto::Click record;
+  if (!record.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
+    return absl::DataLossError("unreadable click record");
+  }
+  return FromProto(click_id, record);
+}
+
+absl::StatusOr<std::optional<attribution::Click>> FindMintingClick(
+    rocksdb::DB& db, rocksdb::ColumnFamilyHandle* clicks, absl::string_view program_id,
+    const attribution::Ulid& customer, absl::Time from, absl::Time to) {
+  if (customer.time() < from || to < customer.time()) {
+    return std::nullopt;
+  }
+  CLICKTRACK_ASSIGN_OR_RETURN(std::optional<attribution::Click> click,
+                              ReadClick(db, clicks, customer));
+  if (!click.has_value() || click->customer_id != customer || click->program_id != program_id) {
+    return std::nullopt;
+  }
+  return click;
+}
+
+}  // namespace clicktrack::storage_internal

@@ -1,0 +1,49 @@
+#pragma once
+
+// How a click is stored, in one place for the redirect's write path and the reads of a
+// customer's clicks: its record in `clicks` (keyed by its id), and an entry in
+// `customer_clicks` unless the click minted its customer, that is unless its id is the
+// customer's id (a new visitor's first click). That click is found by the customer's id.
+
+#include <optional>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "rocksdb/db.h"
+#include "rocksdb/write_batch.h"
+
+#include "attribution/click.h"
+#include "storage/internal/counter_sums.h"
+#include "storage/records.pb.h"
+
+namespace clicktrack::storage_internal {
+
+// The records a click is encoded into, kept by each thread that writes clicks and overwritten
+// per click: no allocation once warm.
+struct ClickScratch {
+  storage::proto::Click click;
+  storage::proto::CustomerClick entry;
+  std::string value;
+};
+
+// Adds the click's record and (unless it minted its customer) its customer_clicks entry to
+// `batch`, and its stats counters (none for a bot) to `counters`.
+void AddClick(const attribution::Click& click, rocksdb::ColumnFamilyHandle* clicks,
+              rocksdb::ColumnFamilyHandle* customer_clicks, ClickScratch& scratch,
+              rocksdb::WriteBatch& batch, CounterSums& counters);
+
+// The stored click with this id, if any; kDataLoss if its record is unreadable.
+absl::StatusOr<std::optional<attribution::Click>> ReadClick(rocksdb::DB& db,
+                                                            rocksdb::ColumnFamilyHandle* clicks,
+                                                            const attribution::Ulid& click_id);
+
+// The click that minted `customer` in `program_id`, if it is stored and its time (the id's)
+// lies in [from, to]; no read at all when the id's time is outside. A click with that id that
+// belongs to another customer or program is not it.
+absl::StatusOr<std::optional<attribution::Click>> FindMintingClick(
+    rocksdb::DB& db, rocksdb::ColumnFamilyHandle* clicks, absl::string_view program_id,
+    const attribution::Ulid& customer, absl::Time from, absl::Time to);
+
+}  // namespace clicktrack::storage_internal

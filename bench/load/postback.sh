@@ -12,9 +12,8 @@ cd "$(dirname "$0")/../.."
 rounds="${1:-3}"
 seconds="${2:-10}"
 
-cmake -S . -B build-release -G Ninja -DCMAKE_BUILD_TYPE=Release -DCLICKTRACK_BUILD_TESTS=OFF \
-  -DCLICKTRACK_BUILD_BENCH=ON >/dev/null
-cmake --build build-release --target trackerd >/dev/null
+source bench/load/lib.sh
+build_release trackerd
 trackerd="${TRACKERD:-build-release/trackerd}"  # another binary for A/B runs
 
 token="bench-postback-secret"

@@ -24,6 +24,8 @@ cpu_of() { local total=0; for p in "$@"; do total=$((total + $(awk '{print $14+$
 to_ms() { awk -v v="$1" 'BEGIN { if (v ~ /us$/) printf "%.3f", v/1000; else if (v ~ /ms$/) printf "%.3f", v+0; else printf "%.3f", v*1000 }'; }
 
 # Runs wrk against $1 (URL) with script $2 (or "") and prints "requests rps p50ms p99ms".
+# Scripts read their settings from the environment: orders.lua MODE/PROGRAM/TOKEN (set here),
+# returning.lua COOKIES (set by the caller).
 run_wrk() {
   local url="$1" script="$2" out
   if [ -n "$script" ]; then

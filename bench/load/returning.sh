@@ -28,13 +28,9 @@ for round in $(seq 1 "$rounds"); do
       grep -o 'tc_cid=[0-9A-Z]*' | cut -d= -f2 >>"$work/cookies"
   done
   before="$(cpu_of "$tpid")"
-  out="$(COOKIES="$work/cookies" taskset -c 1 wrk -t1 -c64 -d"${seconds}s" --latency \
-    -H "User-Agent: $agent" -s bench/load/returning.lua "http://$taddr/go/bench1" 2>&1)"
+  read -r requests rps p50 p99 < <(COOKIES="$work/cookies" run_wrk "http://$taddr/go/bench1" \
+    bench/load/returning.lua)
   after="$(cpu_of "$tpid")"
-  requests="$(awk '/requests in/ {print $1}' <<<"$out")"
-  rps="$(awk '/Requests\/sec/ {print $2}' <<<"$out")"
-  p50="$(to_ms "$(awk '$1=="50%" {print $2}' <<<"$out")")"
-  p99="$(to_ms "$(awk '$1=="99%" {print $2}' <<<"$out")")"
   cpu_us="$(awk -v a="$before" -v b="$after" -v n="$requests" -v t="$ticks" 'BEGIN {printf "%.1f", (b-a)/t*1e6/n}')"
   read -r clicks unique < <(curl -sf "http://$taddr/api/v1/programs/bench/partners/p1/stats" \
     -H "Authorization: Bearer $admin" |

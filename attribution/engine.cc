@@ -116,6 +116,15 @@ absl::StatusOr<Decision> AttributeRefund(const ConversionEvent& event, Attributi
   CLICKTRACK_ASSIGN_OR_RETURN(std::optional<Conversion> conversion,
                               view.FindConversion(event.order_id));
   if (seen.has_value()) {
+    // SPEC §5.9: a refund id names one refund of one order, for good.
+    if (seen->order_id != event.order_id) {
+      return absl::AlreadyExistsError(
+          absl::StrCat("refund_id ", event.refund_id, " was already used for another order"));
+    }
+    if (seen->amount_minor != event.amount_minor) {
+      return absl::AlreadyExistsError(
+          absl::StrCat("refund_id ", event.refund_id, " was already used with another amount"));
+    }
     decision.result = Result::kDuplicate;
     decision.refund = std::move(seen);
     decision.conversion = std::move(conversion);

@@ -89,8 +89,8 @@ struct Decision {
 
 // Decides `event` in `program` at `event.occurred_at`.
 // Errors (nothing is to be written): kAlreadyExists when the order was recorded with another
-// amount (409); kInvalidArgument when a refund would exceed its order's amount (400); the
-// view's errors as they are.
+// amount, or the refund id was used for another order or amount (409); kInvalidArgument when a
+// refund would exceed its order's amount (400); the view's errors as they are.
 absl::StatusOr<Decision> Attribute(const Program& program, const ConversionEvent& event,
                                    AttributionView& view, IdSource& ids);
 

@@ -467,6 +467,29 @@ TEST_F(EngineTest, RefundsNeverExceedTheOrderAndRepeatAsDuplicates) {
             absl::StatusCode::kInvalidArgument);
 }
 
+// SPEC §5.9 (defect 3 of issue 10): a refund id reused on another order answered duplicate,
+// with that other order's conversion, and the second refund was never applied.
+TEST_F(EngineTest, ARefundIdOfAnotherOrderOrAmountIsAConflict) {
+  Send(Sale("a", 10000, kT0));
+  Send(Sale("b", 10000, kT0));
+  Send(Refund("a", 1000, kT0 + absl::Hours(1), "r1"));
+  const absl::StatusOr<Decision> other_order =
+      Attribute(program_, Refund("b", 1000, kT0 + absl::Hours(2), "r1"), view_, ids_);
+  EXPECT_EQ(other_order.status().code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_NE(other_order.status().message().find("another order"), std::string::npos);
+  const absl::StatusOr<Decision> other_amount =
+      Attribute(program_, Refund("a", 2000, kT0 + absl::Hours(2), "r1"), view_, ids_);
+  EXPECT_EQ(other_amount.status().code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_EQ(view_.conversions().at("b").refunded_minor, 0);
+  // A queued refund's id is taken too.
+  Send(Refund("later", 500, kT0, "r2"));
+  EXPECT_EQ(Attribute(program_, Refund("a", 500, kT0, "r2"), view_, ids_).status().code(),
+            absl::StatusCode::kAlreadyExists);
+  const Decision again = Send(Refund("a", 1000, kT0 + absl::Hours(3), "r1"));
+  EXPECT_EQ(again.result, Result::kDuplicate);
+  EXPECT_EQ(again.conversion->order_id, "a");
+}
+
 TEST_F(EngineTest, RefundBeforeItsOrderIsQueuedThenAppliedAndCapped) {
   const Decision queued = Send(Refund("o1", 4000, kT0, "r1"));
   EXPECT_EQ(queued.result, Result::kQueued);

@@ -695,7 +695,8 @@ absl::StatusOr<LedgerPage> RocksDbStore::ListLedger(absl::string_view program_id
       break;
     }
     if (!record.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
-      return absl::DataLossError("unreadable ledger record");
+      page.unreadable.push_back(*id);  // the rest of the ledger stays readable
+      continue;
     }
     page.entries.push_back(FromProto(partner_id, *id, record));
   }

@@ -136,6 +136,20 @@ TEST_F(RocksDbStoreTest, ClickRoundTrip) {
   EXPECT_FALSE(store_->GetClick(Ulid::Make(t0_, 9, 9))->has_value());
 }
 
+// Defect 1 of issue 10: texts were proto3 `string`s, and a record holding bytes that are not
+// UTF-8 (written before the edge checked them) could never be read again. Texts are `bytes`
+// now: the same bytes on disk, and readers never fail over them.
+TEST_F(RocksDbStoreTest, ARecordWithInvalidUtf8StaysReadable) {
+  SeedConfig();
+  Click click = MakeClick(t0_, customer_);
+  click.subs[0] = "caf\xE9";
+  ASSERT_TRUE(store_->RecordClick(click).ok());
+  absl::StatusOr<std::optional<Click>> stored = store_->GetClick(click.id);
+  ASSERT_TRUE(stored.ok()) << stored.status();
+  ASSERT_TRUE(stored->has_value());
+  EXPECT_EQ((*stored)->subs[0], "caf\xE9");
+}
+
 TEST_F(RocksDbStoreTest, ClickRecordsReusedByAThreadCarryNothingOver) {
   // RecordClicks overwrites one record per thread; a click must not inherit the sub-ids,
   // link or bot flag of the click written before it.

@@ -44,6 +44,9 @@ struct LedgerPage {
   std::vector<attribution::LedgerEntry> entries;
   // Pass as `before` for the next page; nullopt on the last page.
   std::optional<attribution::Ulid> next_cursor;
+  // Entries on this page's stretch whose records could not be parsed (corruption): left out,
+  // so that one bad record never hides the rest of a partner's ledger.
+  std::vector<attribution::Ulid> unreadable;
 };
 
 // Called once with the engine's decision, after the batch that holds its writes is synced to

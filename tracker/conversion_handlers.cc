@@ -80,7 +80,11 @@ void LogNotes(const attribution::Program& program, const attribution::Decision& 
 
 std::optional<HttpResponse> Router::Pixel(const HttpRequest& request, absl::string_view query,
                                           absl::FunctionRef<LaterResponse()> defer) {
-  const ConversionFields fields = FieldsFromQuery(query);
+  absl::StatusOr<ConversionFields> parsed = FieldsFromStrictQuery(query);
+  if (!parsed.ok()) {
+    return PixelRejected(parsed.status());
+  }
+  const ConversionFields& fields = *parsed;
   const auto program_field = fields.find("program");
   if (program_field == fields.end() || program_field->second.empty()) {
     return PixelRejected(absl::InvalidArgumentError("program: is required"));
@@ -115,31 +119,30 @@ std::optional<HttpResponse> Router::Pixel(const HttpRequest& request, absl::stri
 
 std::optional<HttpResponse> Router::Postback(const HttpRequest& request, absl::string_view query,
                                              absl::FunctionRef<LaterResponse()> defer) {
+  // Checks in SPEC §4.4's order: program (404), signature or token (401), then the fields
+  // (400), so that nobody learns how a program checks its fields without its secret.
   const bool signed_body = request.method == Method::kPost;
-  ConversionFields fields;
+  std::optional<boost::json::object> body;
+  std::string program_id;
   if (signed_body) {
-    absl::StatusOr<boost::json::object> body = ParseJsonObject(request.body);
-    if (!body.ok()) {
-      return ErrorResponse(body.status());
-    }
-    absl::StatusOr<ConversionFields> parsed = FieldsFromJson(*body);
+    absl::StatusOr<boost::json::object> parsed = ParseJsonObjectKeepingLastKey(request.body);
     if (!parsed.ok()) {
       return ErrorResponse(parsed.status());
     }
-    fields = *std::move(parsed);
+    body = *std::move(parsed);
+    if (const boost::json::value* value = body->if_contains("program");
+        value != nullptr && value->is_string()) {
+      program_id = value->get_string();
+    }
   } else {
-    fields = FieldsFromQuery(query);
+    program_id = QueryParam(query, "program").value_or("");
   }
-
-  // Checks in SPEC order: program (404), signature or token (401), fields (400).
-  const auto program_field = fields.find("program");
-  if (program_field == fields.end() || program_field->second.empty()) {
-    return ErrorResponse(absl::InvalidArgumentError("program: is required"));
+  if (program_id.empty()) {
+    return ErrorResponse(absl::InvalidArgumentError("program: is required (a string)"));
   }
-  const storage::Store::ProgramRef program = store_.GetProgram(program_field->second);
+  const storage::Store::ProgramRef program = store_.GetProgram(program_id);
   if (program == nullptr) {
-    return ErrorResponse(
-        absl::NotFoundError(absl::StrCat("program ", program_field->second, " not found")));
+    return ErrorResponse(absl::NotFoundError(absl::StrCat("program ", program_id, " not found")));
   }
   if (program->postback_secret.empty()) {
     return ErrorResponse(absl::UnauthenticatedError("the program has no postback_secret"));
@@ -149,17 +152,19 @@ std::optional<HttpResponse> Router::Postback(const HttpRequest& request, absl::s
       return ErrorResponse(absl::UnauthenticatedError(
           "X-Signature must be sha256=<hex HMAC-SHA256 of the raw body with the postback_secret>"));
     }
-  } else {
-    const auto token = fields.find("token");
-    if (token == fields.end() || !ConstantTimeEquals(token->second, program->postback_secret)) {
-      return ErrorResponse(
-          absl::UnauthenticatedError("token must be the program's postback_secret"));
-    }
+  } else if (!ConstantTimeEquals(QueryParam(query, "token").value_or(""),
+                                 program->postback_secret)) {
+    return ErrorResponse(absl::UnauthenticatedError("token must be the program's postback_secret"));
   }
 
+  absl::StatusOr<ConversionFields> fields =
+      signed_body ? FieldsFromJsonBody(request.body, *body) : FieldsFromStrictQuery(query);
+  if (!fields.ok()) {
+    return ErrorResponse(fields.status());
+  }
   const absl::Time now = clock_.Now();
   absl::StatusOr<attribution::ConversionEvent> event =
-      BuildConversionEvent(fields, *program, ConversionSource::kPostback, now, std::nullopt);
+      BuildConversionEvent(*fields, *program, ConversionSource::kPostback, now, std::nullopt);
   if (!event.ok()) {
     return ErrorResponse(event.status());
   }

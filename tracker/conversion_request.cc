@@ -10,6 +10,8 @@
 #include <openssl/sha.h>
 
 #include "attribution/money.h"
+#include "attribution/status_macros.h"
+#include "attribution/utf8.h"
 #include "tracker/json_codec.h"
 #include "tracker/query.h"
 
@@ -34,15 +36,22 @@ bool HasControlCharacters(absl::string_view text) {
                      [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; });
 }
 
-absl::Status CheckText(absl::string_view field, absl::string_view value, size_t max_size) {
+}  // namespace
+
+absl::Status ValidateText(absl::string_view field, absl::string_view value, size_t max_size) {
   if (value.size() > max_size) {
     return Invalid(field, absl::StrCat("must be at most ", max_size, " bytes"));
+  }
+  if (!attribution::IsValidUtf8(value)) {
+    return Invalid(field, "must be valid UTF-8");
   }
   if (HasControlCharacters(value)) {
     return Invalid(field, "must not contain control characters");
   }
   return absl::OkStatus();
 }
+
+namespace {
 
 bool IsUrlSafe(absl::string_view text) {
   return std::all_of(text.begin(), text.end(), [](char c) {
@@ -53,12 +62,12 @@ bool IsUrlSafe(absl::string_view text) {
 
 }  // namespace
 
-ConversionFields FieldsFromQuery(absl::string_view query) {
-  // One pass over the query; the first occurrence of a field wins, unknown names are ignored.
+absl::StatusOr<ConversionFields> FieldsFromStrictQuery(absl::string_view query) {
+  CLICKTRACK_RETURN_IF_ERROR(ValidateQuery(query));
+  // Unknown names are ignored.
   ConversionFields fields;
   ForEachQueryParam(query, [&](absl::string_view name, absl::string_view raw_value) {
-    if (std::find(std::begin(kFieldNames), std::end(kFieldNames), name) != std::end(kFieldNames) &&
-        !fields.contains(name)) {
+    if (std::find(std::begin(kFieldNames), std::end(kFieldNames), name) != std::end(kFieldNames)) {
       fields.emplace(std::string(name), PercentDecode(raw_value));
     }
     return true;
@@ -66,7 +75,9 @@ ConversionFields FieldsFromQuery(absl::string_view query) {
   return fields;
 }
 
-absl::StatusOr<ConversionFields> FieldsFromJson(const boost::json::object& body) {
+absl::StatusOr<ConversionFields> FieldsFromJsonBody(absl::string_view text,
+                                                    const boost::json::object& body) {
+  CLICKTRACK_RETURN_IF_ERROR(CheckNoDuplicateKeys(text));
   ConversionFields fields;
   for (absl::string_view name : kFieldNames) {
     const boost::json::value* value =
@@ -105,7 +116,7 @@ absl::StatusOr<attribution::ConversionEvent> BuildConversionEvent(
   if (order_id == nullptr) {
     return Invalid("order_id", "is required");
   }
-  if (absl::Status status = CheckText("order_id", *order_id, kMaxOrderIdSize); !status.ok()) {
+  if (absl::Status status = ValidateText("order_id", *order_id, kMaxOrderIdSize); !status.ok()) {
     return status;
   }
   event.order_id = *order_id;
@@ -163,7 +174,8 @@ absl::StatusOr<attribution::ConversionEvent> BuildConversionEvent(
   }
 
   if (const std::string* refund_id = Find(fields, "refund_id")) {
-    if (absl::Status status = CheckText("refund_id", *refund_id, kMaxRefundIdSize); !status.ok()) {
+    if (absl::Status status = ValidateText("refund_id", *refund_id, kMaxRefundIdSize);
+        !status.ok()) {
       return status;
     }
     event.refund_id = *refund_id;
@@ -197,7 +209,8 @@ absl::StatusOr<attribution::ConversionEvent> BuildConversionEvent(
     identities.click_id = attribution::Ulid::FromText(*click_id);
   }
   if (const std::string* customer = Find(fields, "customer")) {
-    if (absl::Status status = CheckText("customer", *customer, kMaxCustomerRefSize); !status.ok()) {
+    if (absl::Status status = ValidateText("customer", *customer, kMaxCustomerRefSize);
+        !status.ok()) {
       return status;
     }
     identities.customer_ref = *customer;
@@ -211,7 +224,7 @@ absl::StatusOr<attribution::ConversionEvent> BuildConversionEvent(
     }
     identities.email_sha256 = lower;
   } else if (const std::string* email = Find(fields, "email")) {
-    if (absl::Status status = CheckText("email", *email, attribution::kMaxEmailSize);
+    if (absl::Status status = ValidateText("email", *email, attribution::kMaxEmailSize);
         !status.ok()) {
       return status;
     }

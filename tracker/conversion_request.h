@@ -21,12 +21,15 @@ namespace clicktrack::tracker {
 // The raw string fields of a conversion request, by name ("order_id", "amount", …).
 using ConversionFields = std::map<std::string, std::string, std::less<>>;
 
-// The fields of a query string. Never fails: bad values are caught by BuildConversionEvent.
-ConversionFields FieldsFromQuery(absl::string_view query);
+// The fields of a query string, after ValidateQuery (SPEC §4: no field twice, UTF-8).
+// Bad values are caught by BuildConversionEvent.
+absl::StatusOr<ConversionFields> FieldsFromStrictQuery(absl::string_view query);
 
-// The fields of a JSON body. Strings only: a JSON number for an amount, or any non-string
-// for another field, is kInvalidArgument naming the field. Unknown fields are ignored.
-absl::StatusOr<ConversionFields> FieldsFromJson(const boost::json::object& body);
+// The fields of a JSON body: `body` parsed from `text`, whose keys are checked for duplicates
+// here. Strings only: a JSON number for an amount, or any non-string for another field, is
+// kInvalidArgument naming the field. Unknown fields are ignored.
+absl::StatusOr<ConversionFields> FieldsFromJsonBody(absl::string_view text,
+                                                    const boost::json::object& body);
 
 enum class ConversionSource {
   kPixel,     // a browser: occurred_at and status are ignored
@@ -39,6 +42,10 @@ inline constexpr size_t kMaxRefundIdSize = 160;
 inline constexpr size_t kMaxClickIdSize = 32;
 // How far in the future an occurred_at may be (clock skew between servers).
 inline constexpr absl::Duration kMaxFutureSkew = absl::Minutes(5);
+
+// A text field of SPEC §4 (an order, refund or customer reference, an e-mail): at most
+// `max_size` bytes of UTF-8 without control characters. kInvalidArgument naming `field`.
+absl::Status ValidateText(absl::string_view field, absl::string_view value, size_t max_size);
 
 // Validates the fields against `program` and builds the event, with `now` as its time unless a
 // postback gives occurred_at. `cookie` is the request's tc_cid value, if any (pixel only).

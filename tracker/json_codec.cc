@@ -10,6 +10,7 @@
 #include "attribution/ids.h"
 #include "attribution/money.h"
 #include "attribution/status_macros.h"
+#include "attribution/utf8.h"
 
 namespace clicktrack::tracker {
 namespace {
@@ -214,21 +215,6 @@ json::object EncodeRules(const CommissionRules& rules, const Currency& currency)
 std::string ToString(const json::string& s) { return std::string(s.data(), s.size()); }
 
 }  // namespace
-
-absl::StatusOr<json::object> ParseJsonObject(absl::string_view body) {
-  boost::system::error_code ec;
-  json::parse_options options;
-  options.max_depth = 32;
-  json::value value =
-      json::parse(json::string_view(body.data(), body.size()), ec, json::storage_ptr(), options);
-  if (ec) {
-    return absl::InvalidArgumentError(absl::StrCat("body is not valid JSON: ", ec.message()));
-  }
-  if (!value.is_object()) {
-    return absl::InvalidArgumentError("body must be a JSON object");
-  }
-  return std::move(value.get_object());
-}
 
 absl::StatusOr<attribution::Program> DecodeProgram(const json::object& body,
                                                    absl::string_view program_id) {
@@ -479,9 +465,16 @@ absl::StatusOr<absl::Time> ParseTimestamp(absl::string_view text) {
   return time;
 }
 
+std::string SerializeJson(const json::object& object) {
+  std::string text = json::serialize(object);
+  if (!attribution::IsValidUtf8(text)) {
+    text = attribution::ToValidUtf8(text);  // Boost.JSON copies string bytes as they are
+  }
+  return text;
+}
+
 std::string ErrorBody(absl::string_view message) {
-  return json::serialize(
-      json::object{{"error", json::string_view(message.data(), message.size())}});
+  return SerializeJson(json::object{{"error", json::string_view(message.data(), message.size())}});
 }
 
 }  // namespace clicktrack::tracker

@@ -14,11 +14,9 @@
 
 #include "attribution/link.h"
 #include "attribution/program.h"
+#include "tracker/json_parse.h"
 
 namespace clicktrack::tracker {
-
-// Parses a request body that must be one JSON object (UTF-8, depth ≤ 32).
-absl::StatusOr<boost::json::object> ParseJsonObject(absl::string_view body);
 
 // The program in a PUT body, with `id` taken from the path. Timestamps are left unset.
 absl::StatusOr<attribution::Program> DecodeProgram(const boost::json::object& body,
@@ -58,6 +56,10 @@ boost::json::object EncodeLink(const attribution::Link& link, absl::string_view 
 // takes any RFC 3339 offset.
 std::string FormatTimestamp(absl::Time time);
 absl::StatusOr<absl::Time> ParseTimestamp(absl::string_view text);
+
+// `object` as JSON text that is always valid UTF-8: a stored text from before the edge
+// checked it, or an echoed input, has its invalid bytes replaced by U+FFFD.
+std::string SerializeJson(const boost::json::object& object);
 
 // {"error": message}, serialized.
 std::string ErrorBody(absl::string_view message);

@@ -1,8 +1,12 @@
 #include "tracker/query.h"
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+
+#include "attribution/utf8.h"
 
 namespace clicktrack::tracker {
 namespace {
@@ -82,6 +86,30 @@ std::optional<std::string> QueryParam(absl::string_view query, absl::string_view
     return false;
   });
   return found;
+}
+
+absl::Status ValidateQuery(absl::string_view query) {
+  absl::flat_hash_set<std::string> seen;
+  std::string value;
+  absl::Status status;
+  ForEachQueryParam(query, [&](absl::string_view name, absl::string_view raw_value) {
+    if (!attribution::IsValidUtf8(name)) {
+      status = absl::InvalidArgumentError("query parameter names must be valid UTF-8");
+      return false;
+    }
+    if (!seen.emplace(name).second) {
+      status = absl::InvalidArgumentError(absl::StrCat(name, ": given twice"));
+      return false;
+    }
+    value.clear();
+    PercentDecodeTo(raw_value, value);
+    if (!attribution::IsValidUtf8(value)) {
+      status = absl::InvalidArgumentError(absl::StrCat(name, ": must be valid UTF-8"));
+      return false;
+    }
+    return true;
+  });
+  return status;
 }
 
 std::optional<absl::string_view> FindCookie(absl::string_view header, absl::string_view name) {

@@ -1,12 +1,13 @@
 #pragma once
 
 // Query strings and cookies, parsed leniently: a redirect must never fail over a malformed
-// sub-id or a stranger's cookie, so nothing here returns an error.
+// sub-id or a stranger's cookie. ValidateQuery is the strict check every other route makes.
 
 #include <optional>
 #include <string>
 
 #include "absl/functional/function_ref.h"
+#include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 
 namespace clicktrack::tracker {
@@ -34,6 +35,10 @@ void ForEachQueryParam(
 // The decoded value of the first `key` parameter of a raw query string, or nullopt.
 // `key` is compared with each parameter's decoded name.
 std::optional<std::string> QueryParam(absl::string_view query, absl::string_view key);
+
+// SPEC §4 for every route but /go: each parameter at most once, and its decoded name and
+// value valid UTF-8. kInvalidArgument naming the parameter otherwise.
+absl::Status ValidateQuery(absl::string_view query);
 
 // The value of cookie `name` in a Cookie header ("a=1; tc_cid=XYZ"), or nullopt.
 // Does not allocate.

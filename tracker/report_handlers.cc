@@ -9,7 +9,9 @@
 
 #include "attribution/conversion.h"
 #include "attribution/money.h"
+#include "tracker/conversion_request.h"
 #include "tracker/json_codec.h"
+#include "tracker/log.h"
 #include "tracker/query.h"
 #include "tracker/router.h"
 #include "tracker/status_mapping.h"
@@ -77,6 +79,12 @@ HttpResponse Router::Commissions(const attribution::Program& program, absl::stri
   if (!page.ok()) {
     return ErrorResponse(page.status());
   }
+  for (const attribution::Ulid& entry_id : page->unreadable) {
+    Log(LogLevel::kError, "unreadable ledger record left out",
+        {{"program", JsonText(program.id)},
+         {"partner", JsonText(partner_id)},
+         {"entry_id", JsonText(entry_id.ToString())}});
+  }
   const absl::Time now = clock_.Now();
   // An accrual's status is its conversion's: pending, approved, or reversed once refunds took
   // all of it back. One read per order on the page.
@@ -122,10 +130,14 @@ HttpResponse Router::Commissions(const attribution::Program& program, absl::stri
         {"approve_at", FormatTimestamp(entry.approve_at)},
     });
   }
-  return JsonResponse(200, {{"entries", std::move(entries)},
-                            {"next_cursor", page->next_cursor.has_value()
-                                                ? boost::json::value(page->next_cursor->ToString())
-                                                : boost::json::value(nullptr)}});
+  boost::json::object out{{"entries", std::move(entries)}};
+  if (!page->unreadable.empty()) {
+    out["unreadable_entries"] = page->unreadable.size();
+  }
+  out["next_cursor"] = page->next_cursor.has_value()
+                           ? boost::json::value(page->next_cursor->ToString())
+                           : boost::json::value(nullptr);
+  return JsonResponse(200, out);
 }
 
 HttpResponse Router::CustomerById(const attribution::Program& program,
@@ -152,6 +164,9 @@ HttpResponse Router::CustomerByRef(const attribution::Program& program,
   if (!ref.has_value() || ref->empty()) {
     return ErrorResponse(
         absl::InvalidArgumentError("ref: is required (the merchant's customer reference)"));
+  }
+  if (absl::Status status = ValidateText("ref", *ref, kMaxCustomerRefSize); !status.ok()) {
+    return ErrorResponse(status);
   }
   absl::StatusOr<std::optional<attribution::CustomerState>> customer =
       store_.FindCustomerByRef(program.id, *ref);

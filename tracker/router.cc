@@ -13,6 +13,7 @@
 
 #include "attribution/click.h"
 #include "attribution/ids.h"
+#include "attribution/utf8.h"
 #include "tracker/json_codec.h"
 #include "tracker/log.h"
 #include "tracker/query.h"
@@ -61,7 +62,8 @@ std::string& SetHeader(HttpResponse& response, size_t index, absl::string_view n
 }
 
 // sub1..sub5 of the query into the click's subs, reusing their strings; the first occurrence
-// of each wins, values longer than kMaxSubSize are cut on a UTF-8 boundary.
+// of each wins, invalid UTF-8 becomes U+FFFD, values longer than kMaxSubSize are cut on a
+// UTF-8 boundary.
 void ReadSubs(absl::string_view query, attribution::Click& click) {
   std::array<bool, attribution::kSubCount> seen{};
   for (std::string& sub : click.subs) {
@@ -75,6 +77,9 @@ void ReadSubs(absl::string_view query, attribution::Click& click) {
         seen[index] = true;
         std::string& sub = click.subs[index];
         PercentDecodeTo(raw_value, sub);
+        if (!attribution::IsValidUtf8(sub)) {
+          sub = attribution::ToValidUtf8(sub);  // SPEC §4: /go never fails over its query
+        }
         sub.resize(attribution::TruncateSub(sub).size());
       }
     }
@@ -88,7 +93,7 @@ HttpResponse JsonResponse(int status, const boost::json::object& body) {
   HttpResponse response;
   response.status = status;
   response.content_type = "application/json";
-  response.body = boost::json::serialize(body);
+  response.body = SerializeJson(body);
   return response;
 }
 
@@ -168,6 +173,9 @@ HttpResponse Router::HandleAdmin(const HttpRequest& request, const Segments& seg
   const absl::string_view program_id = segments[3];
   if (absl::Status status = attribution::ValidateIdentifier("program_id", program_id);
       !status.ok()) {
+    return ErrorResponse(status);
+  }
+  if (absl::Status status = ValidateQuery(query); !status.ok()) {
     return ErrorResponse(status);
   }
   const Method method = request.method;

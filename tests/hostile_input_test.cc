@@ -1,0 +1,126 @@
+// Regression tests for the defects a hostile test of b38991d found (issue 10): each sends what
+// an attacker or an unlucky client sent, against a real trackerd, and checks that the answer is
+// a clear 4xx, that nothing was stored, and that the daemon still serves.
+
+#include <string>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "gtest/gtest.h"
+
+#include "attribution/utf8.h"
+#include "tests/conversion_fixture.h"
+
+namespace clicktrack::testing {
+namespace {
+
+using HostileInputTest = ConversionFixture;
+
+// Defect 1: invalid UTF-8 in a sub-id was stored into a proto3 string, and every later read of
+// the visitor's click failed (503 on redirects, 500 on conversions).
+TEST_F(HostileInputTest, InvalidUtf8InASubIdIsReplacedAndTheVisitorStillConverts) {
+  const HttpResult first = Click("/go/c1?sub1=caf%E9&sub2=%C0%AF");
+  ASSERT_EQ(first.status, 302);
+  const std::string cookie = first.Header("set-cookie").substr(7, 26);
+  const HttpResult again =
+      Click("/go/c1?sub1=x", {kBrowserAgent, absl::StrCat("Cookie: tc_cid=", cookie)});
+  EXPECT_EQ(again.status, 302) << again.body;
+  const HttpResult pixel = Pixel("order_id=o1&amount=10.00&currency=USD", cookie);
+  EXPECT_EQ(pixel.status, 200) << pixel.body;
+  EXPECT_EQ(pixel.Header("x-tracker-result"), "attributed");
+}
+
+// Defect 1: invalid UTF-8 in a conversion's texts is refused at the edge (SPEC §4), so the
+// ledger and the orders stay readable, and no answer carries bytes that are not UTF-8.
+TEST_F(HostileInputTest, InvalidUtf8InConversionFieldsIs400AndStoresNothing) {
+  const std::string cookie = ClickAsVisitor();
+  for (const char* params :
+       {"order_id=%FF&amount=1&currency=USD", "order_id=%C0%AF&amount=1&currency=USD",
+        "order_id=ok&amount=1&currency=USD&customer=caf%E9",
+        "order_id=ok&amount=1&currency=USD&email=a%FF@b.c"}) {
+    const HttpResult pixel = Pixel(params, cookie);
+    EXPECT_EQ(pixel.status, 400) << params;
+    EXPECT_EQ(pixel.Header("x-tracker-result"), "rejected");
+    EXPECT_TRUE(absl::StrContains(pixel.body, "UTF-8")) << pixel.body;
+    EXPECT_TRUE(attribution::IsValidUtf8(pixel.body)) << params;
+  }
+  ASSERT_EQ(Pixel("order_id=o1&amount=10.00&currency=USD", cookie).status, 200);
+  const HttpResult refund = PostbackGet(
+      "order_id=o1&amount=1&currency=USD&status=refunded"
+      "&refund_id=r%E9");
+  EXPECT_EQ(refund.status, 400) << refund.body;
+  const HttpResult ledger = Call("GET", "/api/v1/programs/acme/partners/p1/commissions");
+  EXPECT_EQ(ledger.status, 200) << ledger.body;
+  EXPECT_EQ(Json(ledger).at("entries").as_array().size(), 1u);
+  // An unknown program's name comes back in the error, repaired.
+  const HttpResult unknown = Send("GET", "/px.gif?program=n%FFpe&order_id=o&amount=1");
+  EXPECT_EQ(unknown.status, 400);
+  EXPECT_TRUE(attribution::IsValidUtf8(unknown.body)) << unknown.body;
+}
+
+// Defect 3: a refund id used on another order answered "duplicate" with that order's
+// conversion, and the second order's refund was never applied. SPEC §5.9: 409.
+TEST_F(HostileInputTest, ARefundIdReusedOnAnotherOrderIs409) {
+  ASSERT_EQ(PostbackGet("order_id=A&amount=50&currency=USD").status, 200);
+  ASSERT_EQ(PostbackGet("order_id=B&amount=50&currency=USD").status, 200);
+  const std::string refund = "amount=5&currency=USD&status=refunded&refund_id=r1";
+  ASSERT_EQ(PostbackGet(absl::StrCat("order_id=A&", refund)).status, 200);
+  const HttpResult other = PostbackGet(absl::StrCat("order_id=B&", refund));
+  EXPECT_EQ(other.status, 409) << other.body;
+  const HttpResult again = PostbackGet(absl::StrCat("order_id=A&", refund));
+  EXPECT_EQ(again.status, 200);
+  EXPECT_EQ(Field(Json(again), "result"), "duplicate");
+  EXPECT_EQ(Field(Json(again), "order_id"), "A");
+}
+
+// Defect 4: a customer reference longer than a key can hold reached a CHECK and aborted.
+TEST_F(HostileInputTest, AnOverlongCustomerRefIs400AndTheDaemonLives) {
+  const HttpResult result =
+      Call("GET", absl::StrCat("/api/v1/programs/acme/customers?ref=", std::string(300, 'x')));
+  EXPECT_EQ(result.status, 400) << result.body;
+  EXPECT_TRUE(absl::StrContains(result.body, "ref")) << result.body;
+  EXPECT_EQ(Send("GET", "/healthz").status, 200);
+}
+
+// Defect 11: a field given twice was accepted, the first query value or the last JSON key
+// winning silently. SPEC §4: 400 everywhere but /go.
+TEST_F(HostileInputTest, AFieldGivenTwiceIs400) {
+  const HttpResult pixel = Pixel("order_id=o1&amount=10.00&amount=1000.00&currency=USD");
+  EXPECT_EQ(pixel.status, 400);
+  EXPECT_TRUE(absl::StrContains(pixel.body, "amount: given twice")) << pixel.body;
+  const HttpResult get = PostbackGet("order_id=o1&amount=10.00&currency=USD&currency=USD");
+  EXPECT_EQ(get.status, 400);
+  const std::string body =
+      R"({"program": "acme", "order_id": "o1", "amount": "10.00", "amount": "1000.00",)"
+      R"( "currency": "USD"})";
+  const HttpResult post = PostbackPost(body);
+  EXPECT_EQ(post.status, 400) << post.body;
+  EXPECT_TRUE(absl::StrContains(post.body, "amount: given twice")) << post.body;
+  const HttpResult admin =
+      Call("PUT", "/api/v1/programs/acme/partners/p2", R"({"name": "A", "name": "B"})");
+  EXPECT_EQ(admin.status, 400) << admin.body;
+  EXPECT_EQ(Call("GET", "/api/v1/programs/acme/partners/p2").status, 404);
+  EXPECT_EQ(Call("GET", "/api/v1/programs/acme/partners/p1/commissions?limit=1&limit=2").status,
+            400);
+  // Nothing of it was stored: the order is still free.
+  EXPECT_EQ(Field(Json(PostbackGet("order_id=o1&amount=10.00&currency=USD")), "result"),
+            "unattributed");
+  // /go never fails over its query: the first sub1 counts.
+  EXPECT_EQ(Click("/go/c1?sub1=a&sub1=b").status, 302);
+}
+
+// Defect 12: field types were checked before the program and the signature. SPEC §4.4: 404,
+// then 401, then 400, so an unsigned caller learns nothing about the fields.
+TEST_F(HostileInputTest, PostbackChecksProgramThenSignatureThenFields) {
+  EXPECT_EQ(Send("POST", "/postback", R"({"program": "nosuch", "order_id": 5})").status, 404);
+  EXPECT_EQ(Send("POST", "/postback", R"({"program": "acme", "amount": 5})").status, 401);
+  EXPECT_EQ(Send("POST", "/postback", R"({"program": "acme", "amount": 5, "amount": 6})").status,
+            401);
+  const std::string body = R"({"program": "acme", "order_id": "o1", "amount": 5})";
+  EXPECT_EQ(PostbackPost(body).status, 400);
+  EXPECT_EQ(Send("GET", "/postback?program=nosuch&order_id=o1&order_id=o2").status, 404);
+  EXPECT_EQ(Send("GET", "/postback?program=acme&order_id=o1&order_id=o2").status, 401);
+}
+
+}  // namespace
+}  // namespace clicktrack::testing

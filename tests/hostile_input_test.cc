@@ -122,5 +122,41 @@ TEST_F(HostileInputTest, PostbackChecksProgramThenSignatureThenFields) {
   EXPECT_EQ(Send("GET", "/postback?program=acme&order_id=o1&order_id=o2").status, 401);
 }
 
+// Defect 7: a Transfer-Encoding whose last coding was not chunked was read as an empty body,
+// and the body then served as the next request: a POST carrying GET /go/… made a click.
+TEST_F(HostileInputTest, ASmuggledRequestIsRefusedAndMakesNoClick) {
+  const std::string smuggled =
+      absl::StrCat("GET /go/c1 HTTP/1.1\r\nHost: t\r\n", kBrowserAgent, "\r\n\r\n");
+  for (const char* coding : {"gzip", "chunked, gzip", "xchunked", "identity"}) {
+    const absl::StatusOr<HttpResult> result = client_->Raw(absl::StrCat(
+        "POST /postback HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: ", coding, "\r\n\r\n", smuggled));
+    ASSERT_TRUE(result.ok()) << result.status();
+    EXPECT_EQ(result->status, 400) << coding;
+    EXPECT_EQ(result->Header("connection"), "close");
+    EXPECT_TRUE(absl::StrContains(result->body, "Transfer-Encoding")) << result->body;
+  }
+  EXPECT_EQ(StatsField("clicks"), 0);
+}
+
+// Defect 13: RFC 9112 conformance of what the daemon accepts and how it answers.
+TEST_F(HostileInputTest, HttpConformance) {
+  const absl::StatusOr<HttpResult> no_host = client_->Raw("GET /healthz HTTP/1.1\r\n\r\n");
+  ASSERT_TRUE(no_host.ok());
+  EXPECT_EQ(no_host->status, 400);
+  const absl::StatusOr<HttpResult> two_hosts =
+      client_->Raw("GET /healthz HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n");
+  EXPECT_EQ(two_hosts->status, 400);
+  const absl::StatusOr<HttpResult> absolute =
+      client_->Raw("GET http://t.example/healthz HTTP/1.1\r\nHost: t.example\r\n\r\n");
+  EXPECT_EQ(absolute->status, 200);
+  const absl::StatusOr<HttpResult> old = client_->Raw("GET /healthz HTTP/1.0\r\nBad Line\r\n\r\n");
+  EXPECT_EQ(old->status, 400);
+  EXPECT_EQ(old->version, "HTTP/1.0");
+  const absl::StatusOr<HttpResult> two_tokens = client_->Raw(
+      absl::StrCat("GET /api/v1/programs/acme HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer ",
+                   kAdminToken, "\r\nAuthorization: Bearer wrong\r\n\r\n"));
+  EXPECT_EQ(two_tokens->status, 400);
+}
+
 }  // namespace
 }  // namespace clicktrack::testing

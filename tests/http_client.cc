@@ -109,6 +109,7 @@ absl::StatusOr<HttpResult> HttpClient::ReadResponse(bool head) {
   const std::vector<absl::string_view> lines =
       absl::StrSplit(absl::string_view(buffer_).substr(0, header_end), "\r\n");
   const std::vector<absl::string_view> status_line = absl::StrSplit(lines[0], ' ');
+  result.version = std::string(status_line[0]);
   if (status_line.size() < 2 || !absl::SimpleAtoi(status_line[1], &result.status)) {
     return absl::DataLossError(absl::StrCat("bad status line: ", lines[0]));
   }

@@ -14,6 +14,7 @@
 namespace clicktrack::testing {
 
 struct HttpResult {
+  std::string version;  // "HTTP/1.1"
   int status = 0;
   std::multimap<std::string, std::string> headers;  // names lower-cased
   std::string body;

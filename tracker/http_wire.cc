@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "boost/beast/core/string.hpp"
 #include "boost/beast/http/field.hpp"
@@ -35,6 +37,39 @@ Method ToMethod(http::verb verb) {
   }
 }
 
+// `to` = `target` in origin form: an absolute-form target loses its scheme and authority.
+void AssignOriginForm(std::string& to, absl::string_view target) {
+  for (absl::string_view scheme : {"http://", "https://"}) {
+    if (absl::StartsWithIgnoreCase(target, scheme)) {
+      const absl::string_view rest = target.substr(scheme.size());
+      const size_t end = std::min(rest.find_first_of("/?"), rest.size());
+      to.assign(end < rest.size() && rest[end] == '/' ? "" : "/");
+      to.append(rest.data() + end, rest.size() - end);
+      return;
+    }
+  }
+  to.assign(target.data(), target.size());
+}
+
+// Why a complete header must be refused, or "" (see RequestParser).
+absl::string_view HeaderRejection(const RequestData& data) {
+  if (!data.transfer_encoding.empty()) {
+    if (!absl::EqualsIgnoreCase(absl::StripAsciiWhitespace(data.transfer_encoding), "chunked")) {
+      return "Transfer-Encoding must be chunked alone (RFC 9112 section 6.3)";
+    }
+    if (data.content_length_fields != 0) {
+      return "Transfer-Encoding and Content-Length must not both be sent";
+    }
+  }
+  if (data.version == 11 ? data.host_fields != 1 : data.host_fields > 1) {
+    return "an HTTP/1.1 request needs exactly one Host header field";
+  }
+  if (data.authorization_fields > 1) {
+    return "Authorization must be sent once";
+  }
+  return {};
+}
+
 }  // namespace
 
 void RequestData::Clear() {
@@ -48,6 +83,11 @@ void RequestData::Clear() {
   body.clear();
   version = 11;
   expect_continue = false;
+  rejection = {};
+  host_fields = 0;
+  authorization_fields = 0;
+  content_length_fields = 0;
+  transfer_encoding.clear();
 }
 
 HttpRequest RequestData::View(ClickSink* click_sink) const {
@@ -74,7 +114,7 @@ void RequestParser::on_request_impl(http::verb method, StringView method_text, S
                                     int version, ErrorCode& /*ec*/) {
   data_.verb = method;
   Assign(data_.method, method_text);
-  Assign(data_.target, target);
+  AssignOriginForm(data_.target, absl::string_view(target.data(), target.size()));
   data_.version = version == 10 ? 10 : 11;
 }
 
@@ -87,7 +127,20 @@ void RequestParser::on_field_impl(http::field name, StringView name_text, String
                                   ErrorCode& /*ec*/) {
   switch (name) {
     case http::field::authorization:
+      ++data_.authorization_fields;
       Assign(data_.authorization, value);
+      break;
+    case http::field::host:
+      ++data_.host_fields;
+      break;
+    case http::field::content_length:
+      ++data_.content_length_fields;
+      break;
+    case http::field::transfer_encoding:
+      if (!data_.transfer_encoding.empty()) {
+        data_.transfer_encoding.append(", ");
+      }
+      data_.transfer_encoding.append(value.data(), value.size());
       break;
     case http::field::cookie:
       // RFC 6265 §5.4: one Cookie field, but HTTP/2 gateways may split it into several.
@@ -112,7 +165,12 @@ void RequestParser::on_field_impl(http::field name, StringView name_text, String
   }
 }
 
-void RequestParser::on_header_impl(ErrorCode& /*ec*/) {}
+void RequestParser::on_header_impl(ErrorCode& ec) {
+  data_.rejection = HeaderRejection(data_);
+  if (!data_.rejection.empty()) {
+    ec = http::error::bad_field;
+  }
+}
 
 void RequestParser::on_body_init_impl(const boost::optional<std::uint64_t>& content_length,
                                       ErrorCode& /*ec*/) {

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <string>
 
+#include "absl/strings/string_view.h"
 #include "boost/beast/core/error.hpp"
 #include "boost/beast/http/basic_parser.hpp"
 #include "boost/beast/http/verb.hpp"
@@ -28,6 +29,14 @@ struct RequestData {
   std::string body;
   unsigned version = 11;  // 10 or 11
   bool expect_continue = false;
+  // Set with a parse error of our own (RFC 9112 rules Beast does not enforce): why the
+  // request is refused, for the 400's body.
+  absl::string_view rejection;
+  // What the header checks need; not part of the router's view.
+  int host_fields = 0;
+  int authorization_fields = 0;
+  int content_length_fields = 0;
+  std::string transfer_encoding;  // several fields are joined with ", "
 
   void Clear();
   // The router's view of it; valid while this object is unchanged.
@@ -37,6 +46,11 @@ struct RequestData {
 // Parses one request into a RequestData. One parser per request (Beast's parsers cannot be
 // reset); construction costs nothing. Runs eagerly: a put() with the whole request in its
 // buffer parses header and body at once.
+// Beyond Beast's checks it refuses (an error, with data.rejection saying why), as RFC 9112
+// requires: a Transfer-Encoding other than `chunked` (§6.3: the body's end is unknown, and
+// reading it as empty lets a body smuggle a second request), one with a Content-Length too,
+// an HTTP/1.1 request without exactly one Host (§3.2), and two Authorization fields. An
+// absolute-form target (`http://host/path?q`, §3.2.2) is turned into its origin form.
 class RequestParser final : public boost::beast::http::basic_parser<true> {
  public:
   RequestParser(RequestData& data, uint32_t header_limit, uint64_t body_limit);

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "boost/asio/buffer.hpp"
 #include "boost/beast/http/error.hpp"
 #include "gtest/gtest.h"
@@ -29,10 +30,11 @@ Parsed Parse(RequestData& data, absl::string_view bytes, uint32_t header_limit =
 
 TEST(RequestParserTest, KeepsWhatTheRouterReads) {
   RequestData data;
-  const Parsed parsed = Parse(data,
-                              "POST /postback?x=1 HTTP/1.1\r\nHost: t\r\nUser-Agent: UA/1\r\n"
-                              "Authorization: Bearer abc\r\nx-signature: sha256=ff\r\n"
-                              "Cookie: a=1\r\nCookie: tc_cid=XYZ\r\nContent-Length: 4\r\n\r\nbodyGET");
+  const Parsed parsed =
+      Parse(data,
+            "POST /postback?x=1 HTTP/1.1\r\nHost: t\r\nUser-Agent: UA/1\r\n"
+            "Authorization: Bearer abc\r\nx-signature: sha256=ff\r\n"
+            "Cookie: a=1\r\nCookie: tc_cid=XYZ\r\nContent-Length: 4\r\n\r\nbodyGET");
   ASSERT_FALSE(parsed.ec) << parsed.ec.message();
   EXPECT_TRUE(parsed.done);
   const HttpRequest request = data.View(nullptr);
@@ -57,11 +59,75 @@ TEST(RequestParserTest, StopsAtTheEndOfOnePipelinedRequest) {
   EXPECT_EQ(data.target, "/go/a");
 }
 
+// Defect 7 of issue 10 (request smuggling): a Transfer-Encoding whose last coding is not
+// chunked was read as an empty body, and the body then parsed as the next request.
+TEST(RequestParserTest, RefusesTransferEncodingsOtherThanChunked) {
+  for (const char* coding : {"gzip", "chunked, gzip", "xchunked", "identity", "gzip, chunked"}) {
+    RequestData data;
+    const Parsed parsed = Parse(data, absl::StrCat("POST /postback HTTP/1.1\r\nHost: t\r\n"
+                                                   "Transfer-Encoding: ",
+                                                   coding, "\r\n\r\nGET /go/x HTTP/1.1\r\n\r\n"));
+    EXPECT_TRUE(parsed.ec) << coding;
+    EXPECT_TRUE(absl::StrContains(data.rejection, "Transfer-Encoding")) << coding;
+  }
+  RequestData split;
+  EXPECT_TRUE(Parse(split,
+                    "POST / HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n"
+                    "Transfer-Encoding: gzip\r\n\r\n0\r\n\r\n")
+                  .ec);
+  RequestData both;
+  EXPECT_TRUE(Parse(both,
+                    "POST / HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n"
+                    "Content-Length: 5\r\n\r\n0\r\n\r\n")
+                  .ec);
+  RequestData chunked;
+  EXPECT_FALSE(Parse(chunked,
+                     "POST / HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: Chunked\r\n"
+                     "\r\n3\r\nabc\r\n0\r\n\r\n")
+                   .ec);
+  EXPECT_EQ(chunked.body, "abc");
+}
+
+// Defect 13 of issue 10: RFC 9112 conformance of the request head.
+TEST(RequestParserTest, NeedsOneHostInHttp11AndOneAuthorization) {
+  RequestData none;
+  EXPECT_TRUE(Parse(none, "GET / HTTP/1.1\r\n\r\n").ec);
+  EXPECT_TRUE(absl::StrContains(none.rejection, "Host"));
+  RequestData two;
+  EXPECT_TRUE(Parse(two, "GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n").ec);
+  RequestData old;
+  EXPECT_FALSE(Parse(old, "GET / HTTP/1.0\r\n\r\n").ec);  // 1.0 had no Host
+  RequestData auth;
+  EXPECT_TRUE(Parse(auth,
+                    "GET / HTTP/1.1\r\nHost: a\r\nAuthorization: Bearer x\r\n"
+                    "Authorization: Bearer y\r\n\r\n")
+                  .ec);
+  EXPECT_TRUE(absl::StrContains(auth.rejection, "Authorization"));
+}
+
+TEST(RequestParserTest, AcceptsAbsoluteFormTargets) {
+  const std::pair<const char*, const char*> cases[] = {
+      {"http://t.example/go/a?sub1=x", "/go/a?sub1=x"},
+      {"HTTPS://t.example:8443/healthz", "/healthz"},
+      {"http://t.example", "/"},
+      {"http://t.example?x=1", "/?x=1"},
+      {"/plain?q", "/plain?q"},
+  };
+  for (const auto& [target, origin] : cases) {
+    RequestData data;
+    const Parsed parsed =
+        Parse(data, absl::StrCat("GET ", target, " HTTP/1.1\r\nHost: t.example\r\n\r\n"));
+    ASSERT_FALSE(parsed.ec) << target;
+    EXPECT_EQ(data.target, origin);
+  }
+}
+
 TEST(RequestParserTest, ChunkedBodiesAreJoined) {
   RequestData data;
-  const Parsed parsed = Parse(data,
-                              "POST /postback HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n"
-                              "3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n");
+  const Parsed parsed =
+      Parse(data,
+            "POST /postback HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n"
+            "3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n");
   ASSERT_FALSE(parsed.ec) << parsed.ec.message();
   EXPECT_TRUE(parsed.done);
   EXPECT_EQ(data.body, "abcde");
@@ -82,8 +148,8 @@ TEST(RequestParserTest, LimitsAndMalformedInputAreErrors) {
 
 TEST(RequestParserTest, ExpectContinueIsNoted) {
   RequestData data;
-  const Parsed parsed =
-      Parse(data, "POST / HTTP/1.1\r\nExpect: 100-continue\r\nContent-Length: 5\r\n\r\n");
+  const Parsed parsed = Parse(
+      data, "POST / HTTP/1.1\r\nHost: t\r\nExpect: 100-continue\r\nContent-Length: 5\r\n\r\n");
   EXPECT_FALSE(parsed.ec);
   EXPECT_FALSE(parsed.done);  // the header is in, the body is awaited
   EXPECT_TRUE(data.expect_continue);

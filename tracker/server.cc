@@ -248,6 +248,8 @@ class Session : public std::enable_shared_from_this<Session> {
     } else if (ec == http::error::body_limit) {
       WriteError(413, absl::StrCat("request body too large (at most ", shared_.options.body_limit,
                                    " bytes)"));
+    } else if (!data_.rejection.empty()) {
+      WriteError(400, data_.rejection);
     } else {
       WriteError(400, absl::StrCat("malformed HTTP request: ", ec.message()));
     }
@@ -294,13 +296,16 @@ class Session : public std::enable_shared_from_this<Session> {
     Write(std::move(response), data_.version, keep_alive_, data_.verb == http::verb::head);
   }
 
-  // An error the connection cannot recover from: answer, then close.
+  // An error the connection cannot recover from: answer, then close (RFC 9112 §6.3: after a
+  // framing error the rest of the bytes cannot be trusted to start a request).
   void WriteError(int status, absl::string_view message) {
     HttpResponse response;
     response.status = status;
     response.content_type = "application/json";
     response.body = ErrorBody(message);
-    Write(std::move(response), 11, /*keep_alive=*/false, /*head=*/false);
+    // In the client's version when the request line got that far (an HTTP/1.0 client may
+    // not read a 1.1 answer).
+    Write(std::move(response), data_.version, /*keep_alive=*/false, /*head=*/false);
   }
 
   void Write(HttpResponse&& response, unsigned version, bool keep_alive, bool head) {

@@ -34,6 +34,7 @@
 #include "storage/internal/families.h"
 #include "storage/internal/record_codec.h"
 #include "storage/internal/rocks_status.h"
+#include "storage/internal/wal_check.h"
 #include "storage/key_codec.h"
 #include "storage/store.h"
 
@@ -760,6 +761,11 @@ absl::StatusOr<std::unique_ptr<Store>> OpenRocksDbStore(const StoreOptions& opti
   db_options.IncreaseParallelism(2);
   db_options.max_background_jobs = 2;
   db_options.keep_log_file_num = 5;
+  // A write-ahead log damaged in the middle refuses to open: the default (point in time)
+  // replays up to the damage and silently drops every acknowledged write after it. Only a
+  // torn last record, which no acknowledged write can be, is tolerated.
+  db_options.wal_recovery_mode = rocksdb::WALRecoveryMode::kTolerateCorruptedTailRecords;
+  db_options.paranoid_checks = true;
   // Flushes and compactions run under SCHED_IDLE: on a core that also serves requests, a
   // background thread at normal priority keeps the core for a whole scheduler tick (4 ms) and
   // that is the p99. They get the time the event loops leave idle, and on a saturated core
@@ -833,6 +839,15 @@ absl::StatusOr<std::unique_ptr<Store>> OpenRocksDbStore(const StoreOptions& opti
       return absl::FailedPreconditionError(absl::StrCat("data directory ", options.path,
                                                         " is in use by another trackerd (",
                                                         status.ToString(), ")"));
+    }
+    if (status.IsCorruption()) {
+      const std::optional<std::string> damage = internal::FindWalDamage(options.path);
+      return absl::DataLossError(absl::StrCat(
+          "the store is damaged and was not opened (", status.ToString(), ")",
+          damage.has_value() ? absl::StrCat("; first damaged write-ahead log record: ", *damage)
+                             : "",
+          "; restore a backup, or move the damaged file away knowing that the writes in it and "
+          "after it are lost"));
     }
     return FromRocksStatus(status);
   }

@@ -179,8 +179,9 @@ TEST_F(AdminApiTest, CurrencyIsFixedOnceTheProgramHasConversions) {
   // Without conversions the currency may still change (a set-up mistake, fixed).
   ASSERT_EQ(Call("PUT", "/api/v1/programs/acme", in_eur).status, 200);
   ASSERT_EQ(Call("PUT", "/api/v1/programs/acme", in_usd).status, 200);
-  ASSERT_EQ(Send("GET", "/postback?program=acme&token=at-least-16-chars&order_id=o1&amount=10.00"
-                        "&currency=USD")
+  ASSERT_EQ(Send("GET",
+                 "/postback?program=acme&token=at-least-16-chars&order_id=o1&amount=10.00"
+                 "&currency=USD")
                 .status,
             200);
   const HttpResult refused = Call("PUT", "/api/v1/programs/acme", in_eur);

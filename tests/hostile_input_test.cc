@@ -2,6 +2,8 @@
 // an attacker or an unlucky client sent, against a real trackerd, and checks that the answer is
 // a clear 4xx, that nothing was stored, and that the daemon still serves.
 
+#include <signal.h>
+
 #include <string>
 
 #include "absl/strings/match.h"
@@ -156,6 +158,48 @@ TEST_F(HostileInputTest, HttpConformance) {
       absl::StrCat("GET /api/v1/programs/acme HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer ",
                    kAdminToken, "\r\nAuthorization: Bearer wrong\r\n\r\n"));
   EXPECT_EQ(two_tokens->status, 400);
+}
+
+// Defect 9: SIGPIPE killed the daemon when the reader of its stderr went away, and SIGHUP
+// killed it with no graceful stop.
+TEST_F(HostileInputTest, AGoneStderrReaderAndSighupDoNotStopTheDaemon) {
+  StartTrackerd({"--log-level", "debug"});  // a log line per request
+  process_->StopReadingStderr();
+  for (int i = 0; i < 20; ++i) {
+    ASSERT_EQ(Send("GET", "/healthz").status, 200) << i;
+  }
+  process_->Send(SIGHUP);
+  for (int i = 0; i < 20; ++i) {
+    ASSERT_EQ(Send("GET", "/healthz").status, 200) << i;
+  }
+  EXPECT_EQ(process_->Signal(SIGTERM), 0);
+}
+
+// Defect 10: the debug log redacted only a literal "token=", so %74oken=, Token= and ;token=
+// logged the postback secret in clear. No secret, plain or percent-encoded, reaches the log.
+TEST_F(HostileInputTest, NoSecretReachesTheLogAtDebug) {
+  StartTrackerd({"--log-level", "debug"});
+  const std::string encoded_secret = "%61t-least-16-chars";  // kSecret with 'a' encoded
+  for (const std::string& token :
+       {absl::StrCat("token=", kSecret), absl::StrCat("%74oken=", kSecret),
+        absl::StrCat("Token=", kSecret), absl::StrCat("x=1;token=", kSecret),
+        absl::StrCat("token=", encoded_secret)}) {
+    Send("GET",
+         absl::StrCat("/postback?program=acme&", token, "&order_id=o1&amount=1&currency=USD"));
+  }
+  const std::string body =
+      R"({"program": "acme", "order_id": "o2", "amount": "1", "currency": "USD"})";
+  PostbackPost(body);
+  Call("GET", "/api/v1/programs/acme");
+  Call("GET", "/api/v1/programs/acme/partners/p1/commissions");
+  ASSERT_EQ(Send("GET", "/healthz").status, 200);
+  const std::string log = process_->Stderr();
+  ASSERT_TRUE(absl::StrContains(log, "/postback?program=acme")) << "requests are logged at debug";
+  for (const std::string& secret :
+       {std::string(kSecret), encoded_secret, std::string(kAdminToken),
+        Sign(body).substr(std::string("X-Signature: sha256=").size())}) {
+    EXPECT_FALSE(absl::StrContains(log, secret)) << secret << " in:\n" << log;
+  }
 }
 
 }  // namespace

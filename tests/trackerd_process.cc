@@ -103,6 +103,17 @@ absl::StatusOr<std::unique_ptr<TrackerdProcess>> TrackerdProcess::Start(
 void TrackerdProcess::ReadStderr() {
   char chunk[4096];
   for (;;) {
+    if (stop_reading_.load()) {
+      ::close(stderr_fd_);  // the daemon's next write to stderr gets EPIPE (and SIGPIPE)
+      stderr_fd_ = -1;
+      absl::MutexLock lock(&mu_);
+      eof_ = true;
+      return;
+    }
+    pollfd ready{.fd = stderr_fd_, .events = POLLIN, .revents = 0};
+    if (::poll(&ready, 1, 50) == 0) {
+      continue;
+    }
     const ssize_t got = ::read(stderr_fd_, chunk, sizeof(chunk));
     if (got < 0 && errno == EINTR) {
       continue;
@@ -115,6 +126,15 @@ void TrackerdProcess::ReadStderr() {
     stderr_.append(chunk, static_cast<size_t>(got));
   }
 }
+
+void TrackerdProcess::StopReadingStderr() {
+  stop_reading_.store(true);
+  if (reader_.joinable()) {
+    reader_.join();
+  }
+}
+
+void TrackerdProcess::Send(int signal) { ::kill(pid_, signal); }
 
 std::string TrackerdProcess::first_line() const {
   absl::MutexLock lock(&mu_);

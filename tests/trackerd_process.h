@@ -3,6 +3,7 @@
 // Runs the real trackerd binary as a child process for integration tests: on port 0 of
 // loopback, with its data directory, its stderr captured.
 
+#include <atomic>
 #include <string>
 #include <thread>
 #include <vector>
@@ -35,6 +36,11 @@ class TrackerdProcess {
   // Everything written to stderr so far.
   std::string Stderr() const;
 
+  // Closes the read end of the daemon's stderr, as when the reader of `trackerd 2>&1 | …`
+  // goes away. Stderr() keeps what was read before.
+  void StopReadingStderr();
+  // Sends `signal` without waiting.
+  void Send(int signal);
   // Sends `signal` and waits for the exit. Returns the exit status (128+N when killed by N).
   int Signal(int signal);
   // Waits for the process to exit by itself (no signal). -1 on timeout.
@@ -50,6 +56,7 @@ class TrackerdProcess {
   int exit_status_ = -1;
   std::string address_;
   std::thread reader_;
+  std::atomic<bool> stop_reading_{false};
   mutable absl::Mutex mu_;
   std::string stderr_ ABSL_GUARDED_BY(mu_);
   bool eof_ ABSL_GUARDED_BY(mu_) = false;

@@ -70,4 +70,6 @@ void Log(LogLevel level, std::string_view message, std::initializer_list<LogFiel
   spdlog::default_logger_raw()->log(ToSpdlog(level), line);
 }
 
+void FlushLog() { spdlog::default_logger_raw()->flush(); }
+
 }  // namespace clicktrack::tracker

@@ -31,4 +31,7 @@ inline boost::json::value JsonText(absl::string_view text) {
 }
 void Log(LogLevel level, std::string_view message, std::initializer_list<LogField> fields = {});
 
+// Writes out what the logger buffers.
+void FlushLog();
+
 }  // namespace clicktrack::tracker

@@ -3,6 +3,7 @@
 
 #include <stdlib.h>
 
+#include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -87,6 +88,9 @@ int Main(int argc, char** argv) {
     std::cout << HelpText();
     return 0;
   }
+  // A reader of stderr that goes away (`trackerd 2>&1 | …`) must not kill the daemon: writes
+  // to the closed pipe fail with EPIPE instead.
+  std::signal(SIGPIPE, SIG_IGN);
   InitLogging(config->log_level);
 
   IdGenerator ids;

@@ -1,7 +1,10 @@
 #include "tracker/query.h"
 
+#include <algorithm>
+
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
@@ -110,6 +113,31 @@ absl::Status ValidateQuery(absl::string_view query) {
     return true;
   });
   return status;
+}
+
+std::string RedactSecrets(absl::string_view target) {
+  const Target parts = SplitTarget(target);
+  if (parts.query.empty()) {
+    return std::string(target);
+  }
+  std::string out(parts.path);
+  out.push_back('?');
+  absl::string_view rest = parts.query;
+  while (true) {
+    const size_t end = std::min(rest.find_first_of("&;"), rest.size());
+    const absl::string_view param = rest.substr(0, end);
+    const absl::string_view name = param.substr(0, param.find('='));
+    if (absl::EqualsIgnoreCase(absl::StripAsciiWhitespace(PercentDecode(name)), "token")) {
+      absl::StrAppend(&out, name, "=REDACTED");
+    } else {
+      out.append(param.data(), param.size());
+    }
+    if (end == rest.size()) {
+      return out;
+    }
+    out.push_back(rest[end]);
+    rest.remove_prefix(end + 1);
+  }
 }
 
 std::optional<absl::string_view> FindCookie(absl::string_view header, absl::string_view name) {

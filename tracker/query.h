@@ -40,6 +40,11 @@ std::optional<std::string> QueryParam(absl::string_view query, absl::string_view
 // value valid UTF-8. kInvalidArgument naming the parameter otherwise.
 absl::Status ValidateQuery(absl::string_view query);
 
+// `target` for a log line: the value of every parameter whose decoded name is a secret's
+// (`token`, in any case) replaced by REDACTED. Parameters are split at '&' and at ';' here,
+// more widely than the routes split them, so that no spelling slips a secret through.
+std::string RedactSecrets(absl::string_view target);
+
 // The value of cookie `name` in a Cookie header ("a=1; tc_cid=XYZ"), or nullopt.
 // Does not allocate.
 std::optional<absl::string_view> FindCookie(absl::string_view header, absl::string_view name);

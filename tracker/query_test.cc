@@ -77,6 +77,23 @@ TEST(QueryTest, StrictQueryRefusesInvalidUtf8) {
   EXPECT_TRUE(ValidateQuery("customer=caf%C3%A9").ok());
 }
 
+// Defect 10 of issue 10: only a literal "token=" after '?' or '&' was redacted, while the
+// route decodes names: %74oken= authenticated and was logged in clear.
+TEST(QueryTest, RedactsSecretsByDecodedNameInAnySpelling) {
+  const std::string secret = "s3cret-postback-token";
+  for (const std::string& target :
+       {"/postback?token=" + secret, "/postback?a=1&%74oken=" + secret, "/postback?Token=" + secret,
+        "/postback?a=1;token=" + secret, "/postback?%54%4F%4B%45%4E=" + secret + "&b=2",
+        "/postback?tok%65n=" + secret}) {
+    const std::string redacted = RedactSecrets(target);
+    EXPECT_FALSE(absl::StrContains(redacted, secret)) << redacted;
+    EXPECT_TRUE(absl::StrContains(redacted, "REDACTED")) << redacted;
+  }
+  EXPECT_EQ(RedactSecrets("/postback?a=1&token=x;b=2"), "/postback?a=1&token=REDACTED;b=2");
+  EXPECT_EQ(RedactSecrets("/go/abc?sub1=tokens"), "/go/abc?sub1=tokens");
+  EXPECT_EQ(RedactSecrets("/healthz"), "/healthz");
+}
+
 TEST(CookieTest, FindsCookie) {
   EXPECT_EQ(*FindCookie("a=1; tc_cid=XYZ; b=2", "tc_cid"), "XYZ");
   EXPECT_EQ(*FindCookie("tc_cid=\"Q\"", "tc_cid"), "Q");

@@ -24,6 +24,7 @@
 #include "tracker/http_wire.h"
 #include "tracker/json_codec.h"
 #include "tracker/log.h"
+#include "tracker/query.h"
 
 namespace clicktrack::tracker {
 namespace {
@@ -37,20 +38,6 @@ using ErrorCode = beast::error_code;
 using SteadyClock = std::chrono::steady_clock;
 
 SteadyClock::duration ToChrono(absl::Duration d) { return absl::ToChronoNanoseconds(d); }
-
-// The target with the value of a token= parameter (a postback secret) blanked, for logs.
-std::string RedactSecrets(absl::string_view target) {
-  std::string out(target);
-  for (size_t at = out.find("token="); at != std::string::npos; at = out.find("token=", at + 1)) {
-    if (at != 0 && out[at - 1] != '?' && out[at - 1] != '&') {
-      continue;
-    }
-    const size_t start = at + 6;
-    const size_t end = out.find('&', start);
-    out.replace(start, (end == std::string::npos ? out.size() : end) - start, "REDACTED");
-  }
-  return out;
-}
 
 // How often a worker looks for connections past their deadline: a quarter of the shortest
 // timeout, so that one fires at most 25 % late.
@@ -370,7 +357,7 @@ class Server::Impl {
         shared_{.options = options_},
         workers_(static_cast<size_t>(std::max(1, options_.threads))),
         acceptor_(workers_[0].ioc),
-        signals_(workers_[0].ioc, SIGINT, SIGTERM),
+        signals_(workers_[0].ioc, SIGINT, SIGTERM, SIGHUP),
         sweep_period_(SweepPeriod(options_)) {}
 
   absl::StatusOr<std::string> Listen() {
@@ -414,12 +401,7 @@ class Server::Impl {
       worker.click_sink = router.NewClickBatcher(
           [&worker](absl::AnyInvocable<void()> task) { net::post(worker.ioc, std::move(task)); });
     }
-    signals_.async_wait([this](const ErrorCode& ec, int signal) {
-      if (!ec) {
-        Log(LogLevel::kInfo, "signal received, stopping", {{"signal", signal}});
-        Stop();
-      }
-    });
+    WaitForSignals();
     for (Worker& worker : workers_) {
       Sweep(worker);
       if (options_.background_yield) {
@@ -485,6 +467,24 @@ class Server::Impl {
         Log(LogLevel::kError, "event loop exception", {{"error", JsonText(e.what())}});
       }
     }
+  }
+
+  // SIGTERM and SIGINT stop gracefully. SIGHUP, which by default would kill the process with
+  // no graceful stop, reopens the log: today stderr, so it only flushes and says so.
+  void WaitForSignals() {
+    signals_.async_wait([this](const ErrorCode& ec, int signal) {
+      if (ec) {
+        return;
+      }
+      if (signal == SIGHUP) {
+        Log(LogLevel::kInfo, "SIGHUP received: the log (stderr) is flushed, nothing to reopen");
+        FlushLog();
+        WaitForSignals();
+        return;
+      }
+      Log(LogLevel::kInfo, "signal received, stopping", {{"signal", signal}});
+      Stop();
+    });
   }
 
   void YieldToBackground(Worker& worker) {

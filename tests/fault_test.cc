@@ -3,15 +3,23 @@
 // root (they skip without it; CI runs as root).
 
 #include <signal.h>
+#include <unistd.h>
 
+#include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 
 #include "tests/conversion_fixture.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
 
 namespace clicktrack::testing {
 namespace {
@@ -77,6 +85,80 @@ TEST_F(FaultTest, ATornLastRecordOpensWithEveryAcknowledgedOrder) {
                     "result"),
               "duplicate");
   }
+}
+
+// A connected TCP socket to "127.0.0.1:port", or -1.
+int ConnectTo(const std::string& address) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in peer{};
+  peer.sin_family = AF_INET;
+  peer.sin_port = htons(static_cast<uint16_t>(std::stoi(address.substr(address.rfind(':') + 1))));
+  peer.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::connect(fd, reinterpret_cast<const sockaddr*>(&peer), sizeof(peer)) != 0) {
+    ::close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+// User plus system CPU time the process has used so far.
+absl::Duration CpuTime(pid_t pid) {
+  std::ifstream stat(absl::StrCat("/proc/", pid, "/stat"));
+  std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
+  // Fields after the command name (which may hold spaces) start after the last ')'.
+  std::istringstream fields(text.substr(text.rfind(')') + 2));
+  std::string field;
+  long ticks = 0;
+  for (int i = 3; i <= 15 && fields >> field; ++i) {
+    if (i >= 14) {
+      ticks += std::stol(field);  // utime (14) and stime (15)
+    }
+  }
+  return absl::Seconds(static_cast<double>(ticks) / static_cast<double>(sysconf(_SC_CLK_TCK)));
+}
+
+// Defect 6 of issue 10: with fewer descriptors than connections, accept failed with EMFILE in
+// a tight loop (100 % CPU, millions of log lines, /healthz timing out).
+TEST_F(FaultTest, RunningOutOfDescriptorsBacksOffAndRecovers) {
+  const rlimit low{.rlim_cur = 64, .rlim_max = 64};
+  ASSERT_EQ(prlimit(process_->pid(), RLIMIT_NOFILE, &low, nullptr), 0) << std::strerror(errno);
+  std::vector<int> sockets;  // more than the limit: the rest wait in the backlog
+  for (int i = 0; i < 100; ++i) {
+    sockets.push_back(ConnectTo(process_->address()));
+    ASSERT_GE(sockets.back(), 0);
+  }
+  const absl::Duration cpu_before = CpuTime(process_->pid());
+  absl::SleepFor(absl::Seconds(2));
+  const absl::Duration cpu = CpuTime(process_->pid()) - cpu_before;
+  EXPECT_LT(cpu, absl::Milliseconds(500)) << "the accept loop spins";
+  for (int fd : sockets) {
+    ::close(fd);  // descriptors come back
+  }
+  const HttpResult health = Send("GET", "/healthz");
+  EXPECT_EQ(health.status, 200);
+  const std::string log = process_->Stderr();
+  size_t lines = 0;
+  for (size_t at = log.find("accept failed"); at != std::string::npos;
+       at = log.find("accept failed", at + 1)) {
+    ++lines;
+  }
+  EXPECT_GE(lines, 1u) << log;
+  EXPECT_LE(lines, 2u) << "the log line is rate-limited";
+  EXPECT_TRUE(absl::StrContains(log, "Too many open files")) << log;
+}
+
+// The default max-connections is capped at what the descriptor limit leaves, with a warning.
+TEST(FdLimitTest, MaxConnectionsIsCappedAtTheDescriptorLimit) {
+  TempDir data;
+  absl::StatusOr<std::unique_ptr<TrackerdProcess>> process = TrackerdProcess::Start(
+      {"--data", data.path(), "--admin-token", kAdminToken}, absl::Seconds(20), 300);
+  ASSERT_TRUE(process.ok()) << process.status();
+  HttpClient client((*process)->address());
+  EXPECT_EQ(client.Request("GET", "/healthz")->status, 200);
+  const std::string log = (*process)->Stderr();
+  EXPECT_TRUE(absl::StrContains(log, "max-connections lowered")) << log;
+  EXPECT_TRUE(absl::StrContains(log, "\"max_connections\":150")) << log;
+  EXPECT_EQ((*process)->Signal(SIGTERM), 0);
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <optional>
 
 #include "absl/strings/str_cat.h"
 #include "boost/json/parse.hpp"
@@ -31,8 +32,13 @@ int DecodeWaitStatus(int status) {
 }
 
 // Spawns the binary with stdout and stderr on `output_fd`. Returns the pid or -1.
-pid_t Spawn(const std::vector<std::string>& args, int output_fd, bool stdout_too) {
-  std::vector<std::string> full = {TrackerdPath()};
+pid_t Spawn(const std::vector<std::string>& args, int output_fd, bool stdout_too,
+            std::optional<int> fd_limit = std::nullopt) {
+  std::vector<std::string> full;
+  if (fd_limit.has_value()) {  // prlimit(1) sets the limit, then execs (same pid)
+    full = {"/usr/bin/prlimit", absl::StrCat("--nofile=", *fd_limit, ":", *fd_limit), "--"};
+  }
+  full.push_back(TrackerdPath());
   full.insert(full.end(), args.begin(), args.end());
   std::vector<char*> argv;
   for (std::string& arg : full) {
@@ -56,7 +62,7 @@ pid_t Spawn(const std::vector<std::string>& args, int output_fd, bool stdout_too
 std::string TrackerdPath() { return CLICKTRACK_TRACKERD_PATH; }
 
 absl::StatusOr<std::unique_ptr<TrackerdProcess>> TrackerdProcess::Start(
-    std::vector<std::string> args, absl::Duration timeout) {
+    std::vector<std::string> args, absl::Duration timeout, std::optional<int> fd_limit) {
   if (std::find(args.begin(), args.end(), "--listen") == args.end()) {
     args.push_back("--listen");
     args.push_back("127.0.0.1:0");
@@ -66,7 +72,7 @@ absl::StatusOr<std::unique_ptr<TrackerdProcess>> TrackerdProcess::Start(
     return absl::InternalError(absl::StrCat("pipe: ", std::strerror(errno)));
   }
   std::unique_ptr<TrackerdProcess> process(new TrackerdProcess());
-  process->pid_ = Spawn(args, fds[1], /*stdout_too=*/false);
+  process->pid_ = Spawn(args, fds[1], /*stdout_too=*/false, fd_limit);
   ::close(fds[1]);
   if (process->pid_ < 0) {
     ::close(fds[0]);

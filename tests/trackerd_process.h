@@ -4,6 +4,7 @@
 // loopback, with its data directory, its stderr captured.
 
 #include <atomic>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -23,8 +24,10 @@ class TrackerdProcess {
  public:
   // Starts trackerd with `args` (plus --listen 127.0.0.1:0 unless args has --listen) and
   // waits for its first log line. Fails if it exits or says nothing within `timeout`.
+  // `fd_limit` sets its RLIMIT_NOFILE (soft and hard) from the start.
   static absl::StatusOr<std::unique_ptr<TrackerdProcess>> Start(
-      std::vector<std::string> args, absl::Duration timeout = absl::Seconds(20));
+      std::vector<std::string> args, absl::Duration timeout = absl::Seconds(20),
+      std::optional<int> fd_limit = std::nullopt);
 
   ~TrackerdProcess();
   TrackerdProcess(const TrackerdProcess&) = delete;
@@ -32,6 +35,7 @@ class TrackerdProcess {
 
   // "127.0.0.1:PORT", from the "listen" field of the first log line.
   const std::string& address() const { return address_; }
+  pid_t pid() const { return pid_; }
   std::string first_line() const;
   // Everything written to stderr so far.
   std::string Stderr() const;

@@ -3,6 +3,7 @@
 
 #include <stdlib.h>
 
+#include <algorithm>
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
@@ -24,6 +25,7 @@
 #include "tracker/router.h"
 #include "tracker/server.h"
 
+#include <sys/resource.h>
 #include <sys/stat.h>
 
 namespace clicktrack::tracker {
@@ -76,6 +78,37 @@ absl::StatusOr<AdminToken> ResolveAdminToken(const Config& config) {
   return AdminToken{.token = token, .file = path, .created = true};
 }
 
+// File descriptors kept for RocksDB's files, the listener and the logs, out of the limit.
+constexpr rlim_t kReservedDescriptors = 256;
+
+struct ConnectionLimit {
+  size_t max_connections = 0;
+  uint64_t fd_limit = 0;
+  bool lowered = false;  // below what was asked: worth a warning
+};
+
+// The most connections the descriptor limit leaves room for: `requested`, or less. Raises
+// the soft limit to the hard one first, as servers usually do.
+ConnectionLimit ConnectionsWithinFdLimit(int requested) {
+  const auto asked = static_cast<size_t>(requested);
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0) {
+    return {.max_connections = asked};
+  }
+  if (limit.rlim_cur < limit.rlim_max) {
+    rlimit raised = limit;
+    raised.rlim_cur = limit.rlim_max;
+    if (setrlimit(RLIMIT_NOFILE, &raised) == 0) {
+      limit = raised;
+    }
+  }
+  const rlim_t room = limit.rlim_cur - std::min(kReservedDescriptors, limit.rlim_cur / 2);
+  if (limit.rlim_cur == RLIM_INFINITY || static_cast<rlim_t>(requested) <= room) {
+    return {.max_connections = asked, .fd_limit = limit.rlim_cur};
+  }
+  return {.max_connections = room, .fd_limit = limit.rlim_cur, .lowered = true};
+}
+
 int Main(int argc, char** argv) {
   absl::StatusOr<Config> config = ParseConfig(argc, argv, [](const char* name) {
     return std::getenv(name);  // NOLINT(concurrency-mt-unsafe): before any thread starts
@@ -112,7 +145,8 @@ int Main(int argc, char** argv) {
   server_options.host = config->listen_host;
   server_options.port = config->listen_port;
   server_options.threads = config->threads;
-  server_options.max_connections = static_cast<size_t>(config->max_connections);
+  const ConnectionLimit connections = ConnectionsWithinFdLimit(config->max_connections);
+  server_options.max_connections = connections.max_connections;
   server_options.read_timeout = config->read_timeout;
   server_options.write_timeout = config->write_timeout;
   // RocksDB's flushes and compactions run under SCHED_IDLE: the loops hand them the core in
@@ -141,6 +175,13 @@ int Main(int argc, char** argv) {
        {"data", JsonText(config->data_dir)},
        {"threads", config->threads},
        {"version", kVersion}});
+  if (connections.lowered) {
+    Log(LogLevel::kWarn, "max-connections lowered to fit the file descriptor limit",
+        {{"requested", config->max_connections},
+         {"max_connections", connections.max_connections},
+         {"fd_limit", connections.fd_limit},
+         {"hint", "raise the limit with ulimit -n, or LimitNOFILE= in the systemd unit"}});
+  }
   if (!admin_token->file.empty()) {
     Log(LogLevel::kInfo, admin_token->created ? "admin token created" : "admin token loaded",
         {{"admin_token_file", JsonText(admin_token->file)}});

@@ -358,6 +358,7 @@ class Server::Impl {
         workers_(static_cast<size_t>(std::max(1, options_.threads))),
         acceptor_(workers_[0].ioc),
         signals_(workers_[0].ioc, SIGINT, SIGTERM, SIGHUP),
+        accept_backoff_(workers_[0].ioc),
         sweep_period_(SweepPeriod(options_)) {}
 
   absl::StatusOr<std::string> Listen() {
@@ -439,6 +440,7 @@ class Server::Impl {
     net::post(workers_[0].ioc, [this] {
       ErrorCode ignored;
       acceptor_.close(ignored);
+      accept_backoff_.cancel();
       signals_.cancel(ignored);
     });
     for (Worker& worker : workers_) {
@@ -522,9 +524,13 @@ class Server::Impl {
         return;
       }
       if (ec) {
-        Log(LogLevel::kWarn, "accept failed", {{"error", JsonText(ec.message())}});
-      } else if (shared_.connections.fetch_add(1, std::memory_order_relaxed) >=
-                 options_.max_connections) {
+        // Out of file descriptors (or kernel memory) the failure repeats at once: without a
+        // pause the loop spins at 100 % CPU and writes millions of log lines. The
+        // connections waiting in the backlog are taken once some close.
+        OnAcceptFailed(ec);
+        return;
+      }
+      if (shared_.connections.fetch_add(1, std::memory_order_relaxed) >= options_.max_connections) {
         shared_.connections.fetch_sub(1, std::memory_order_relaxed);
         ErrorCode ignored;
         socket.close(ignored);
@@ -539,11 +545,39 @@ class Server::Impl {
     });
   }
 
+  // Logs an accept failure at most once per kAcceptLogPeriod (with how many were not logged)
+  // and accepts again after kAcceptBackoff.
+  void OnAcceptFailed(const ErrorCode& ec) {
+    ++accept_failures_;
+    const SteadyClock::time_point now = SteadyClock::now();
+    if (now - last_accept_log_ >= kAcceptLogPeriod) {
+      Log(LogLevel::kWarn, "accept failed; pausing before the next accept",
+          {{"error", JsonText(ec.message())},
+           {"failures_since_last_log", accept_failures_},
+           {"open_connections", shared_.connections.load(std::memory_order_relaxed)},
+           {"max_connections", options_.max_connections}});
+      last_accept_log_ = now;
+      accept_failures_ = 0;
+    }
+    accept_backoff_.expires_after(kAcceptBackoff);
+    accept_backoff_.async_wait([this](ErrorCode wait_ec) {
+      if (!wait_ec && acceptor_.is_open()) {
+        DoAccept();
+      }
+    });
+  }
+
+  static constexpr SteadyClock::duration kAcceptBackoff = std::chrono::milliseconds(50);
+  static constexpr SteadyClock::duration kAcceptLogPeriod = std::chrono::seconds(10);
+
   const ServerOptions options_;
   Shared shared_;
   std::vector<Worker> workers_;
   Tcp::acceptor acceptor_;
   net::signal_set signals_;
+  net::steady_timer accept_backoff_;
+  SteadyClock::time_point last_accept_log_;
+  uint64_t accept_failures_ = 0;
   const SteadyClock::duration sweep_period_;
   size_t next_worker_ = 0;
   std::atomic<bool> stopping_{false};

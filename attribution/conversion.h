@@ -98,6 +98,16 @@ struct CustomerState {
   bool has_owner() const { return !owner_partner_id.empty(); }
 };
 
+// A partner's money in one program, all time, as gross sums (every movement counted by its
+// size, whatever its sign): no sum of any of its daily counters over any range of days can be
+// larger, so a report never overflows if these don't (SPEC §3: no total ever wraps). The
+// partner "" holds the unattributed conversions.
+struct PartnerTotals {
+  int64_t revenue_minor = 0;     // sales amounts
+  int64_t refunded_minor = 0;    // refunded amounts of sales
+  int64_t commission_minor = 0;  // accruals, reversals and bonuses, all kinds together
+};
+
 // One commission movement of a partner.
 struct LedgerEntry {
   Ulid id;  // time-ordered: the ledger lists newest first by id

@@ -1,9 +1,13 @@
 #include "attribution/engine.h"
 
 #include <algorithm>
+#include <cstdlib>
+#include <iterator>
+#include <limits>
 
 #include "absl/strings/str_cat.h"
 
+#include "attribution/money.h"
 #include "attribution/status_macros.h"
 
 namespace clicktrack::attribution {
@@ -39,6 +43,54 @@ StatsCounter CommissionCounter(ConversionKind kind) {
       return StatsCounter::kCommissionUpsell;
   }
   return StatsCounter::kCommissionFirstSale;
+}
+
+// The all-time total a money counter adds to; nullptr for counts (of clicks, sales, …), which
+// grow by one per event and cannot reach int64's limit.
+int64_t* TotalOf(PartnerTotals& totals, StatsCounter counter) {
+  switch (counter) {
+    case StatsCounter::kRevenue:
+      return &totals.revenue_minor;
+    case StatsCounter::kRefunded:
+      return &totals.refunded_minor;
+    case StatsCounter::kCommissionLead:
+    case StatsCounter::kCommissionFirstSale:
+    case StatsCounter::kCommissionRepeatSale:
+    case StatsCounter::kCommissionUpsell:
+    case StatsCounter::kBonus:
+      return &totals.commission_minor;
+    default:
+      return nullptr;
+  }
+}
+
+absl::Status TotalTooLarge(const Program& program, absl::string_view what) {
+  return absl::InvalidArgumentError(
+      absl::StrCat("amount: would take ", what, " past ",
+                   FormatAmount(std::numeric_limits<int64_t>::max(), program.currency), " ",
+                   program.currency.Code(), ", the largest total clicktrack keeps"));
+}
+
+// SPEC §3: adds the decision's money movements to each partner's all-time totals, and
+// refuses an event that would take one past int64.
+absl::Status AccountTotals(const Program& program, AttributionView& view, Decision& decision) {
+  for (const CounterDelta& delta : decision.counters) {
+    auto found =
+        std::find_if(decision.put_partner_totals.begin(), decision.put_partner_totals.end(),
+                     [&](const auto& entry) { return entry.first == delta.partner_id; });
+    if (found == decision.put_partner_totals.end()) {
+      CLICKTRACK_ASSIGN_OR_RETURN(PartnerTotals totals, view.FindPartnerTotals(delta.partner_id));
+      decision.put_partner_totals.emplace_back(delta.partner_id, totals);
+      found = std::prev(decision.put_partner_totals.end());
+    }
+    int64_t* total = TotalOf(found->second, delta.counter);
+    if (total != nullptr && __builtin_add_overflow(*total, std::abs(delta.delta), total)) {
+      return TotalTooLarge(program, delta.partner_id.empty()
+                                        ? std::string("the unattributed conversions' totals")
+                                        : absl::StrCat("partner ", delta.partner_id, "'s totals"));
+    }
+  }
+  return absl::OkStatus();
 }
 
 absl::CivilDay DayOf(absl::Time time) { return absl::ToCivilDay(time, absl::UTCTimeZone()); }
@@ -106,8 +158,8 @@ void ApplyRefund(Conversion& conversion, Refund& refund, int64_t amount, Custome
   }
 }
 
-absl::StatusOr<Decision> AttributeRefund(const ConversionEvent& event, AttributionView& view,
-                                         IdSource& ids) {
+absl::StatusOr<Decision> AttributeRefund(const Program& program, const ConversionEvent& event,
+                                         AttributionView& view, IdSource& ids) {
   if (event.amount_minor <= 0) {
     return absl::InvalidArgumentError("amount: a refund must be greater than 0");
   }
@@ -152,6 +204,7 @@ absl::StatusOr<Decision> AttributeRefund(const ConversionEvent& event, Attributi
   CLICKTRACK_ASSIGN_OR_RETURN(std::optional<CustomerState> customer, view.FindCustomer(owner_id));
   ApplyRefund(*conversion, refund, event.amount_minor, customer ? &*customer : nullptr,
               event.occurred_at, ids, decision);
+  CLICKTRACK_RETURN_IF_ERROR(AccountTotals(program, view, decision));
   decision.result = Result::kReversed;
   decision.refund = refund;
   decision.put_refunds.push_back(std::move(refund));
@@ -228,7 +281,10 @@ absl::StatusOr<CustomerState> ResolveCustomer(
       }
       customer.sales += other.sales;
       customer.leads += other.leads;
-      customer.ltv_minor += other.ltv_minor;
+      if (__builtin_add_overflow(customer.ltv_minor, other.ltv_minor, &customer.ltv_minor)) {
+        return absl::InvalidArgumentError(
+            "the customers this event merges would have a lifetime value past what int64 holds");
+      }
       customer.bonus_paid = customer.bonus_paid || other.bonus_paid;
       customer.merged.push_back(other.id);
       decision.put_aliases.emplace_back(other.id, customer.id);
@@ -328,7 +384,7 @@ std::string DefaultRefundId(absl::string_view order_id, int64_t amount_minor) {
 absl::StatusOr<Decision> Attribute(const Program& program, const ConversionEvent& event,
                                    AttributionView& view, IdSource& ids) {
   if (event.status != PaymentStatus::kApproved) {
-    return AttributeRefund(event, view, ids);
+    return AttributeRefund(program, event, view, ids);
   }
   const absl::Time t = event.occurred_at;
   Decision decision;
@@ -401,7 +457,9 @@ absl::StatusOr<Decision> Attribute(const Program& program, const ConversionEvent
     ++customer.leads;
   } else {
     ++customer.sales;
-    customer.ltv_minor += event.amount_minor;
+    if (__builtin_add_overflow(customer.ltv_minor, event.amount_minor, &customer.ltv_minor)) {
+      return TotalTooLarge(program, "the customer's lifetime value");
+    }
     AddCounter(decision, partner, t, StatsCounter::kRevenue, event.amount_minor);
   }
   AddCounter(decision, partner, t, CountCounter(kind), 1);
@@ -452,6 +510,7 @@ absl::StatusOr<Decision> Attribute(const Program& program, const ConversionEvent
     decision.put_refunds.push_back(std::move(refund));
   }
 
+  CLICKTRACK_RETURN_IF_ERROR(AccountTotals(program, view, decision));
   decision.result = partner.empty() ? Result::kUnattributed : Result::kAttributed;
   decision.conversion = conversion;
   decision.put_conversion = std::move(conversion);

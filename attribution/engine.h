@@ -43,6 +43,8 @@ class AttributionView {
   // The clicks of `customer` in this program with from ≤ time ≤ to, bots included.
   virtual absl::StatusOr<std::vector<ClickRef>> ClicksOf(const Ulid& customer, absl::Time from,
                                                          absl::Time to) = 0;
+  // The partner's all-time totals in this program (zeros for one never credited).
+  virtual absl::StatusOr<PartnerTotals> FindPartnerTotals(absl::string_view partner_id) = 0;
   // The partner's per-partner rule overrides, if the partner exists.
   virtual std::optional<CommissionRules> PartnerRules(absl::string_view partner_id) = 0;
 };
@@ -79,6 +81,8 @@ struct Decision {
   std::string link_email;                          // email hash -> put_customer->id
   std::vector<LedgerEntry> ledger;
   std::vector<CounterDelta> counters;
+  // The totals of each partner in `counters`, after them.
+  std::vector<std::pair<std::string, PartnerTotals>> put_partner_totals;
   // Facts worth a log line (a queued refund capped at its order, say).
   std::vector<std::string> notes;
 
@@ -89,8 +93,9 @@ struct Decision {
 
 // Decides `event` in `program` at `event.occurred_at`.
 // Errors (nothing is to be written): kAlreadyExists when the order was recorded with another
-// amount, or the refund id was used for another order or amount (409); kInvalidArgument when a
-// refund would exceed its order's amount (400); the view's errors as they are.
+// amount, or the refund id was used for another order or amount (409); kInvalidArgument when
+// a refund would exceed its order's amount, or when the event would take a customer's LTV or
+// a partner's totals past int64 minor units (400); the view's errors as they are.
 absl::StatusOr<Decision> Attribute(const Program& program, const ConversionEvent& event,
                                    AttributionView& view, IdSource& ids);
 

@@ -1,5 +1,6 @@
 #include "attribution/engine.h"
 
+#include <limits>
 #include <string>
 
 #include "gtest/gtest.h"
@@ -488,6 +489,39 @@ TEST_F(EngineTest, ARefundIdOfAnotherOrderOrAmountIsAConflict) {
   const Decision again = Send(Refund("a", 1000, kT0 + absl::Hours(3), "r1"));
   EXPECT_EQ(again.result, Result::kDuplicate);
   EXPECT_EQ(again.conversion->order_id, "a");
+}
+
+// SPEC §3 (defect 2 of issue 10): sums wrapped to negative revenue. An event that would take
+// a customer's LTV or a partner's totals past int64 is refused and writes nothing.
+TEST_F(EngineTest, NoTotalEverWraps) {
+  constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
+  AddClick("p1", Customer(1), kT0 - absl::Hours(1));
+  view_.SetPartnerTotals("p1", PartnerTotals{.revenue_minor = kMax - 100});
+  const absl::StatusOr<Decision> partner_full =
+      Attribute(program_, Sale("o1", 101, kT0, Cookie(Customer(1))), view_, ids_);
+  EXPECT_EQ(partner_full.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(partner_full.status().message().find("partner p1's totals past 92233720368547758.07"),
+            std::string::npos)
+      << partner_full.status();
+  const Decision fits = Send(Sale("o1", 100, kT0, Cookie(Customer(1))));
+  EXPECT_EQ(fits.result, Result::kAttributed);
+  ASSERT_EQ(fits.put_partner_totals.size(), 1u);
+  EXPECT_EQ(fits.put_partner_totals[0].second.revenue_minor, kMax);
+  EXPECT_EQ(fits.put_partner_totals[0].second.commission_minor, 20);
+
+  // The unattributed conversions' totals, and a refund's.
+  view_.SetPartnerTotals("", PartnerTotals{.refunded_minor = kMax});
+  Send(Sale("u1", 500, kT0));
+  EXPECT_EQ(Attribute(program_, Refund("u1", 1, kT0), view_, ids_).status().code(),
+            absl::StatusCode::kInvalidArgument);
+
+  // A customer's LTV, whoever is credited.
+  view_.SetPartnerTotals("", {});
+  Send(Sale("big", kMax - 100, kT0, Cookie(Customer(2))));
+  EXPECT_EQ(
+      Attribute(program_, Sale("more", 101, kT0, Cookie(Customer(2))), view_, ids_).status().code(),
+      absl::StatusCode::kInvalidArgument);
+  EXPECT_FALSE(view_.conversions().contains("more"));
 }
 
 TEST_F(EngineTest, RefundBeforeItsOrderIsQueuedThenAppliedAndCapped) {

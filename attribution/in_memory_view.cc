@@ -15,6 +15,9 @@ void InMemoryView::AddPartner(absl::string_view partner_id, CommissionRules over
 }
 
 void InMemoryView::Apply(const Decision& decision) {
+  for (const auto& [partner, totals] : decision.put_partner_totals) {
+    totals_[partner] = totals;
+  }
   if (decision.put_conversion.has_value()) {
     conversions_[decision.put_conversion->order_id] = *decision.put_conversion;
   }
@@ -102,6 +105,15 @@ absl::StatusOr<std::vector<ClickRef>> InMemoryView::ClicksOf(const Ulid& custome
     }
   }
   return clicks;
+}
+
+absl::StatusOr<PartnerTotals> InMemoryView::FindPartnerTotals(absl::string_view partner_id) {
+  const auto it = totals_.find(partner_id);
+  return it == totals_.end() ? PartnerTotals{} : it->second;
+}
+
+void InMemoryView::SetPartnerTotals(absl::string_view partner_id, PartnerTotals totals) {
+  totals_[std::string(partner_id)] = totals;
 }
 
 std::optional<CommissionRules> InMemoryView::PartnerRules(absl::string_view partner_id) {

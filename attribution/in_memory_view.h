@@ -41,7 +41,11 @@ class InMemoryView final : public AttributionView {
   absl::StatusOr<std::optional<Ulid>> FindByEmail(absl::string_view email_sha256) override;
   absl::StatusOr<std::vector<ClickRef>> ClicksOf(const Ulid& customer, absl::Time from,
                                                  absl::Time to) override;
+  absl::StatusOr<PartnerTotals> FindPartnerTotals(absl::string_view partner_id) override;
   std::optional<CommissionRules> PartnerRules(absl::string_view partner_id) override;
+
+  // Set-up: a partner's all-time totals as if earlier events had made them.
+  void SetPartnerTotals(absl::string_view partner_id, PartnerTotals totals);
 
  private:
   std::string program_id_;
@@ -55,6 +59,7 @@ class InMemoryView final : public AttributionView {
   std::map<std::string, Ulid, std::less<>> emails_;
   std::vector<LedgerEntry> ledger_;
   std::map<std::tuple<std::string, StatsCounter>, int64_t> counters_;
+  std::map<std::string, PartnerTotals, std::less<>> totals_;
 };
 
 // Deterministic ids for tests: the given time and a counter.

@@ -205,6 +205,12 @@ KeyBuffer CustomerKey(absl::string_view program_id, const attribution::Ulid& cus
   return key;
 }
 
+KeyBuffer PartnerTotalsKey(absl::string_view program_id, absl::string_view partner_id) {
+  KeyBuffer key;
+  key.Byte(0xFF).Id(program_id).Id(partner_id);
+  return key;
+}
+
 KeyBuffer ConversionKey(absl::string_view program_id, absl::string_view order_id) {
   KeyBuffer key = ConversionPrefix(program_id);
   key.Id(order_id);

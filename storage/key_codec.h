@@ -103,6 +103,10 @@ KeyBuffer EmailKey(absl::string_view program_id, absl::string_view email_sha256)
 // customers family: program, customer.
 KeyBuffer CustomerKey(absl::string_view program_id, const attribution::Ulid& customer);
 
+// customers family: 0xFF, program, partner (customer keys start with a program id's length,
+// 1 to 64, so the two never meet).
+KeyBuffer PartnerTotalsKey(absl::string_view program_id, absl::string_view partner_id);
+
 // conversions family: program, order id (the idempotency key).
 KeyBuffer ConversionKey(absl::string_view program_id, absl::string_view order_id);
 KeyBuffer ConversionPrefix(absl::string_view program_id);

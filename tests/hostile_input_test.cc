@@ -4,7 +4,10 @@
 
 #include <signal.h>
 
+#include <atomic>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -58,6 +61,47 @@ TEST_F(HostileInputTest, InvalidUtf8InConversionFieldsIs400AndStoresNothing) {
   const HttpResult unknown = Send("GET", "/px.gif?program=n%FFpe&order_id=o&amount=1");
   EXPECT_EQ(unknown.status, 400);
   EXPECT_TRUE(attribution::IsValidUtf8(unknown.body)) << unknown.body;
+}
+
+// Defect 2: 9,300 pixel hits of the largest amount from one attributed visitor wrapped the
+// customer's and the partner's revenue to -91467440737095516.16. Now the hit that would pass
+// int64 is refused (400), and the totals stay exact.
+TEST_F(HostileInputTest, TotalsNeverWrap) {
+  const std::string cookie = ClickAsVisitor();
+  constexpr int kHits = 9300;
+  constexpr int kSenders = 8;
+  std::atomic<int> next{0};
+  std::atomic<int> accepted{0};
+  std::atomic<int> refused{0};
+  std::vector<std::thread> senders;
+  for (int c = 0; c < kSenders; ++c) {
+    senders.emplace_back([&] {
+      HttpClient client(process_->address());
+      for (int i = next++; i < kHits; i = next++) {
+        absl::StatusOr<HttpResult> result =
+            client.Request("GET",
+                           absl::StrCat("/px.gif?program=acme&order_id=big-", i,
+                                        "&amount=10000000000000.00&currency=USD"),
+                           {kBrowserAgent, absl::StrCat("Cookie: tc_cid=", cookie)});
+        if (result.ok() && result->status == 200) {
+          ++accepted;
+        } else if (result.ok() && result->status == 400 &&
+                   absl::StrContains(result->body, "largest total")) {
+          ++refused;
+        }
+      }
+    });
+  }
+  for (std::thread& sender : senders) {
+    sender.join();
+  }
+  EXPECT_EQ(accepted.load(), 9223);  // 9,223 × 10^15 minor units fit in int64, 9,224 do not
+  EXPECT_EQ(refused.load(), kHits - 9223);
+  const boost::json::object stats = Json(Call("GET", "/api/v1/programs/acme/partners/p1/stats"));
+  EXPECT_EQ(Field(stats, "revenue"), "92230000000000000.00");
+  const boost::json::object customer =
+      Json(Call("GET", "/api/v1/programs/acme/customers/" + cookie));
+  EXPECT_EQ(Field(customer, "revenue"), "92230000000000000.00");
 }
 
 // Defect 3: a refund id used on another order answered "duplicate" with that order's

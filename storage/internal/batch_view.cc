@@ -119,6 +119,21 @@ absl::StatusOr<std::optional<attribution::CustomerState>> BatchView::FindCustome
   return FromProto(customer, record);
 }
 
+absl::StatusOr<attribution::PartnerTotals> BatchView::FindPartnerTotals(
+    absl::string_view partner_id) {
+  CLICKTRACK_ASSIGN_OR_RETURN(
+      std::optional<std::string> value,
+      Get(kCustomers, storage::PartnerTotalsKey(program_id_, partner_id).view()));
+  if (!value.has_value()) {
+    return attribution::PartnerTotals{};
+  }
+  storage::proto::PartnerTotals record;
+  CLICKTRACK_RETURN_IF_ERROR(Parse(*value, record, "partner totals"));
+  return attribution::PartnerTotals{.revenue_minor = record.revenue_minor(),
+                                    .refunded_minor = record.refunded_minor(),
+                                    .commission_minor = record.commission_minor()};
+}
+
 absl::StatusOr<std::optional<Ulid>> BatchView::FindAlias(const Ulid& customer) {
   return GetUlid(kIdentities, storage::AliasKey(program_id_, customer).view());
 }
@@ -235,6 +250,14 @@ absl::Status BatchView::Apply(const attribution::Decision& decision, CounterSums
     CLICKTRACK_RETURN_IF_ERROR(put(kLedger,
                                    storage::LedgerKey(program_id_, entry.partner_id, entry.id),
                                    ToProto(entry).SerializeAsString()));
+  }
+  for (const auto& [partner, totals] : decision.put_partner_totals) {
+    storage::proto::PartnerTotals record;
+    record.set_revenue_minor(totals.revenue_minor);
+    record.set_refunded_minor(totals.refunded_minor);
+    record.set_commission_minor(totals.commission_minor);
+    CLICKTRACK_RETURN_IF_ERROR(put(kCustomers, storage::PartnerTotalsKey(program_id_, partner),
+                                   record.SerializeAsString()));
   }
   for (const attribution::CounterDelta& delta : decision.counters) {
     counters.Add(storage::StatsKey(program_id_, delta.partner_id, delta.day, delta.counter).view(),

@@ -48,6 +48,8 @@ class BatchView final : public attribution::AttributionView {
   absl::StatusOr<std::vector<attribution::ClickRef>> ClicksOf(const attribution::Ulid& customer,
                                                               absl::Time from,
                                                               absl::Time to) override;
+  absl::StatusOr<attribution::PartnerTotals> FindPartnerTotals(
+      absl::string_view partner_id) override;
   std::optional<attribution::CommissionRules> PartnerRules(absl::string_view partner_id) override;
 
   // Adds the writes of `decision` to the batch, and its stats counter deltas to `counters`

@@ -195,10 +195,13 @@ absl::StatusOr<Decision> AttributeRefund(const Program& program, const Conversio
     return decision;
   }
   if (conversion->refunded_minor + event.amount_minor > conversion->amount_minor) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("amount: refunds of order ", event.order_id, " would total ",
-                     conversion->refunded_minor + event.amount_minor,
-                     " minor units, more than its amount of ", conversion->amount_minor));
+    const auto money = [&](int64_t minor) {
+      return absl::StrCat(FormatAmount(minor, program.currency), " ", program.currency.Code());
+    };
+    return absl::InvalidArgumentError(absl::StrCat(
+        "amount: refunds of order ", event.order_id, " would total ",
+        money(conversion->refunded_minor + event.amount_minor), ", more than its amount of ",
+        money(conversion->amount_minor)));
   }
   CLICKTRACK_ASSIGN_OR_RETURN(const Ulid owner_id, Canonical(view, conversion->customer_id));
   CLICKTRACK_ASSIGN_OR_RETURN(std::optional<CustomerState> customer, view.FindCustomer(owner_id));

@@ -460,6 +460,11 @@ TEST_F(EngineTest, RefundsNeverExceedTheOrderAndRepeatAsDuplicates) {
   const absl::StatusOr<Decision> over =
       Attribute(program_, Refund("o1", 4001, kT0, "r2"), view_, ids_);
   EXPECT_EQ(over.status().code(), absl::StatusCode::kInvalidArgument);
+  // Defect 14 of issue 10: the reason quoted minor units ("10001 minor units").
+  EXPECT_NE(
+      over.status().message().find("would total 100.01 USD, more than its amount of 100.00 USD"),
+      std::string::npos)
+      << over.status();
   const Decision again = Send(Refund("o1", 6000, kT0 + absl::Hours(2), "r1"));
   EXPECT_EQ(again.result, Result::kDuplicate);
   EXPECT_FALSE(again.has_writes());

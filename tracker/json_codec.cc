@@ -451,14 +451,16 @@ json::object EncodeLink(const attribution::Link& link, absl::string_view public_
 }
 
 std::string FormatTimestamp(absl::Time time) {
-  return absl::FormatTime("%Y-%m-%d%ET%H:%M:%E3SZ", time, absl::UTCTimeZone());
+  // %E4Y: four digits, so that a year before 1000 is still RFC 3339 ("0999-…").
+  return absl::FormatTime("%E4Y-%m-%d%ET%H:%M:%E3SZ", time, absl::UTCTimeZone());
 }
 
 absl::StatusOr<absl::Time> ParseTimestamp(absl::string_view text) {
   absl::Time time;
   std::string error;
   if (!absl::ParseTime(absl::RFC3339_full, text, &time, &error) || time == absl::InfiniteFuture() ||
-      time == absl::InfinitePast()) {
+      time == absl::InfinitePast() || absl::ToCivilYear(time, absl::UTCTimeZone()).year() < 0 ||
+      absl::ToCivilYear(time, absl::UTCTimeZone()).year() > 9999) {
     return absl::InvalidArgumentError(
         "must be an RFC 3339 timestamp such as \"2026-01-31T12:00:00Z\"");
   }

@@ -96,5 +96,27 @@ TEST(JsonCodecTest, TimestampsRoundTrip) {
   EXPECT_FALSE(ParseTimestamp("yesterday").ok());
 }
 
+// Defect 14 of issue 10: a year before 1000 printed unpadded ("999-…"), which is not RFC 3339.
+TEST(JsonCodecTest, EarlyYearsAreFourDigitsAndYearsOutsideRfc3339AreRefused) {
+  const absl::StatusOr<absl::Time> early = ParseTimestamp("0999-01-02T03:04:05Z");
+  ASSERT_TRUE(early.ok()) << early.status();
+  EXPECT_EQ(FormatTimestamp(*early), "0999-01-02T03:04:05.000Z");
+  EXPECT_EQ(
+      FormatTimestamp(absl::FromCivil(absl::CivilSecond(5, 1, 1, 0, 0, 0), absl::UTCTimeZone())),
+      "0005-01-01T00:00:00.000Z");
+  EXPECT_FALSE(ParseTimestamp("10000-01-01T00:00:00Z").ok());
+  EXPECT_FALSE(ParseTimestamp("-0001-01-01T00:00:00Z").ok());
+}
+
+// Defect 11 of issue 10: a duplicate JSON key was silently taken (the last one won).
+TEST(JsonCodecTest, ADuplicateKeyIsRefusedAtAnyDepth) {
+  EXPECT_FALSE(ParseJsonObject(R"({"a": 1, "a": 2})").ok());
+  EXPECT_FALSE(ParseJsonObject(R"({"x": {"a": 1, "b": [{"c": 1, "c": 1}]}})").ok());
+  EXPECT_FALSE(ParseJsonObject(R"({"": 1, "": 2})").ok());
+  EXPECT_EQ(ParseJsonObject(R"({"a": 1, "a": 2})").status().message(), "a: given twice");
+  EXPECT_TRUE(ParseJsonObject(R"({"a": {"a": 1}, "b": [{"a": 1}, {"a": 2}]})").ok());
+  EXPECT_TRUE(ParseJsonObjectKeepingLastKey(R"({"a": 1, "a": 2})").ok());
+}
+
 }  // namespace
 }  // namespace clicktrack::tracker

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "boost/url/parse.hpp"
@@ -12,6 +13,8 @@
 
 namespace clicktrack::tracker {
 namespace {
+
+bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 
 absl::Status Invalid(absl::string_view field, absl::string_view problem) {
   return absl::InvalidArgumentError(absl::StrCat(field, ": ", problem));
@@ -75,6 +78,17 @@ absl::Status ParseHttpUrl(absl::string_view field, absl::string_view url,
   const auto host = view.encoded_host();
   if (host.find('%') != boost::urls::string_view::npos) {
     return Invalid(field, "must not percent-encode its host");
+  }
+  const absl::string_view port(view.port().data(), view.port().size());  // "" if none
+  int number = 0;
+  if (host.find(':') != boost::urls::string_view::npos ||
+      (!port.empty() && (port.size() > 5 || !std::all_of(port.begin(), port.end(), IsDigit) ||
+                         !absl::SimpleAtoi(port, &number) || number < 1 || number > 65535))) {
+    return Invalid(field, "must have a port from 1 to 65535");
+  }
+  // Boost.URL takes "host:-1/x" as an empty port and the path "-1/x"; RFC 3986 does not.
+  if (const auto path = view.encoded_path(); !path.empty() && path.front() != '/') {
+    return Invalid(field, "must have a port from 1 to 65535, then a path starting with /");
   }
   parsed.host.assign(host.data(), host.size());
   return absl::OkStatus();

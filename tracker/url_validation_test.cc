@@ -31,6 +31,21 @@ TEST(DestinationTest, RefusesOpenRedirectsAndOtherSchemes) {
                    .ok());
 }
 
+// Defect 14 of issue 10: destinations with invalid ports were accepted.
+TEST(DestinationTest, RefusesInvalidPorts) {
+  const std::vector<std::string> hosts = {"shop.example.com"};
+  for (const char* url : {"https://shop.example.com:99999/", "https://shop.example.com:-1/",
+                          "https://shop.example.com:x/", "https://shop.example.com:1:2/",
+                          "https://shop.example.com:0/", "https://shop.example.com:000080000/"}) {
+    const absl::Status status = ValidateDestination("destination", url, hosts);
+    EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument) << url;
+  }
+  for (const char* url : {"https://shop.example.com:8443/x", "https://shop.example.com:/x",
+                          "http://shop.example.com:65535/"}) {
+    EXPECT_TRUE(ValidateDestination("destination", url, hosts).ok()) << url;
+  }
+}
+
 TEST(PostbackUrlTest, AllowsMacrosAndEmpty) {
   EXPECT_TRUE(ValidatePostbackUrl("postback_url", "").ok());
   EXPECT_TRUE(

@@ -32,9 +32,11 @@
 #include "storage/internal/click_records.h"
 #include "storage/internal/counter_sums.h"
 #include "storage/internal/families.h"
+#include "storage/internal/info_log.h"
 #include "storage/internal/record_codec.h"
 #include "storage/internal/rocks_status.h"
 #include "storage/internal/wal_check.h"
+#include "storage/internal/write_recovery.h"
 #include "storage/key_codec.h"
 #include "storage/store.h"
 
@@ -89,6 +91,8 @@ class RocksDbStore final : public Store {
     config_write_.sync = true;      // config changes are rare and must survive power loss
     conversion_write_.sync = true;  // acknowledged payments survive power loss
     committer_ = std::thread([this] { CommitterLoop(); });
+    recovery_ = std::make_unique<storage_internal::WriteRecovery>(*db_, last_write_failed_,
+                                                                  absl::Seconds(1));
   }
 
   ~RocksDbStore() override {
@@ -97,6 +101,7 @@ class RocksDbStore final : public Store {
       stopping_ = true;
     }
     committer_.join();  // decides and writes what is queued, then returns
+    recovery_.reset();
     (void)Flush();
     for (rocksdb::ColumnFamilyHandle* family : families_) {
       (void)db_->DestroyColumnFamilyHandle(family);
@@ -160,6 +165,7 @@ class RocksDbStore final : public Store {
   absl::Status Track(absl::Status status) {
     if (!status.ok()) {
       last_write_failed_.store(true, std::memory_order_relaxed);
+      recovery_->OnWriteFailed();
     } else {
       last_write_failed_.store(false, std::memory_order_relaxed);
     }
@@ -194,6 +200,7 @@ class RocksDbStore final : public Store {
   std::atomic<uint64_t> events_{0};
   std::thread committer_;
   std::atomic<bool> last_write_failed_{false};
+  std::unique_ptr<storage_internal::WriteRecovery> recovery_;  // after the flag it clears
 
   // Serialises config writes, so that check-then-write (duplicate codes, unknown partners)
   // is atomic. Never held on the redirect path.
@@ -750,7 +757,14 @@ uint64_t RocksDbStore::SstBytes() const {
   return total;
 }
 
-absl::Status RocksDbStore::Flush() { return FromRocksStatus(db_->FlushWAL(/*sync=*/true)); }
+absl::Status RocksDbStore::Flush() {
+  if (last_write_failed_.load()) {
+    // The log's writer has seen an error: RocksDB 7.8 asserts on its next use. Whatever it
+    // still holds was never acknowledged.
+    return absl::UnavailableError("the store is not accepting writes; nothing to flush");
+  }
+  return FromRocksStatus(db_->FlushWAL(/*sync=*/true));
+}
 
 }  // namespace
 
@@ -760,12 +774,13 @@ absl::StatusOr<std::unique_ptr<Store>> OpenRocksDbStore(const StoreOptions& opti
   db_options.create_missing_column_families = true;
   db_options.IncreaseParallelism(2);
   db_options.max_background_jobs = 2;
-  db_options.keep_log_file_num = 5;
   // A write-ahead log damaged in the middle refuses to open: the default (point in time)
   // replays up to the damage and silently drops every acknowledged write after it. Only a
   // torn last record, which no acknowledged write can be, is tolerated.
   db_options.wal_recovery_mode = rocksdb::WALRecoveryMode::kTolerateCorruptedTailRecords;
   db_options.paranoid_checks = true;
+  // RocksDB's own diagnostic log, written so that a full disk cannot abort the process.
+  db_options.info_log = storage_internal::OpenInfoLog(options.path, /*keep_old=*/5);
   // Flushes and compactions run under SCHED_IDLE: on a core that also serves requests, a
   // background thread at normal priority keeps the core for a whole scheduler tick (4 ms) and
   // that is the p99. They get the time the event loops leave idle, and on a saturated core
@@ -841,7 +856,7 @@ absl::StatusOr<std::unique_ptr<Store>> OpenRocksDbStore(const StoreOptions& opti
                                                         status.ToString(), ")"));
     }
     if (status.IsCorruption()) {
-      const std::optional<std::string> damage = internal::FindWalDamage(options.path);
+      const std::optional<std::string> damage = storage_internal::FindWalDamage(options.path);
       return absl::DataLossError(absl::StrCat(
           "the store is damaged and was not opened (", status.ToString(), ")",
           damage.has_value() ? absl::StrCat("; first damaged write-ahead log record: ", *damage)

@@ -29,8 +29,8 @@ class TrackerdTest : public ::testing::Test {
   void StartTrackerd(std::vector<std::string> extra = {}) {
     client_.reset();
     process_.reset();
-    std::vector<std::string> args = {"--data",    data_.path(), "--admin-token",
-                                     kAdminToken, "--threads",  "2"};
+    std::vector<std::string> args = {"--data",    DataDir(),   "--admin-token",
+                                     kAdminToken, "--threads", "2"};
     args.insert(args.end(), extra.begin(), extra.end());
     absl::StatusOr<std::unique_ptr<TrackerdProcess>> process = TrackerdProcess::Start(args);
     ASSERT_TRUE(process.ok()) << process.status();
@@ -77,6 +77,9 @@ class TrackerdTest : public ::testing::Test {
   }
 
   int64_t StatsField(absl::string_view field, absl::string_view partner = "p1");
+
+  // Where trackerd keeps its data: data_, unless a test puts it elsewhere.
+  virtual std::string DataDir() const { return data_.path(); }
 
   TempDir data_;
   std::unique_ptr<TrackerdProcess> process_;

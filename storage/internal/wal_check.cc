@@ -11,7 +11,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 
-namespace clicktrack::storage::internal {
+namespace clicktrack::storage_internal {
 namespace {
 
 constexpr size_t kBlockSize = 32768;
@@ -110,4 +110,4 @@ std::optional<std::string> FindWalDamage(absl::string_view dir) {
   return std::nullopt;
 }
 
-}  // namespace clicktrack::storage::internal
+}  // namespace clicktrack::storage_internal

@@ -8,7 +8,7 @@
 
 #include "absl/strings/string_view.h"
 
-namespace clicktrack::storage::internal {
+namespace clicktrack::storage_internal {
 
 // "<dir>/000004.log at byte 3000: checksum mismatch" for the first damaged record of the
 // directory's WAL files (oldest first), or nullopt if every record reads back intact.
@@ -16,4 +16,4 @@ namespace clicktrack::storage::internal {
 // CRC32C, length, type), or 11 bytes for recycled logs.
 std::optional<std::string> FindWalDamage(absl::string_view dir);
 
-}  // namespace clicktrack::storage::internal
+}  // namespace clicktrack::storage_internal

@@ -2,8 +2,11 @@
 # Sets clicktrack up on a Debian 12 machine and then does one thing:
 #
 #   deploy/setup.sh run [trackerd flags…]   install what is missing, build, run trackerd
-#   deploy/setup.sh test                    install what is missing, build, run every test
+#   deploy/setup.sh test                    install what is missing, build, run every test:
+#                                           the suite, the suite again under ASan+UBSan, the
+#                                           server tests under TSan, each fuzz target briefly
 #   deploy/setup.sh build                   install what is missing, build
+#   deploy/setup.sh fuzz [seconds]          build the fuzz targets and run each (default 600 s)
 #
 # Installing needs root (or sudo). The build goes to build/ (CMake + Ninja + ccache); the
 # daemon is build/trackerd. BUILD_TYPE (default RelWithDebInfo) picks the CMake build type.
@@ -20,6 +23,7 @@ packages=(
   librocksdb-dev libabsl-dev libprotobuf-dev protobuf-compiler libssl-dev libspdlog-dev
   libgtest-dev libbenchmark-dev
   wrk nginx curl
+  clang libclang-rt-14-dev
 )
 
 missing=()
@@ -43,20 +47,68 @@ fi
 
 build_type="${BUILD_TYPE:-RelWithDebInfo}"
 jobs="$(nproc)"
-cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE="$build_type" >/dev/null
-cmake --build build --parallel "$jobs"
+
+# configure DIR [cmake options…]; the default build is build/.
+configure() {
+  local dir="$1"
+  shift
+  cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE="$build_type" "$@" >/dev/null
+}
+
+# Each libFuzzer target for $1 seconds on a scratch copy of its corpus (new inputs stay out
+# of the repository; a crash leaves its input in build-fuzz/ and fails).
+run_fuzzers() {
+  local seconds="$1"
+  CC=clang CXX=clang++ configure build-fuzz -DCLICKTRACK_FUZZ=ON
+  cmake --build build-fuzz --parallel "$jobs"
+  local target scratch
+  for target in $(cd tests/fuzz && ls fuzz_*.cc | sed 's/\.cc$//'); do
+    scratch="$(mktemp -d)"
+    echo "fuzz: $target for ${seconds}s" >&2
+    if ! (cd build-fuzz && "./tests/fuzz/$target" -max_total_time="$seconds" \
+      -print_final_stats=1 "$scratch" "../tests/fuzz/corpus/$target" >"$scratch.log" 2>&1); then
+      tail -n 60 "$scratch.log" >&2
+      echo "fuzz: $target found a crash; its input is in build-fuzz/ (crash-*)" >&2
+      exit 1
+    fi
+    grep -E '^stat::number_of_executed_units' "$scratch.log" | sed "s/^/fuzz: $target /" >&2
+    rm -f "$scratch.log"
+    rm -rf "$scratch"
+  done
+}
 
 case "$mode" in
   build)
+    configure build
+    cmake --build build --parallel "$jobs"
     ;;
   run)
+    configure build
+    cmake --build build --parallel "$jobs"
     exec build/trackerd "$@"
     ;;
   test)
+    configure build
+    cmake --build build --parallel "$jobs"
     ctest --test-dir build --output-on-failure --parallel "$jobs" --timeout 300
+    # The whole suite again under AddressSanitizer and UndefinedBehaviorSanitizer.
+    configure build-asan -DCLICKTRACK_SANITIZE=address,undefined -DCLICKTRACK_BUILD_BENCH=OFF
+    cmake --build build-asan --parallel "$jobs"
+    ASAN_OPTIONS=detect_leaks=1 ctest --test-dir build-asan --output-on-failure --parallel "$jobs" \
+      --timeout 600
+    # The server under ThreadSanitizer: the daemon and its HTTP tests.
+    configure build-tsan -DCLICKTRACK_SANITIZE=thread -DCLICKTRACK_BUILD_BENCH=OFF
+    cmake --build build-tsan --parallel "$jobs" --target trackerd integration_test tracker_test
+    TSAN_OPTIONS="halt_on_error=1 suppressions=$PWD/tests/tsan.supp" \
+      ctest --test-dir build-tsan --output-on-failure --parallel "$jobs" --timeout 600 \
+      -R '^(RequestParser|Router|Server|Redirect|AdminApi|Conversion|HostileInput)'
+    run_fuzzers "${FUZZ_SECONDS:-15}"
+    ;;
+  fuzz)
+    run_fuzzers "${1:-600}"
     ;;
   *)
-    echo "usage: deploy/setup.sh [build|run|test] [trackerd flags…]" >&2
+    echo "usage: deploy/setup.sh [build|run|test|fuzz] [trackerd flags…|seconds]" >&2
     exit 2
     ;;
 esac

@@ -101,6 +101,8 @@ class Session;
 // Member order matters: the io_context is destroyed before `sessions` (its pending handlers
 // own sessions, which unregister themselves), and the timer and guard before the io_context.
 struct Worker {
+  size_t index = 0;       // in the server's workers, for request ids
+  uint64_t requests = 0;  // read so far: the second part of a request id
   std::list<Session*> sessions;
   bool draining = false;
   // Requests whose answer comes later (a click flush, a conversion's fsync). While any is
@@ -245,6 +247,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void OnRequest() {
     reading_ = false;
     started_ = SteadyClock::now();
+    request_id_ = ++worker_.requests;
     keep_alive_ = parser_->keep_alive();
     std::optional<HttpResponse> response =
         shared_.router->Handle(data_.View(worker_.click_sink.get()), [this] { return Defer(); });
@@ -299,7 +302,8 @@ class Session : public std::enable_shared_from_this<Session> {
     keep_alive = keep_alive && !worker_.draining;
     if (LogEnabled(LogLevel::kDebug) && !data_.method.empty()) {
       Log(LogLevel::kDebug, "request",
-          {{"method", JsonText(data_.method)},
+          {{"request_id", JsonText(absl::StrCat(worker_.index, "-", request_id_))},
+           {"method", JsonText(data_.method)},
            {"target", JsonText(RedactSecrets(data_.target))},
            {"status", response.status},
            {"micros",
@@ -342,6 +346,7 @@ class Session : public std::enable_shared_from_this<Session> {
   std::list<Session*>::iterator registration_;
   SteadyClock::time_point deadline_ = SteadyClock::time_point::max();
   SteadyClock::time_point started_;
+  uint64_t request_id_ = 0;
   bool reading_ = false;
   bool continue_sent_ = false;
   bool keep_alive_ = false;
@@ -359,7 +364,11 @@ class Server::Impl {
         acceptor_(workers_[0].ioc),
         signals_(workers_[0].ioc, SIGINT, SIGTERM, SIGHUP),
         accept_backoff_(workers_[0].ioc),
-        sweep_period_(SweepPeriod(options_)) {}
+        sweep_period_(SweepPeriod(options_)) {
+    for (size_t i = 0; i < workers_.size(); ++i) {
+      workers_[i].index = i;
+    }
+  }
 
   absl::StatusOr<std::string> Listen() {
     ErrorCode ec;

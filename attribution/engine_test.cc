@@ -520,12 +520,14 @@ TEST_F(EngineTest, NoTotalEverWraps) {
   EXPECT_EQ(Attribute(program_, Refund("u1", 1, kT0), view_, ids_).status().code(),
             absl::StatusCode::kInvalidArgument);
 
-  // A customer's LTV, whoever is credited.
-  view_.SetPartnerTotals("", {});
+  // A customer's LTV, however little its partner has.
+  AddClick("p2", Customer(2), kT0 - absl::Hours(1));
   Send(Sale("big", kMax - 100, kT0, Cookie(Customer(2))));
-  EXPECT_EQ(
-      Attribute(program_, Sale("more", 101, kT0, Cookie(Customer(2))), view_, ids_).status().code(),
-      absl::StatusCode::kInvalidArgument);
+  view_.SetPartnerTotals("p2", {});
+  const absl::StatusOr<Decision> ltv_full =
+      Attribute(program_, Sale("more", 101, kT0, Cookie(Customer(2))), view_, ids_);
+  EXPECT_EQ(ltv_full.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(ltv_full.status().message().find("lifetime value"), std::string::npos);
   EXPECT_FALSE(view_.conversions().contains("more"));
 }
 

@@ -766,6 +766,24 @@ absl::Status RocksDbStore::Flush() {
   return FromRocksStatus(db_->FlushWAL(/*sync=*/true));
 }
 
+// Why the store at `path` did not open, for an operator: another trackerd holds it, or it is
+// damaged (with the first damaged write-ahead log record named), or RocksDB's own reason.
+absl::Status OpenError(const rocksdb::Status& status, const std::string& path) {
+  if (status.IsIOError() && absl::StrContains(status.ToString(), "lock")) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "data directory ", path, " is in use by another trackerd (", status.ToString(), ")"));
+  }
+  if (status.IsCorruption()) {
+    const std::optional<std::string> damage = storage_internal::FindWalDamage(path);
+    return absl::DataLossError(absl::StrCat(
+        "the store is damaged and was not opened (", status.ToString(), ")",
+        damage.has_value() ? absl::StrCat("; first damaged write-ahead log record: ", *damage) : "",
+        "; restore a backup, or move the damaged file away knowing that the writes in it and "
+        "after it are lost"));
+  }
+  return FromRocksStatus(status);
+}
+
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<Store>> OpenRocksDbStore(const StoreOptions& options) {
@@ -850,21 +868,7 @@ absl::StatusOr<std::unique_ptr<Store>> OpenRocksDbStore(const StoreOptions& opti
   const rocksdb::Status status =
       rocksdb::DB::Open(rocksdb::DBOptions(db_options), options.path, descriptors, &handles, &raw);
   if (!status.ok()) {
-    if (status.IsIOError() && absl::StrContains(status.ToString(), "lock")) {
-      return absl::FailedPreconditionError(absl::StrCat("data directory ", options.path,
-                                                        " is in use by another trackerd (",
-                                                        status.ToString(), ")"));
-    }
-    if (status.IsCorruption()) {
-      const std::optional<std::string> damage = storage_internal::FindWalDamage(options.path);
-      return absl::DataLossError(absl::StrCat(
-          "the store is damaged and was not opened (", status.ToString(), ")",
-          damage.has_value() ? absl::StrCat("; first damaged write-ahead log record: ", *damage)
-                             : "",
-          "; restore a backup, or move the damaged file away knowing that the writes in it and "
-          "after it are lost"));
-    }
-    return FromRocksStatus(status);
+    return OpenError(status, options.path);
   }
   auto store = std::make_unique<RocksDbStore>(std::unique_ptr<rocksdb::DB>(raw), std::move(handles),
                                               options);

@@ -109,6 +109,16 @@ ConnectionLimit ConnectionsWithinFdLimit(int requested) {
   return {.max_connections = room, .fd_limit = limit.rlim_cur, .lowered = true};
 }
 
+void LogIfLowered(const ConnectionLimit& connections, int requested) {
+  if (connections.lowered) {
+    Log(LogLevel::kWarn, "max-connections lowered to fit the file descriptor limit",
+        {{"requested", requested},
+         {"max_connections", connections.max_connections},
+         {"fd_limit", connections.fd_limit},
+         {"hint", "raise the limit with ulimit -n, or LimitNOFILE= in the systemd unit"}});
+  }
+}
+
 int Main(int argc, char** argv) {
   absl::StatusOr<Config> config = ParseConfig(argc, argv, [](const char* name) {
     return std::getenv(name);  // NOLINT(concurrency-mt-unsafe): before any thread starts
@@ -175,13 +185,7 @@ int Main(int argc, char** argv) {
        {"data", JsonText(config->data_dir)},
        {"threads", config->threads},
        {"version", kVersion}});
-  if (connections.lowered) {
-    Log(LogLevel::kWarn, "max-connections lowered to fit the file descriptor limit",
-        {{"requested", config->max_connections},
-         {"max_connections", connections.max_connections},
-         {"fd_limit", connections.fd_limit},
-         {"hint", "raise the limit with ulimit -n, or LimitNOFILE= in the systemd unit"}});
-  }
+  LogIfLowered(connections, config->max_connections);
   if (!admin_token->file.empty()) {
     Log(LogLevel::kInfo, admin_token->created ? "admin token created" : "admin token loaded",
         {{"admin_token_file", JsonText(admin_token->file)}});

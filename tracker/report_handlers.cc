@@ -52,6 +52,16 @@ boost::json::object EncodeCustomer(const attribution::Program& program,
   return out;
 }
 
+void LogUnreadable(absl::string_view program_id, absl::string_view partner_id,
+                   const std::vector<attribution::Ulid>& entry_ids) {
+  for (const attribution::Ulid& entry_id : entry_ids) {
+    Log(LogLevel::kError, "unreadable ledger record left out",
+        {{"program", JsonText(program_id)},
+         {"partner", JsonText(partner_id)},
+         {"entry_id", JsonText(entry_id.ToString())}});
+  }
+}
+
 }  // namespace
 
 HttpResponse Router::Commissions(const attribution::Program& program, absl::string_view partner_id,
@@ -79,12 +89,7 @@ HttpResponse Router::Commissions(const attribution::Program& program, absl::stri
   if (!page.ok()) {
     return ErrorResponse(page.status());
   }
-  for (const attribution::Ulid& entry_id : page->unreadable) {
-    Log(LogLevel::kError, "unreadable ledger record left out",
-        {{"program", JsonText(program.id)},
-         {"partner", JsonText(partner_id)},
-         {"entry_id", JsonText(entry_id.ToString())}});
-  }
+  LogUnreadable(program.id, partner_id, page->unreadable);
   const absl::Time now = clock_.Now();
   // An accrual's status is its conversion's: pending, approved, or reversed once refunds took
   // all of it back. One read per order on the page.

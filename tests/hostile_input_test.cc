@@ -239,6 +239,7 @@ TEST_F(HostileInputTest, NoSecretReachesTheLogAtDebug) {
   ASSERT_EQ(Send("GET", "/healthz").status, 200);
   const std::string log = process_->Stderr();
   ASSERT_TRUE(absl::StrContains(log, "/postback?program=acme")) << "requests are logged at debug";
+  EXPECT_TRUE(absl::StrContains(log, R"("request_id":")")) << log;
   for (const std::string& secret :
        {std::string(kSecret), encoded_secret, std::string(kAdminToken),
         Sign(body).substr(std::string("X-Signature: sha256=").size())}) {

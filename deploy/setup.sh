@@ -3,8 +3,8 @@
 #
 #   deploy/setup.sh run [trackerd flags…]   install what is missing, build, run trackerd
 #   deploy/setup.sh test                    install what is missing, build, run every test:
-#                                           the suite, the suite again under ASan+UBSan, the
-#                                           server tests under TSan, each fuzz target briefly
+#                                           the suite, the suite again under ASan+UBSan, each
+#                                           fuzz target briefly
 #   deploy/setup.sh build                   install what is missing, build
 #   deploy/setup.sh fuzz [seconds]          build the fuzz targets and run each (default 600 s)
 #
@@ -96,12 +96,8 @@ case "$mode" in
     cmake --build build-asan --parallel "$jobs"
     ASAN_OPTIONS=detect_leaks=1 ctest --test-dir build-asan --output-on-failure --parallel "$jobs" \
       --timeout 600
-    # The server under ThreadSanitizer: the daemon and its HTTP tests.
-    configure build-tsan -DCLICKTRACK_SANITIZE=thread -DCLICKTRACK_BUILD_BENCH=OFF
-    cmake --build build-tsan --parallel "$jobs" --target trackerd integration_test tracker_test
-    TSAN_OPTIONS="halt_on_error=1 suppressions=$PWD/tests/tsan.supp" \
-      ctest --test-dir build-tsan --output-on-failure --parallel "$jobs" --timeout 600 \
-      -R '^(RequestParser|Router|Server|Redirect|AdminApi|Conversion|HostileInput)'
+    # ThreadSanitizer is not run here yet: Debian's Abseil is not instrumented, so TSan cannot
+    # see absl::Mutex synchronise and reports every guarded access as a race (docs/security.md).
     run_fuzzers "${FUZZ_SECONDS:-15}"
     ;;
   fuzz)

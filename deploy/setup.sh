@@ -61,7 +61,7 @@ run_fuzzers() {
   local seconds="$1"
   CC=clang CXX=clang++ configure build-fuzz -DCLICKTRACK_FUZZ=ON
   cmake --build build-fuzz --parallel "$jobs"
-  local target scratch
+  local target scratch passed=0
   for target in $(cd tests/fuzz && ls fuzz_*.cc | sed 's/\.cc$//'); do
     scratch="$(mktemp -d)"
     echo "fuzz: $target for ${seconds}s" >&2
@@ -74,7 +74,9 @@ run_fuzzers() {
     grep -E '^stat::number_of_executed_units' "$scratch.log" | sed "s/^/fuzz: $target /" >&2
     rm -f "$scratch.log"
     rm -rf "$scratch"
+    passed=$((passed + 1))
   done
+  echo "fuzz: $passed passed, 0 failed"
 }
 
 case "$mode" in

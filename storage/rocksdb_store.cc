@@ -90,9 +90,9 @@ class RocksDbStore final : public Store {
     click_write_.sync = false;      // WAL on: a process crash loses nothing
     config_write_.sync = true;      // config changes are rare and must survive power loss
     conversion_write_.sync = true;  // acknowledged payments survive power loss
-    committer_ = std::thread([this] { CommitterLoop(); });
     recovery_ = std::make_unique<storage_internal::WriteRecovery>(*db_, last_write_failed_,
                                                                   absl::Seconds(1));
+    committer_ = std::thread([this] { CommitterLoop(); });  // may call Track: after recovery_
   }
 
   ~RocksDbStore() override {

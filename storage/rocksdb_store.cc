@@ -1,23 +1,23 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
+#include <condition_variable>
 #include <cstdint>
 #include <deque>
 #include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <shared_mutex>
 #include <string>
 #include <thread>
 #include <vector>
 
-#include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/inlined_vector.h"
 #include "absl/hash/hash.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "absl/synchronization/mutex.h"
 #include "rocksdb/cache.h"
 #include "rocksdb/db.h"
 #include "rocksdb/filter_policy.h"
@@ -91,15 +91,16 @@ class RocksDbStore final : public Store {
     config_write_.sync = true;      // config changes are rare and must survive power loss
     conversion_write_.sync = true;  // acknowledged payments survive power loss
     recovery_ = std::make_unique<storage_internal::WriteRecovery>(*db_, last_write_failed_,
-                                                                  absl::Seconds(1));
+                                                                  std::chrono::seconds(1));
     committer_ = std::thread([this] { CommitterLoop(); });  // may call Track: after recovery_
   }
 
   ~RocksDbStore() override {
     {
-      absl::MutexLock lock(&queue_mu_);
+      std::lock_guard lock(queue_mu_);
       stopping_ = true;
     }
+    queue_ready_.notify_one();
     committer_.join();  // decides and writes what is queued, then returns
     recovery_.reset();
     (void)Flush();
@@ -152,8 +153,8 @@ class RocksDbStore final : public Store {
 
  private:
   struct LinkShard {
-    mutable absl::Mutex mu;
-    absl::flat_hash_map<std::string, std::unique_ptr<const CachedLink>> links ABSL_GUARDED_BY(mu);
+    mutable std::shared_mutex mu;
+    absl::flat_hash_map<std::string, std::unique_ptr<const CachedLink>> links;  // under mu
   };
 
   LinkShard& ShardFor(absl::string_view code) const {
@@ -193,9 +194,12 @@ class RocksDbStore final : public Store {
   rocksdb::WriteOptions conversion_write_;
 
   // The committer: the only writer of conversion state.
-  absl::Mutex queue_mu_;
-  std::deque<PendingConversion> queue_ ABSL_GUARDED_BY(queue_mu_);
-  bool stopping_ ABSL_GUARDED_BY(queue_mu_) = false;
+  // Standard-library locks throughout, not absl::Mutex: ThreadSanitizer sees them through
+  // pthreads, while Debian's Abseil is not instrumented.
+  std::mutex queue_mu_;
+  std::condition_variable queue_ready_;
+  std::deque<PendingConversion> queue_;  // under queue_mu_
+  bool stopping_ = false;                // under queue_mu_
   std::atomic<uint64_t> batches_{0};
   std::atomic<uint64_t> events_{0};
   std::thread committer_;
@@ -204,12 +208,12 @@ class RocksDbStore final : public Store {
 
   // Serialises config writes, so that check-then-write (duplicate codes, unknown partners)
   // is atomic. Never held on the redirect path.
-  absl::Mutex config_write_mu_;
+  std::mutex config_write_mu_;
 
-  mutable absl::Mutex config_mu_;
-  std::map<std::string, ProgramRef, std::less<>> programs_ ABSL_GUARDED_BY(config_mu_);
+  mutable std::shared_mutex config_mu_;
+  std::map<std::string, ProgramRef, std::less<>> programs_;  // under config_mu_
   // Keyed by (program id, partner id); ordered so that listing a program's partners is a range.
-  std::map<std::pair<std::string, std::string>, PartnerRef> partners_ ABSL_GUARDED_BY(config_mu_);
+  std::map<std::pair<std::string, std::string>, PartnerRef> partners_;  // under config_mu_
 
   mutable std::array<LinkShard, kLinkShards> link_shards_;
   mutable std::array<std::mutex, kCustomerStripes> customer_stripes_;
@@ -218,7 +222,7 @@ class RocksDbStore final : public Store {
 absl::Status RocksDbStore::LoadConfig() {
   std::unique_ptr<rocksdb::Iterator> it(
       db_->NewIterator(rocksdb::ReadOptions(), families_[kConfig]));
-  absl::MutexLock lock(&config_mu_);
+  std::unique_lock lock(config_mu_);
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
     const absl::string_view key = ToView(it->key());
     const rocksdb::Slice value = it->value();
@@ -266,7 +270,7 @@ void RocksDbStore::CacheLink(const attribution::Link& link) {
   auto cached = std::make_unique<const CachedLink>(
       CachedLink{.link = link, .redirect = attribution::RedirectTemplate(link.destination)});
   LinkShard& shard = ShardFor(link.code);
-  absl::MutexLock lock(&shard.mu);
+  std::unique_lock lock(shard.mu);
   shard.links[link.code] = std::move(cached);
 }
 
@@ -277,7 +281,7 @@ absl::Status RocksDbStore::WriteConfig(const KeyBuffer& key, const std::string& 
 }
 
 absl::Status RocksDbStore::PutProgram(const attribution::Program& program) {
-  absl::MutexLock write_lock(&config_write_mu_);
+  std::lock_guard write_lock(config_write_mu_);
   if (const ProgramRef existing = GetProgram(program.id);
       existing != nullptr && !(existing->currency == program.currency)) {
     CLICKTRACK_ASSIGN_OR_RETURN(const bool has_conversions, HasConversions(program.id));
@@ -289,7 +293,7 @@ absl::Status RocksDbStore::PutProgram(const attribution::Program& program) {
   }
   CLICKTRACK_RETURN_IF_ERROR(
       WriteConfig(ProgramKey(program.id), ToProto(program).SerializeAsString()));
-  absl::MutexLock lock(&config_mu_);
+  std::unique_lock lock(config_mu_);
   programs_[program.id] = std::make_shared<const attribution::Program>(program);
   return absl::OkStatus();
 }
@@ -307,19 +311,19 @@ absl::StatusOr<bool> RocksDbStore::HasConversions(absl::string_view program_id) 
 }
 
 Store::ProgramRef RocksDbStore::GetProgram(absl::string_view program_id) const {
-  absl::ReaderMutexLock lock(&config_mu_);
+  std::shared_lock lock(config_mu_);
   const auto it = programs_.find(program_id);
   return it == programs_.end() ? nullptr : it->second;
 }
 
 absl::Status RocksDbStore::PutPartner(const attribution::Partner& partner) {
-  absl::MutexLock write_lock(&config_write_mu_);
+  std::lock_guard write_lock(config_write_mu_);
   if (GetProgram(partner.program_id) == nullptr) {
     return absl::NotFoundError(absl::StrCat("program ", partner.program_id, " not found"));
   }
   CLICKTRACK_RETURN_IF_ERROR(WriteConfig(PartnerKey(partner.program_id, partner.id),
                                          ToProto(partner).SerializeAsString()));
-  absl::MutexLock lock(&config_mu_);
+  std::unique_lock lock(config_mu_);
   partners_[{partner.program_id, partner.id}] =
       std::make_shared<const attribution::Partner>(partner);
   return absl::OkStatus();
@@ -327,14 +331,14 @@ absl::Status RocksDbStore::PutPartner(const attribution::Partner& partner) {
 
 Store::PartnerRef RocksDbStore::GetPartner(absl::string_view program_id,
                                            absl::string_view partner_id) const {
-  absl::ReaderMutexLock lock(&config_mu_);
+  std::shared_lock lock(config_mu_);
   const auto it = partners_.find({std::string(program_id), std::string(partner_id)});
   return it == partners_.end() ? nullptr : it->second;
 }
 
 std::vector<attribution::Partner> RocksDbStore::ListPartners(absl::string_view program_id) const {
   std::vector<attribution::Partner> out;
-  absl::ReaderMutexLock lock(&config_mu_);
+  std::shared_lock lock(config_mu_);
   for (auto it = partners_.lower_bound({std::string(program_id), std::string()});
        it != partners_.end() && it->first.first == program_id; ++it) {
     out.push_back(*it->second);
@@ -343,7 +347,7 @@ std::vector<attribution::Partner> RocksDbStore::ListPartners(absl::string_view p
 }
 
 absl::Status RocksDbStore::CreateLink(const attribution::Link& link) {
-  absl::MutexLock write_lock(&config_write_mu_);
+  std::lock_guard write_lock(config_write_mu_);
   if (GetProgram(link.program_id) == nullptr) {
     return absl::NotFoundError(absl::StrCat("program ", link.program_id, " not found"));
   }
@@ -359,7 +363,7 @@ absl::Status RocksDbStore::CreateLink(const attribution::Link& link) {
 }
 
 absl::Status RocksDbStore::UpdateLink(const attribution::Link& link) {
-  absl::MutexLock write_lock(&config_write_mu_);
+  std::lock_guard write_lock(config_write_mu_);
   const std::optional<attribution::Link> existing = GetLink(link.code);
   if (!existing.has_value() || existing->program_id != link.program_id) {
     return absl::NotFoundError(absl::StrCat("link ", link.code, " not found"));
@@ -371,7 +375,7 @@ absl::Status RocksDbStore::UpdateLink(const attribution::Link& link) {
 
 std::optional<attribution::Link> RocksDbStore::GetLink(absl::string_view code) const {
   LinkShard& shard = ShardFor(code);
-  absl::ReaderMutexLock lock(&shard.mu);
+  std::shared_lock lock(shard.mu);
   const auto it = shard.links.find(code);
   if (it == shard.links.end()) {
     return std::nullopt;
@@ -382,7 +386,7 @@ std::optional<attribution::Link> RocksDbStore::GetLink(absl::string_view code) c
 bool RocksDbStore::VisitActiveLink(absl::string_view code,
                                    absl::FunctionRef<void(const CachedLink&)> visit) const {
   LinkShard& shard = ShardFor(code);
-  absl::ReaderMutexLock lock(&shard.mu);
+  std::shared_lock lock(shard.mu);
   const auto it = shard.links.find(code);
   if (it == shard.links.end() || !it->second->link.active) {
     return false;
@@ -518,9 +522,12 @@ absl::StatusOr<StatsTotals> RocksDbStore::ReadStats(absl::string_view program_id
 
 void RocksDbStore::SubmitConversion(std::string program_id, attribution::ConversionEvent event,
                                     ConversionCallback done) {
-  absl::MutexLock lock(&queue_mu_);
-  queue_.push_back(PendingConversion{
-      .program_id = std::move(program_id), .event = std::move(event), .done = std::move(done)});
+  {
+    std::lock_guard lock(queue_mu_);
+    queue_.push_back(PendingConversion{
+        .program_id = std::move(program_id), .event = std::move(event), .done = std::move(done)});
+  }
+  queue_ready_.notify_one();
 }
 
 absl::StatusOr<attribution::Decision> RocksDbStore::Decide(const PendingConversion& pending,
@@ -554,12 +561,8 @@ void RocksDbStore::CommitterLoop() {
   for (;;) {
     std::vector<PendingConversion> batch;
     {
-      absl::MutexLock lock(&queue_mu_);
-      queue_mu_.Await(absl::Condition(
-          +[](RocksDbStore* self) ABSL_EXCLUSIVE_LOCKS_REQUIRED(self->queue_mu_) {
-            return self->stopping_ || !self->queue_.empty();
-          },
-          this));
+      std::unique_lock lock(queue_mu_);
+      queue_ready_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
       if (queue_.empty()) {
         return;  // stopping, and nothing left to decide
       }

@@ -2,39 +2,40 @@
 
 namespace clicktrack::storage_internal {
 
-WriteRecovery::WriteRecovery(rocksdb::DB& db, std::atomic<bool>& failed, absl::Duration period)
+WriteRecovery::WriteRecovery(rocksdb::DB& db, std::atomic<bool>& failed,
+                             std::chrono::milliseconds period)
     : db_(db), failed_(failed), period_(period), thread_([this] { Loop(); }) {}
 
 WriteRecovery::~WriteRecovery() {
   {
-    absl::MutexLock lock(&mu_);
+    std::lock_guard lock(mu_);
     stopping_ = true;
   }
+  changed_.notify_one();
   thread_.join();
 }
 
 void WriteRecovery::OnWriteFailed() {
-  absl::MutexLock lock(&mu_);
-  wake_ = true;
+  {
+    std::lock_guard lock(mu_);
+    wake_ = true;
+  }
+  changed_.notify_one();
 }
 
 void WriteRecovery::Loop() {
-  absl::MutexLock lock(&mu_);
+  std::unique_lock lock(mu_);
   for (;;) {
-    mu_.Await(absl::Condition(
-        +[](WriteRecovery* self)
-             ABSL_EXCLUSIVE_LOCKS_REQUIRED(self->mu_) { return self->wake_ || self->stopping_; },
-        this));
+    changed_.wait(lock, [this] { return wake_ || stopping_; });
     wake_ = false;
     // Retry until a Resume succeeds (space came back) or the store stops.
     while (!stopping_ && failed_.load()) {
-      const auto stop = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return stopping_; };
-      if (mu_.AwaitWithTimeout(absl::Condition(&stop), period_)) {
+      if (changed_.wait_for(lock, period_, [this] { return stopping_; })) {
         break;
       }
-      mu_.Unlock();
+      lock.unlock();
       const bool resumed = db_.Resume().ok();
-      mu_.Lock();
+      lock.lock();
       if (resumed) {
         failed_.store(false);
       }

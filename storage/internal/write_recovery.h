@@ -6,10 +6,11 @@
 // /readyz reads.
 
 #include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
 #include <thread>
 
-#include "absl/synchronization/mutex.h"
-#include "absl/time/time.h"
 #include "rocksdb/db.h"
 
 namespace clicktrack::storage_internal {
@@ -17,7 +18,7 @@ namespace clicktrack::storage_internal {
 class WriteRecovery {
  public:
   // `failed` is set by the store on every failed write, and cleared on every good one.
-  WriteRecovery(rocksdb::DB& db, std::atomic<bool>& failed, absl::Duration period);
+  WriteRecovery(rocksdb::DB& db, std::atomic<bool>& failed, std::chrono::milliseconds period);
   ~WriteRecovery();
   WriteRecovery(const WriteRecovery&) = delete;
   WriteRecovery& operator=(const WriteRecovery&) = delete;
@@ -30,10 +31,11 @@ class WriteRecovery {
 
   rocksdb::DB& db_;
   std::atomic<bool>& failed_;
-  const absl::Duration period_;
-  absl::Mutex mu_;
-  bool wake_ ABSL_GUARDED_BY(mu_) = false;
-  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  const std::chrono::milliseconds period_;
+  std::mutex mu_;  // standard, not absl::Mutex: visible to ThreadSanitizer
+  std::condition_variable changed_;
+  bool wake_ = false;      // under mu_
+  bool stopping_ = false;  // under mu_
   std::thread thread_;
 };
 

@@ -63,15 +63,14 @@ bool IsUrlSafe(absl::string_view text) {
 }  // namespace
 
 absl::StatusOr<ConversionFields> FieldsFromStrictQuery(absl::string_view query) {
-  CLICKTRACK_RETURN_IF_ERROR(ValidateQuery(query));
   // Unknown names are ignored.
   ConversionFields fields;
-  ForEachQueryParam(query, [&](absl::string_view name, absl::string_view raw_value) {
+  CLICKTRACK_RETURN_IF_ERROR(ForEachValidQueryParam(query, [&](absl::string_view name,
+                                                               absl::string_view value) {
     if (std::find(std::begin(kFieldNames), std::end(kFieldNames), name) != std::end(kFieldNames)) {
-      fields.emplace(std::string(name), PercentDecode(raw_value));
+      fields.emplace(std::string(name), std::string(value));
     }
-    return true;
-  });
+  }));
   return fields;
 }
 

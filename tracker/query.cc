@@ -92,6 +92,12 @@ std::optional<std::string> QueryParam(absl::string_view query, absl::string_view
 }
 
 absl::Status ValidateQuery(absl::string_view query) {
+  return ForEachValidQueryParam(query, [](absl::string_view, absl::string_view) {});
+}
+
+absl::Status ForEachValidQueryParam(
+    absl::string_view query,
+    absl::FunctionRef<void(absl::string_view name, absl::string_view value)> visit) {
   absl::flat_hash_set<std::string> seen;
   std::string value;
   absl::Status status;
@@ -110,6 +116,7 @@ absl::Status ValidateQuery(absl::string_view query) {
       status = absl::InvalidArgumentError(absl::StrCat(name, ": must be valid UTF-8"));
       return false;
     }
+    visit(name, value);
     return true;
   });
   return status;

@@ -137,11 +137,12 @@ TEST_F(CrashTest, Kill9CyclesLoseAndDuplicateNothing) {
       clients.emplace_back([&, id] { Client(id, cycle, acked); });
     }
     absl::SleepFor(absl::Milliseconds(100 + random() % 500));
-    ASSERT_EQ(process_->Signal(SIGKILL), 128 + SIGKILL);
+    const int killed = process_->Signal(SIGKILL);
     for (std::thread& client : clients) {
       client.join();
     }
-    StartTrackerd();  // fails the test if the store does not open
+    ASSERT_EQ(killed, 128 + SIGKILL) << process_->Stderr();
+    ASSERT_NO_FATAL_FAILURE(StartTrackerd());  // fails the test if the store does not open
 
     std::lock_guard<std::mutex> lock(acked.mu);
     const int64_t clicks = StatsField("clicks");

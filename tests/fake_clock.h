@@ -1,6 +1,7 @@
 #pragma once
 
-#include "absl/synchronization/mutex.h"
+#include <mutex>
+
 #include "absl/time/time.h"
 
 #include "tracker/clock.h"
@@ -12,16 +13,16 @@ class FakeClock final : public tracker::Clock {
  public:
   explicit FakeClock(absl::Time start) : now_(start) {}
   absl::Time Now() const override {
-    absl::MutexLock lock(&mu_);
+    std::lock_guard lock(mu_);
     return now_;
   }
   void Advance(absl::Duration d) {
-    absl::MutexLock lock(&mu_);
+    std::lock_guard lock(mu_);
     now_ += d;
   }
 
  private:
-  mutable absl::Mutex mu_;
+  mutable std::mutex mu_;  // std, not absl: ThreadSanitizer sees it
   absl::Time now_;
 };
 

@@ -83,11 +83,10 @@ absl::StatusOr<std::unique_ptr<TrackerdProcess>> TrackerdProcess::Start(
 
   std::string first_line;
   {
-    absl::MutexLock lock(&process->mu_);
-    auto has_line = [p = process.get()]() ABSL_SHARED_LOCKS_REQUIRED(p->mu_) {
+    std::unique_lock lock(process->mu_);
+    process->changed_.wait_for(lock, absl::ToChronoNanoseconds(timeout), [p = process.get()] {
       return p->eof_ || p->stderr_.find('\n') != std::string::npos;
-    };
-    process->mu_.AwaitWithTimeout(absl::Condition(&has_line), timeout);
+    });
     const size_t newline = process->stderr_.find('\n');
     if (newline == std::string::npos) {
       return absl::UnavailableError(
@@ -112,8 +111,9 @@ void TrackerdProcess::ReadStderr() {
     if (stop_reading_.load()) {
       ::close(stderr_fd_);  // the daemon's next write to stderr gets EPIPE (and SIGPIPE)
       stderr_fd_ = -1;
-      absl::MutexLock lock(&mu_);
+      std::lock_guard lock(mu_);
       eof_ = true;
+      changed_.notify_all();
       return;
     }
     pollfd ready{.fd = stderr_fd_, .events = POLLIN, .revents = 0};
@@ -124,12 +124,16 @@ void TrackerdProcess::ReadStderr() {
     if (got < 0 && errno == EINTR) {
       continue;
     }
-    absl::MutexLock lock(&mu_);
+    std::lock_guard lock(mu_);
     if (got <= 0) {
       eof_ = true;
+    } else {
+      stderr_.append(chunk, static_cast<size_t>(got));
+    }
+    changed_.notify_all();
+    if (eof_) {
       return;
     }
-    stderr_.append(chunk, static_cast<size_t>(got));
   }
 }
 
@@ -143,12 +147,12 @@ void TrackerdProcess::StopReadingStderr() {
 void TrackerdProcess::Send(int signal) { ::kill(pid_, signal); }
 
 std::string TrackerdProcess::first_line() const {
-  absl::MutexLock lock(&mu_);
+  std::lock_guard lock(mu_);
   return stderr_.substr(0, stderr_.find('\n'));
 }
 
 std::string TrackerdProcess::Stderr() const {
-  absl::MutexLock lock(&mu_);
+  std::lock_guard lock(mu_);
   return stderr_;
 }
 

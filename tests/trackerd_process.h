@@ -4,13 +4,14 @@
 // loopback, with its data directory, its stderr captured.
 
 #include <atomic>
+#include <condition_variable>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 
 #include <sys/types.h>
@@ -61,9 +62,11 @@ class TrackerdProcess {
   std::string address_;
   std::thread reader_;
   std::atomic<bool> stop_reading_{false};
-  mutable absl::Mutex mu_;
-  std::string stderr_ ABSL_GUARDED_BY(mu_);
-  bool eof_ ABSL_GUARDED_BY(mu_) = false;
+  // Standard-library locks, not absl::Mutex, so that ThreadSanitizer sees them.
+  mutable std::mutex mu_;
+  std::condition_variable changed_;  // stderr_ grew or eof_ became true
+  std::string stderr_;               // guarded by mu_
+  bool eof_ = false;                 // guarded by mu_
 };
 
 // Runs trackerd with `args` to completion (for --help and start-up failures): exit status and

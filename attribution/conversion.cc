@@ -16,6 +16,32 @@ absl::string_view ConversionKindName(ConversionKind kind) {
   return "first_sale";
 }
 
+std::optional<ConversionType> ParseConversionType(absl::string_view name) {
+  if (name == "sale") {
+    return ConversionType::kSale;
+  }
+  if (name == "upsell") {
+    return ConversionType::kUpsell;
+  }
+  if (name == "lead") {
+    return ConversionType::kLead;
+  }
+  return std::nullopt;
+}
+
+std::optional<PaymentStatus> ParsePaymentStatus(absl::string_view name) {
+  if (name == "approved") {
+    return PaymentStatus::kApproved;
+  }
+  if (name == "refunded") {
+    return PaymentStatus::kRefunded;
+  }
+  if (name == "chargeback") {
+    return PaymentStatus::kChargeback;
+  }
+  return std::nullopt;
+}
+
 absl::string_view ResultName(Result result) {
   switch (result) {
     case Result::kAttributed:

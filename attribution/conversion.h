@@ -30,6 +30,10 @@ absl::string_view ConversionKindName(ConversionKind kind);
 absl::string_view ResultName(Result result);
 absl::string_view LedgerTypeName(LedgerType type);
 absl::string_view CommissionStatusName(CommissionStatus status);
+// The API's words for what the merchant and the payment system say (SPEC §4); nullopt for
+// anything else.
+std::optional<ConversionType> ParseConversionType(absl::string_view name);
+std::optional<PaymentStatus> ParsePaymentStatus(absl::string_view name);
 
 // Who the conversion is about. Every field is optional; all given ones resolve to one customer.
 struct Identities {

@@ -99,14 +99,6 @@ struct Decision {
 absl::StatusOr<Decision> Attribute(const Program& program, const ConversionEvent& event,
                                    AttributionView& view, IdSource& ids);
 
-// The rule that pays `kind` for a partner with `overrides`: the partner's, else the program's;
-// an upsell without a rule is paid as a repeat sale. nullopt: nothing is paid.
-std::optional<CommissionRule> EffectiveRule(const CommissionRules& program_rules,
-                                            const CommissionRules& overrides, ConversionKind kind);
-
-// percent of `amount_minor` plus fixed, in minor units.
-int64_t CommissionFor(const CommissionRule& rule, int64_t amount_minor);
-
 // The default refund id of SPEC §4.4: order id and amount.
 std::string DefaultRefundId(absl::string_view order_id, int64_t amount_minor);
 

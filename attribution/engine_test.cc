@@ -5,7 +5,8 @@
 
 #include "gtest/gtest.h"
 
-#include "attribution/in_memory_view.h"
+#include "attribution/commission.h"
+#include "attribution/testing/in_memory_view.h"
 
 namespace clicktrack::attribution {
 namespace {

@@ -7,8 +7,8 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 
+#include "attribution/base/status_macros.h"
 #include "attribution/ids.h"
-#include "attribution/status_macros.h"
 
 namespace clicktrack::attribution {
 namespace {
@@ -100,6 +100,16 @@ absl::string_view AttributionModelName(AttributionModel model) {
       return "first_click";
   }
   return "last_click";
+}
+
+std::optional<AttributionModel> ParseAttributionModel(absl::string_view name) {
+  if (name == "last_click") {
+    return AttributionModel::kLastClick;
+  }
+  if (name == "first_click") {
+    return AttributionModel::kFirstClick;
+  }
+  return std::nullopt;
 }
 
 bool IsValidHostPattern(absl::string_view pattern) {

@@ -20,10 +20,15 @@ namespace clicktrack::attribution {
 enum class AttributionModel { kLastClick, kFirstClick };
 
 absl::string_view AttributionModelName(AttributionModel model);
+// "last_click" or "first_click"; nullopt for anything else.
+std::optional<AttributionModel> ParseAttributionModel(absl::string_view name);
+
+// SPEC §5.3: a program's click window when it names none.
+inline constexpr absl::Duration kDefaultAttributionWindow = absl::Hours(720);
 
 struct AttributionSettings {
   // How long after a click a conversion may still be credited to it. Default: 720h.
-  absl::Duration window = absl::Hours(720);
+  absl::Duration window = kDefaultAttributionWindow;
   AttributionModel model = AttributionModel::kLastClick;
   // How long a partner owns a customer after the first attributed conversion.
   // Zero means forever. Default: forever.

@@ -2,9 +2,11 @@
 # Sets clicktrack up on a Debian 12 machine and then does one thing:
 #
 #   deploy/setup.sh run [trackerd flags…]   install what is missing, build, run trackerd
-#   deploy/setup.sh test                    install what is missing, build, run every test:
-#                                           the suite, the suite again under ASan+UBSan and
+#   deploy/setup.sh test                    install what is missing, then what CI runs, in
+#                                           order: the checks, the suite (GCC), the suite
+#                                           again with clang under ASan+UBSan and with GCC
 #                                           under TSan, each fuzz target briefly
+#   deploy/setup.sh check                   the checks alone: clang-format and the shape limits
 #   deploy/setup.sh build                   install what is missing, build
 #   deploy/setup.sh fuzz [seconds]          build the fuzz targets and run each (default 600 s)
 #
@@ -23,7 +25,7 @@ packages=(
   librocksdb-dev libabsl-dev libprotobuf-dev protobuf-compiler libssl-dev libspdlog-dev
   libgtest-dev libbenchmark-dev
   wrk nginx curl
-  clang libclang-rt-14-dev
+  clang libclang-rt-14-dev clang-format python3 git
 )
 
 missing=()
@@ -55,20 +57,38 @@ configure() {
   cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE="$build_type" "$@" >/dev/null
 }
 
+# The checks that need no build: every source formatted as .clang-format says, and no file
+# or function over the shape limits (deploy/check_shape.py).
+run_checks() {
+  echo "check: clang-format" >&2
+  git ls-files -- '*.cc' '*.h' | xargs clang-format --dry-run -Werror
+  echo "check: shape" >&2
+  deploy/check_shape.py
+}
+
+# The clang build: ASan+UBSan, warnings as errors, the tests and the libFuzzer targets.
+configure_clang() {
+  CC=clang CXX=clang++ configure build-clang -DCLICKTRACK_FUZZ=ON -DCLICKTRACK_WERROR=ON \
+    -DCLICKTRACK_BUILD_BENCH=OFF
+}
+
 # Each libFuzzer target for $1 seconds on a scratch copy of its corpus (new inputs stay out
-# of the repository; a crash leaves its input in build-fuzz/ and fails).
+# of the repository; a crash leaves its input in build-clang/ and fails).
 run_fuzzers() {
   local seconds="$1"
-  CC=clang CXX=clang++ configure build-fuzz -DCLICKTRACK_FUZZ=ON
-  cmake --build build-fuzz --parallel "$jobs"
+  local targets
+  targets=$(cd tests/fuzz && ls fuzz_*.cc | sed 's/\.cc$//')
+  configure_clang
+  # shellcheck disable=SC2086  # one target per word
+  cmake --build build-clang --parallel "$jobs" --target $targets
   local target scratch passed=0
-  for target in $(cd tests/fuzz && ls fuzz_*.cc | sed 's/\.cc$//'); do
+  for target in $targets; do
     scratch="$(mktemp -d)"
     echo "fuzz: $target for ${seconds}s" >&2
-    if ! (cd build-fuzz && "./tests/fuzz/$target" -max_total_time="$seconds" \
+    if ! (cd build-clang && "./tests/fuzz/$target" -max_total_time="$seconds" \
       -print_final_stats=1 "$scratch" "../tests/fuzz/corpus/$target" >"$scratch.log" 2>&1); then
       tail -n 60 "$scratch.log" >&2
-      echo "fuzz: $target found a crash; its input is in build-fuzz/ (crash-*)" >&2
+      echo "fuzz: $target found a crash; its input is in build-clang/ (crash-*)" >&2
       exit 1
     fi
     grep -E '^stat::number_of_executed_units' "$scratch.log" | sed "s/^/fuzz: $target /" >&2
@@ -89,18 +109,24 @@ case "$mode" in
     cmake --build build --parallel "$jobs"
     exec build/trackerd "$@"
     ;;
+  check)
+    run_checks
+    ;;
   test)
-    configure build
+    run_checks
+    # GCC, warnings as errors: the suite.
+    configure build -DCLICKTRACK_WERROR=ON
     cmake --build build --parallel "$jobs"
     ctest --test-dir build --output-on-failure --parallel "$jobs" --timeout 300
-    # The whole suite again under AddressSanitizer and UndefinedBehaviorSanitizer.
-    configure build-asan -DCLICKTRACK_SANITIZE=address,undefined -DCLICKTRACK_BUILD_BENCH=OFF
-    cmake --build build-asan --parallel "$jobs"
-    ASAN_OPTIONS=detect_leaks=1 ctest --test-dir build-asan --output-on-failure --parallel "$jobs" \
-      --timeout 600
-    # The whole suite again under ThreadSanitizer. The daemons the tests start inherit
+    # clang with AddressSanitizer and UndefinedBehaviorSanitizer: the suite again.
+    configure_clang
+    cmake --build build-clang --parallel "$jobs"
+    ASAN_OPTIONS=detect_leaks=1 ctest --test-dir build-clang --output-on-failure \
+      --parallel "$jobs" --timeout 600
+    # GCC with ThreadSanitizer: the suite again. The daemons the tests start inherit
     # TSAN_OPTIONS; a race in one makes it exit 66, which fails its test.
-    configure build-tsan -DCLICKTRACK_SANITIZE=thread -DCLICKTRACK_BUILD_BENCH=OFF
+    configure build-tsan -DCLICKTRACK_SANITIZE=thread -DCLICKTRACK_WERROR=ON \
+      -DCLICKTRACK_BUILD_BENCH=OFF
     cmake --build build-tsan --parallel "$jobs"
     TSAN_OPTIONS="halt_on_error=1 exitcode=66 suppressions=$PWD/deploy/tsan-suppressions.txt" \
       ctest --test-dir build-tsan --output-on-failure --parallel "$jobs" --timeout 600
@@ -110,7 +136,7 @@ case "$mode" in
     run_fuzzers "${1:-600}"
     ;;
   *)
-    echo "usage: deploy/setup.sh [build|run|test|fuzz] [trackerd flags…|seconds]" >&2
+    echo "usage: deploy/setup.sh [build|run|check|test|fuzz] [trackerd flags…|seconds]" >&2
     exit 2
     ;;
 esac

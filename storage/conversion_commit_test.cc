@@ -13,7 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 
-#include "attribution/in_memory_view.h"
+#include "attribution/testing/in_memory_view.h"
 #include "storage/store.h"
 #include "tests/temp_dir.h"
 

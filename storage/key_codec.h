@@ -13,7 +13,7 @@
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 
-#include "attribution/check.h"
+#include "attribution/base/check.h"
 #include "attribution/ids.h"
 #include "attribution/stats_counter.h"
 

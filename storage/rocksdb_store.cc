@@ -27,7 +27,8 @@
 #include "rocksdb/utilities/write_batch_with_index.h"
 #include "rocksdb/write_batch.h"
 
-#include "attribution/status_macros.h"
+#include "attribution/base/status_macros.h"
+#include "attribution/customer_alias.h"
 #include "storage/internal/batch_view.h"
 #include "storage/internal/click_records.h"
 #include "storage/internal/counter_sums.h"
@@ -642,17 +643,15 @@ absl::StatusOr<std::optional<std::string>> RocksDbStore::GetValue(size_t family,
 
 absl::StatusOr<std::optional<attribution::CustomerState>> RocksDbStore::GetCustomer(
     absl::string_view program_id, const attribution::Ulid& customer) const {
-  attribution::Ulid id = customer;
-  for (int depth = 0; depth < 16; ++depth) {
-    CLICKTRACK_ASSIGN_OR_RETURN(std::optional<std::string> alias,
-                                GetValue(kIdentities, AliasKey(program_id, id).view()));
-    const std::optional<attribution::Ulid> next =
-        alias.has_value() ? attribution::Ulid::FromBinary(*alias) : std::nullopt;
-    if (!next.has_value() || *next == id) {
-      break;
-    }
-    id = *next;
-  }
+  CLICKTRACK_ASSIGN_OR_RETURN(
+      const attribution::Ulid id,
+      attribution::SurvivingCustomer(
+          customer,
+          [&](const attribution::Ulid& from) -> absl::StatusOr<std::optional<attribution::Ulid>> {
+            CLICKTRACK_ASSIGN_OR_RETURN(std::optional<std::string> alias,
+                                        GetValue(kIdentities, AliasKey(program_id, from).view()));
+            return alias.has_value() ? attribution::Ulid::FromBinary(*alias) : std::nullopt;
+          }));
   CLICKTRACK_ASSIGN_OR_RETURN(std::optional<std::string> value,
                               GetValue(kCustomers, CustomerKey(program_id, id).view()));
   if (!value.has_value()) {

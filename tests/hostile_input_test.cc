@@ -13,7 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 
-#include "attribution/utf8.h"
+#include "attribution/base/utf8.h"
 #include "tests/conversion_fixture.h"
 
 namespace clicktrack::testing {
@@ -47,7 +47,7 @@ TEST_F(HostileInputTest, InvalidUtf8InConversionFieldsIs400AndStoresNothing) {
     EXPECT_EQ(pixel.status, 400) << params;
     EXPECT_EQ(pixel.Header("x-tracker-result"), "rejected");
     EXPECT_TRUE(absl::StrContains(pixel.body, "UTF-8")) << pixel.body;
-    EXPECT_TRUE(attribution::IsValidUtf8(pixel.body)) << params;
+    EXPECT_TRUE(base::IsValidUtf8(pixel.body)) << params;
   }
   ASSERT_EQ(Pixel("order_id=o1&amount=10.00&currency=USD", cookie).status, 200);
   const HttpResult refund = PostbackGet(
@@ -60,7 +60,7 @@ TEST_F(HostileInputTest, InvalidUtf8InConversionFieldsIs400AndStoresNothing) {
   // An unknown program's name comes back in the error, repaired.
   const HttpResult unknown = Send("GET", "/px.gif?program=n%FFpe&order_id=o&amount=1");
   EXPECT_EQ(unknown.status, 400);
-  EXPECT_TRUE(attribution::IsValidUtf8(unknown.body)) << unknown.body;
+  EXPECT_TRUE(base::IsValidUtf8(unknown.body)) << unknown.body;
 }
 
 // Defect 2: 9,300 pixel hits of the largest amount from one attributed visitor wrapped the

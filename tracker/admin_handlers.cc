@@ -4,9 +4,9 @@
 #include "absl/time/civil_time.h"
 #include "boost/json/array.hpp"
 
+#include "attribution/base/status_macros.h"
 #include "attribution/money.h"
 #include "attribution/stats_counter.h"
-#include "attribution/status_macros.h"
 #include "tracker/json_codec.h"
 #include "tracker/query.h"
 #include "tracker/router.h"

@@ -9,7 +9,7 @@
 #include "absl/strings/strip.h"
 #include "absl/time/time.h"
 
-#include "attribution/status_macros.h"
+#include "attribution/base/status_macros.h"
 
 namespace clicktrack::tracker {
 namespace {

@@ -9,9 +9,9 @@
 #include "absl/strings/str_split.h"
 #include <openssl/sha.h>
 
+#include "attribution/base/status_macros.h"
+#include "attribution/base/utf8.h"
 #include "attribution/money.h"
-#include "attribution/status_macros.h"
-#include "attribution/utf8.h"
 #include "tracker/json_codec.h"
 #include "tracker/query.h"
 
@@ -42,7 +42,7 @@ absl::Status ValidateText(absl::string_view field, absl::string_view value, size
   if (value.size() > max_size) {
     return Invalid(field, absl::StrCat("must be at most ", max_size, " bytes"));
   }
-  if (!attribution::IsValidUtf8(value)) {
+  if (!base::IsValidUtf8(value)) {
     return Invalid(field, "must be valid UTF-8");
   }
   if (HasControlCharacters(value)) {
@@ -121,27 +121,21 @@ absl::StatusOr<attribution::ConversionEvent> BuildConversionEvent(
   event.order_id = *order_id;
 
   if (const std::string* type = Find(fields, "type")) {
-    if (*type == "sale") {
-      event.type = attribution::ConversionType::kSale;
-    } else if (*type == "upsell") {
-      event.type = attribution::ConversionType::kUpsell;
-    } else if (*type == "lead") {
-      event.type = attribution::ConversionType::kLead;
-    } else {
+    const std::optional<attribution::ConversionType> parsed =
+        attribution::ParseConversionType(*type);
+    if (!parsed.has_value()) {
       return Invalid("type", "must be sale, upsell or lead");
     }
+    event.type = *parsed;
   }
   if (source == ConversionSource::kPostback) {
     if (const std::string* status = Find(fields, "status")) {
-      if (*status == "approved") {
-        event.status = attribution::PaymentStatus::kApproved;
-      } else if (*status == "refunded") {
-        event.status = attribution::PaymentStatus::kRefunded;
-      } else if (*status == "chargeback") {
-        event.status = attribution::PaymentStatus::kChargeback;
-      } else {
+      const std::optional<attribution::PaymentStatus> parsed =
+          attribution::ParsePaymentStatus(*status);
+      if (!parsed.has_value()) {
         return Invalid("status", "must be approved, refunded or chargeback");
       }
+      event.status = *parsed;
     }
   }
 

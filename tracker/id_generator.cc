@@ -6,7 +6,7 @@
 #include "absl/strings/escaping.h"
 #include <openssl/rand.h>
 
-#include "attribution/check.h"
+#include "attribution/base/check.h"
 
 namespace clicktrack::tracker {
 namespace {

@@ -6,11 +6,11 @@
 #include "boost/json/serialize.hpp"
 #include "boost/json/value.hpp"
 
+#include "attribution/base/status_macros.h"
+#include "attribution/base/utf8.h"
 #include "attribution/duration.h"
 #include "attribution/ids.h"
 #include "attribution/money.h"
-#include "attribution/status_macros.h"
-#include "attribution/utf8.h"
 
 namespace clicktrack::tracker {
 namespace {
@@ -266,18 +266,17 @@ absl::StatusOr<attribution::Program> DecodeProgram(const json::object& body,
   if (attribution_object != nullptr) {
     const Fields a(*attribution_object, "attribution");
     CLICKTRACK_ASSIGN_OR_RETURN(std::optional<absl::Duration> window, a.Duration("window"));
-    program.attribution.window = window.value_or(absl::Hours(720));
+    program.attribution.window = window.value_or(attribution::kDefaultAttributionWindow);
     CLICKTRACK_ASSIGN_OR_RETURN(std::optional<absl::Duration> lifetime, a.Duration("lifetime"));
     program.attribution.lifetime = lifetime.value_or(absl::ZeroDuration());
     CLICKTRACK_ASSIGN_OR_RETURN(std::optional<std::string> model, a.String("model"));
     if (model.has_value()) {
-      if (*model == "last_click") {
-        program.attribution.model = attribution::AttributionModel::kLastClick;
-      } else if (*model == "first_click") {
-        program.attribution.model = attribution::AttributionModel::kFirstClick;
-      } else {
+      const std::optional<attribution::AttributionModel> parsed =
+          attribution::ParseAttributionModel(*model);
+      if (!parsed.has_value()) {
         return Invalid("attribution.model", "must be \"last_click\" or \"first_click\"");
       }
+      program.attribution.model = *parsed;
     }
   }
 
@@ -469,8 +468,8 @@ absl::StatusOr<absl::Time> ParseTimestamp(absl::string_view text) {
 
 std::string SerializeJson(const json::object& object) {
   std::string text = json::serialize(object);
-  if (!attribution::IsValidUtf8(text)) {
-    text = attribution::ToValidUtf8(text);  // Boost.JSON copies string bytes as they are
+  if (!base::IsValidUtf8(text)) {
+    text = base::ToValidUtf8(text);  // Boost.JSON copies string bytes as they are
   }
   return text;
 }

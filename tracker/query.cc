@@ -9,7 +9,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 
-#include "attribution/utf8.h"
+#include "attribution/base/utf8.h"
 
 namespace clicktrack::tracker {
 namespace {
@@ -102,7 +102,7 @@ absl::Status ForEachValidQueryParam(
   std::string value;
   absl::Status status;
   ForEachQueryParam(query, [&](absl::string_view name, absl::string_view raw_value) {
-    if (!attribution::IsValidUtf8(name)) {
+    if (!base::IsValidUtf8(name)) {
       status = absl::InvalidArgumentError("query parameter names must be valid UTF-8");
       return false;
     }
@@ -112,7 +112,7 @@ absl::Status ForEachValidQueryParam(
     }
     value.clear();
     PercentDecodeTo(raw_value, value);
-    if (!attribution::IsValidUtf8(value)) {
+    if (!base::IsValidUtf8(value)) {
       status = absl::InvalidArgumentError(absl::StrCat(name, ": must be valid UTF-8"));
       return false;
     }

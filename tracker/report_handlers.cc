@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "boost/json/array.hpp"
 
+#include "attribution/commission.h"
 #include "attribution/conversion.h"
 #include "attribution/money.h"
 #include "tracker/conversion_request.h"
@@ -91,30 +92,24 @@ HttpResponse Router::Commissions(const attribution::Program& program, absl::stri
   }
   LogUnreadable(program.id, partner_id, page->unreadable);
   const absl::Time now = clock_.Now();
-  // An accrual's status is its conversion's: pending, approved, or reversed once refunds took
-  // all of it back. One read per order on the page.
+  // An accrual's status is its conversion's: one read per order on the page.
   std::map<std::string, std::optional<attribution::Conversion>> conversions;
   boost::json::array entries;
   for (const attribution::LedgerEntry& entry : page->entries) {
-    attribution::CommissionStatus status = now < entry.approve_at
-                                               ? attribution::CommissionStatus::kPending
-                                               : attribution::CommissionStatus::kApproved;
-    if (entry.type == attribution::LedgerType::kReversal) {
-      status = attribution::CommissionStatus::kReversed;
-    } else if (entry.type == attribution::LedgerType::kAccrual) {
+    const attribution::Conversion* conversion = nullptr;
+    if (entry.type == attribution::LedgerType::kAccrual) {
       auto [it, inserted] = conversions.try_emplace(entry.order_id);
       if (inserted) {
-        absl::StatusOr<std::optional<attribution::Conversion>> conversion =
+        absl::StatusOr<std::optional<attribution::Conversion>> found =
             store_.GetConversion(program.id, entry.order_id);
-        if (!conversion.ok()) {
-          return ErrorResponse(conversion.status());
+        if (!found.ok()) {
+          return ErrorResponse(found.status());
         }
-        it->second = *std::move(conversion);
+        it->second = *std::move(found);
       }
-      if (it->second.has_value()) {
-        status = attribution::StatusAt(*it->second, now);
-      }
+      conversion = it->second.has_value() ? &*it->second : nullptr;
     }
+    const attribution::CommissionStatus status = attribution::EntryStatusAt(entry, conversion, now);
     entries.emplace_back(boost::json::object{
         {"entry_id", entry.id.ToString()},
         {"created_at", FormatTimestamp(entry.created_at)},

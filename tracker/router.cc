@@ -11,9 +11,9 @@
 #include <openssl/crypto.h>
 #include <openssl/sha.h>
 
+#include "attribution/base/utf8.h"
 #include "attribution/click.h"
 #include "attribution/ids.h"
-#include "attribution/utf8.h"
 #include "tracker/json_codec.h"
 #include "tracker/log.h"
 #include "tracker/query.h"
@@ -77,8 +77,8 @@ void ReadSubs(absl::string_view query, attribution::Click& click) {
         seen[index] = true;
         std::string& sub = click.subs[index];
         PercentDecodeTo(raw_value, sub);
-        if (!attribution::IsValidUtf8(sub)) {
-          sub = attribution::ToValidUtf8(sub);  // SPEC §4: /go never fails over its query
+        if (!base::IsValidUtf8(sub)) {
+          sub = base::ToValidUtf8(sub);  // SPEC §4: /go never fails over its query
         }
         sub.resize(attribution::TruncateSub(sub).size());
       }

@@ -6,7 +6,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 
-#include "attribution/status_macros.h"
+#include "attribution/base/status_macros.h"
 #include "storage/internal/click_records.h"
 #include "storage/internal/families.h"
 #include "storage/internal/record_codec.h"

@@ -2,7 +2,7 @@
 
 #include "absl/time/civil_time.h"
 
-#include "attribution/status_macros.h"
+#include "attribution/base/status_macros.h"
 #include "storage/internal/record_codec.h"
 #include "storage/internal/rocks_status.h"
 #include "storage/key_codec.h"

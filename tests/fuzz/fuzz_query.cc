@@ -7,8 +7,8 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 
+#include "attribution/base/utf8.h"
 #include "attribution/money.h"
-#include "attribution/utf8.h"
 #include "tracker/conversion_request.h"
 #include "tracker/query.h"
 
@@ -35,8 +35,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
        {ct::tracker::ConversionSource::kPixel, ct::tracker::ConversionSource::kPostback}) {
     const auto event = ct::tracker::BuildConversionEvent(
         *fields, program, source, absl::FromUnixSeconds(1'764'000'000), std::nullopt);
-    if (event.ok() && (!ct::attribution::IsValidUtf8(event->order_id) ||
-                       !ct::attribution::IsValidUtf8(event->refund_id))) {
+    if (event.ok() &&
+        (!ct::base::IsValidUtf8(event->order_id) || !ct::base::IsValidUtf8(event->refund_id))) {
       __builtin_trap();  // SPEC §4: only valid UTF-8 is ever stored
     }
   }

@@ -6,9 +6,9 @@
 
 #include "absl/strings/string_view.h"
 
+#include "attribution/base/utf8.h"
 #include "attribution/duration.h"
 #include "attribution/money.h"
-#include "attribution/utf8.h"
 #include "tracker/json_codec.h"
 
 namespace ct = clicktrack;
@@ -43,8 +43,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       __builtin_trap();
     }
   }
-  if (!ct::attribution::IsValidUtf8(ct::attribution::ToValidUtf8(text)) ||
-      (ct::attribution::IsValidUtf8(text) && ct::attribution::ToValidUtf8(text) != text)) {
+  if (!ct::base::IsValidUtf8(ct::base::ToValidUtf8(text)) ||
+      (ct::base::IsValidUtf8(text) && ct::base::ToValidUtf8(text) != text)) {
     __builtin_trap();
   }
   return 0;

@@ -1,6 +1,6 @@
-#include "attribution/utf8.h"
+#include "attribution/base/utf8.h"
 
-namespace clicktrack::attribution {
+namespace clicktrack::base {
 namespace {
 
 constexpr absl::string_view kReplacement = "\xEF\xBF\xBD";  // U+FFFD
@@ -72,4 +72,4 @@ std::string ToValidUtf8(absl::string_view text) {
   return out;
 }
 
-}  // namespace clicktrack::attribution
+}  // namespace clicktrack::base

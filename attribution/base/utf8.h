@@ -7,7 +7,7 @@
 
 #include "absl/strings/string_view.h"
 
-namespace clicktrack::attribution {
+namespace clicktrack::base {
 
 bool IsValidUtf8(absl::string_view text);
 
@@ -15,4 +15,4 @@ bool IsValidUtf8(absl::string_view text);
 // as the Unicode standard recommends and browsers do).
 std::string ToValidUtf8(absl::string_view text);
 
-}  // namespace clicktrack::attribution
+}  // namespace clicktrack::base

@@ -1,8 +1,8 @@
-#include "attribution/utf8.h"
+#include "attribution/base/utf8.h"
 
 #include "gtest/gtest.h"
 
-namespace clicktrack::attribution {
+namespace clicktrack::base {
 namespace {
 
 TEST(Utf8Test, AcceptsWellFormedText) {
@@ -37,4 +37,4 @@ TEST(Utf8Test, ReplacesEachMaximalInvalidSubpart) {
 }
 
 }  // namespace
-}  // namespace clicktrack::attribution
+}  // namespace clicktrack::base

@@ -1,4 +1,4 @@
-#include "attribution/in_memory_view.h"
+#include "attribution/testing/in_memory_view.h"
 
 #include <algorithm>
 

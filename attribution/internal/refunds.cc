@@ -1,0 +1,153 @@
+#include "attribution/internal/refunds.h"
+
+#include <algorithm>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+
+#include "attribution/base/status_macros.h"
+#include "attribution/customer_alias.h"
+#include "attribution/internal/decision_counters.h"
+#include "attribution/money.h"
+
+namespace clicktrack::attribution::engine_internal {
+namespace {
+
+// round(commission × refunded / amount), halves away from zero; exact in 128 bits.
+int64_t ProportionalReversal(int64_t commission, int64_t refunded, int64_t amount) {
+  if (amount <= 0) {
+    return commission;
+  }
+  const __int128 numerator = static_cast<__int128>(commission) * refunded;
+  return static_cast<int64_t>((2 * numerator + amount) / (2 * static_cast<__int128>(amount)));
+}
+
+// Applies `amount` of `refund` to `conversion`: the refund totals, the proportional reversal of
+// its commission (a ledger entry), the customer's LTV and the counters. `now` dates the entry.
+void ApplyRefund(Conversion& conversion, Refund& refund, int64_t amount, CustomerState* customer,
+                 absl::Time now, IdSource& ids, Decision& decision) {
+  refund.applied = true;
+  refund.applied_minor = amount;
+  conversion.refunded_minor += amount;
+  const int64_t total = ProportionalReversal(conversion.commission_minor, conversion.refunded_minor,
+                                             conversion.amount_minor);
+  const int64_t delta = total - conversion.reversed_minor;
+  conversion.reversed_minor = total;
+  refund.reversed_minor = delta;
+  if (conversion.attributed() && delta != 0) {
+    decision.ledger.push_back(LedgerEntry{.id = ids.NewId(now),
+                                          .partner_id = conversion.partner_id,
+                                          .type = LedgerType::kReversal,
+                                          .conversion_id = conversion.id,
+                                          .order_id = conversion.order_id,
+                                          .kind = conversion.kind,
+                                          .amount_minor = conversion.amount_minor,
+                                          .commission_minor = -delta,
+                                          .created_at = now,
+                                          .approve_at = now});
+    AddCounter(decision, conversion.partner_id, now, CommissionCounter(conversion.kind), -delta);
+  }
+  if (conversion.is_sale()) {
+    AddCounter(decision, conversion.partner_id, now, StatsCounter::kRefunded, amount);
+    if (customer != nullptr) {
+      customer->ltv_minor -= amount;
+    }
+  }
+}
+
+// SPEC §5.9: a refund id names one refund of one order, for good. A repeat is a duplicate; the
+// id on another order or amount is a conflict (409).
+absl::Status CheckRepeatedRefundId(const ConversionEvent& event, const Refund& seen) {
+  if (seen.order_id != event.order_id) {
+    return absl::AlreadyExistsError(
+        absl::StrCat("refund_id ", event.refund_id, " was already used for another order"));
+  }
+  if (seen.amount_minor != event.amount_minor) {
+    return absl::AlreadyExistsError(
+        absl::StrCat("refund_id ", event.refund_id, " was already used with another amount"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckNotOverRefunded(const Program& program, const ConversionEvent& event,
+                                  const Conversion& conversion) {
+  if (conversion.refunded_minor + event.amount_minor <= conversion.amount_minor) {
+    return absl::OkStatus();
+  }
+  const auto money = [&](int64_t minor) {
+    return absl::StrCat(FormatAmount(minor, program.currency), " ", program.currency.Code());
+  };
+  return absl::InvalidArgumentError(
+      absl::StrCat("amount: refunds of order ", event.order_id, " would total ",
+                   money(conversion.refunded_minor + event.amount_minor),
+                   ", more than its amount of ", money(conversion.amount_minor)));
+}
+
+}  // namespace
+
+absl::StatusOr<Decision> AttributeRefund(const Program& program, const ConversionEvent& event,
+                                         AttributionView& view, IdSource& ids) {
+  if (event.amount_minor <= 0) {
+    return absl::InvalidArgumentError("amount: a refund must be greater than 0");
+  }
+  Decision decision;
+  CLICKTRACK_ASSIGN_OR_RETURN(std::optional<Refund> seen, view.FindRefund(event.refund_id));
+  CLICKTRACK_ASSIGN_OR_RETURN(std::optional<Conversion> conversion,
+                              view.FindConversion(event.order_id));
+  if (seen.has_value()) {
+    CLICKTRACK_RETURN_IF_ERROR(CheckRepeatedRefundId(event, *seen));
+    decision.result = Result::kDuplicate;
+    decision.refund = std::move(seen);
+    decision.conversion = std::move(conversion);
+    return decision;
+  }
+  Refund refund{.id = ids.NewId(event.occurred_at),
+                .refund_id = event.refund_id,
+                .order_id = event.order_id,
+                .amount_minor = event.amount_minor,
+                .occurred_at = event.occurred_at};
+  if (!conversion.has_value()) {
+    // Payment systems promise no order: keep it for when the order arrives.
+    decision.result = Result::kQueued;
+    decision.refund = refund;
+    decision.put_refunds.push_back(std::move(refund));
+    return decision;
+  }
+  CLICKTRACK_RETURN_IF_ERROR(CheckNotOverRefunded(program, event, *conversion));
+  const auto find_alias = [&](const Ulid& id) { return view.FindAlias(id); };
+  CLICKTRACK_ASSIGN_OR_RETURN(const Ulid owner_id,
+                              SurvivingCustomer(conversion->customer_id, find_alias));
+  CLICKTRACK_ASSIGN_OR_RETURN(std::optional<CustomerState> customer, view.FindCustomer(owner_id));
+  ApplyRefund(*conversion, refund, event.amount_minor, customer ? &*customer : nullptr,
+              event.occurred_at, ids, decision);
+  CLICKTRACK_RETURN_IF_ERROR(AccountTotals(program, view, decision));
+  decision.result = Result::kReversed;
+  decision.refund = refund;
+  decision.put_refunds.push_back(std::move(refund));
+  decision.conversion = conversion;
+  decision.put_conversion = std::move(conversion);
+  decision.put_customer = std::move(customer);
+  return decision;
+}
+
+absl::Status ApplyQueuedRefunds(AttributionView& view, IdSource& ids, Conversion& conversion,
+                                CustomerState& customer, Decision& decision) {
+  CLICKTRACK_ASSIGN_OR_RETURN(std::vector<Refund> queued, view.QueuedRefunds(conversion.order_id));
+  for (Refund& refund : queued) {
+    const int64_t left = conversion.amount_minor - conversion.refunded_minor;
+    const int64_t amount = std::min(refund.amount_minor, left);
+    if (amount < refund.amount_minor) {
+      decision.notes.push_back(absl::StrCat(
+          "queued refund ", refund.refund_id, " of order ", conversion.order_id,
+          " capped at the order amount: ", refund.amount_minor - amount, " minor units dropped"));
+    }
+    ApplyRefund(conversion, refund, amount, &customer, conversion.occurred_at, ids, decision);
+    decision.put_refunds.push_back(std::move(refund));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace clicktrack::attribution::engine_internal

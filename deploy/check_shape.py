@@ -7,6 +7,10 @@ Fails (exit 1) when a source file is over 500 lines or a function body is over 8
 Tests are exempt: files ending in _test.cc and everything under tests/. A header's comment
 lines do not count towards its length: contracts are written there on purpose.
 
+Known excesses wait in deploy/shape-baseline.txt ("path N" or "path:function N", N the size
+they may not pass): a ratchet while the code is being split, so that nothing new goes over
+and nothing listed grows. An entry no longer needed is reported, to be removed.
+
 A function's length runs from the first line of its signature to its closing brace. Lambdas and
 local classes count towards the function that holds them. --list prints every function over
 60 lines too, longest first, as a warning of what comes next.
@@ -113,6 +117,17 @@ def counted_lines(path, text):
     return sum(1 for l in text.splitlines() if l.strip() and not l.strip().startswith("//"))
 
 
+def read_baseline(path):
+    baseline = {}
+    if path.exists():
+        for line in path.read_text(encoding="utf-8").splitlines():
+            line = line.split("#")[0].strip()
+            if line:
+                key, size = line.rsplit(maxsplit=1)
+                baseline[key] = int(size)
+    return baseline
+
+
 def main(argv):
     listing = "--list" in argv
     args = [a for a in argv if not a.startswith("--")]
@@ -120,28 +135,40 @@ def main(argv):
     files = subprocess.run(["git", "ls-files", "--", *[f"{d}/*.cc" for d in SOURCE_DIRS],
                             *[f"{d}/*.h" for d in SOURCE_DIRS]],
                            cwd=root, capture_output=True, text=True, check=True).stdout.split()
-    problems, warnings = [], []
+    baseline = read_baseline(root / "deploy" / "shape-baseline.txt")
+    problems, warnings, used = [], [], set()
+
+    def over(key, size, limit, where):
+        if size <= limit:
+            return
+        if key in baseline and size <= baseline[key]:
+            used.add(key)
+            warnings.append((size, f"{where} (in the baseline)"))
+        else:
+            problems.append(f"{where} (at most {limit})")
+
     for name in sorted(files):
         path = pathlib.Path(name)
         if is_exempt(path):
             continue
         text = (root / path).read_text(encoding="utf-8")
-        lines = counted_lines(path, text)
-        if lines > MAX_FILE_LINES:
-            problems.append(f"{name}: {lines} lines (at most {MAX_FILE_LINES})")
+        over(name, counted_lines(path, text), MAX_FILE_LINES,
+             f"{name}: {counted_lines(path, text)} lines")
         for function, first, last in functions(text):
             size = last - first + 1
             where = f"{name}:{first}: {function}: {size} lines"
-            if size > MAX_FUNCTION_LINES:
-                problems.append(f"{where} (at most {MAX_FUNCTION_LINES})")
-            elif size > WARN_FUNCTION_LINES:
+            over(f"{name}:{function}", size, MAX_FUNCTION_LINES, where)
+            if WARN_FUNCTION_LINES < size <= MAX_FUNCTION_LINES:
                 warnings.append((size, where))
+    for key in sorted(set(baseline) - used):
+        problems.append(f"{key} is within the limits now: remove it from deploy/shape-baseline.txt")
     if listing:
         for _, where in sorted(warnings, reverse=True):
             print(f"check_shape: note: {where}")
     for problem in problems:
         print(f"check_shape: {problem}", file=sys.stderr)
-    print(f"check_shape: {len(files)} files, {len(problems)} over the limits")
+    print(f"check_shape: {len(files)} files, {len(problems)} problems, "
+          f"{len(used)} excesses left in the baseline")
     return 1 if problems else 0
 
 

@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -40,26 +41,70 @@ int Fail(const std::string& message) {
 
 }  // namespace
 
-int main(int argc, char** argv) {
+namespace {
+
+// The program, partner and link that every filled click belongs to.
+absl::Status SeedConfig(clicktrack::storage::ConfigStore& config) {
+  using namespace clicktrack;  // NOLINT(google-build-using-namespace): a small tool
+  attribution::Program program;
+  program.id = "bench";
+  program.name = "Bench";
+  program.currency = *attribution::FindCurrency("USD");
+  program.postback_secret = "bench-postback-secret";
+  program.allowed_hosts = {"shop.example.com"};
+  if (!config.PutProgram(program).ok() ||
+      !config.PutPartner({.program_id = "bench", .id = "p1", .name = "Bench partner"}).ok()) {
+    return absl::InternalError("cannot create the bench program");
+  }
+  if (!config.GetLink("bench", "bench1").ok() &&
+      !config
+           .CreateLink({.code = "bench1",
+                        .program_id = "bench",
+                        .partner_id = "p1",
+                        .destination = "https://shop.example.com/landing?utm_source=partner"})
+           .ok()) {
+    return absl::InternalError("cannot create the bench link");
+  }
+  return absl::OkStatus();
+}
+
+struct FillArgs {
   std::string data;
   int64_t count = 0;
   int64_t batch_size = 1000;
   int64_t days = 90;
+};
+
+std::optional<FillArgs> ParseArgs(int argc, char** argv) {
+  FillArgs args;
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string flag = argv[i];
     const std::string value = argv[i + 1];
     if (flag == "--data") {
-      data = value;
-    } else if ((flag == "--clicks" && absl::SimpleAtoi(value, &count)) ||
-               (flag == "--batch" && absl::SimpleAtoi(value, &batch_size)) ||
-               (flag == "--days" && absl::SimpleAtoi(value, &days))) {
-    } else {
-      return Fail("usage: click_fill --data DIR --clicks N [--batch 1000] [--days 90]");
+      args.data = value;
+    } else if (!((flag == "--clicks" && absl::SimpleAtoi(value, &args.count)) ||
+                 (flag == "--batch" && absl::SimpleAtoi(value, &args.batch_size)) ||
+                 (flag == "--days" && absl::SimpleAtoi(value, &args.days)))) {
+      return std::nullopt;
     }
   }
-  if (data.empty() || count <= 0 || batch_size <= 0 || days <= 0) {
+  if (args.data.empty() || args.count <= 0 || args.batch_size <= 0 || args.days <= 0) {
+    return std::nullopt;
+  }
+  return args;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const std::optional<FillArgs> args = ParseArgs(argc, argv);
+  if (!args.has_value()) {
     return Fail("usage: click_fill --data DIR --clicks N [--batch 1000] [--days 90]");
   }
+  const std::string& data = args->data;
+  const int64_t count = args->count;
+  const int64_t batch_size = args->batch_size;
+  const int64_t days = args->days;
   using namespace clicktrack;  // NOLINT(google-build-using-namespace): a small tool's main
   tracker::IdGenerator ids;
   absl::StatusOr<std::unique_ptr<storage::Store>> store =
@@ -67,24 +112,8 @@ int main(int argc, char** argv) {
   if (!store.ok()) {
     return Fail(std::string(store.status().message()));
   }
-  attribution::Program program;
-  program.id = "bench";
-  program.name = "Bench";
-  program.currency = *attribution::FindCurrency("USD");
-  program.postback_secret = "bench-postback-secret";
-  program.allowed_hosts = {"shop.example.com"};
-  if (!(*store)->PutProgram(program).ok() ||
-      !(*store)->PutPartner({.program_id = "bench", .id = "p1", .name = "Bench partner"}).ok()) {
-    return Fail("cannot create the bench program");
-  }
-  if (!(*store)->GetLink("bench1").has_value() &&
-      !(*store)
-           ->CreateLink({.code = "bench1",
-                         .program_id = "bench",
-                         .partner_id = "p1",
-                         .destination = "https://shop.example.com/landing?utm_source=partner"})
-           .ok()) {
-    return Fail("cannot create the bench link");
+  if (absl::Status seeded = SeedConfig((*store)->config()); !seeded.ok()) {
+    return Fail(std::string(seeded.message()));
   }
 
   absl::BitGen random;
@@ -119,15 +148,16 @@ int main(int argc, char** argv) {
       }
       batch.push_back(std::move(click));
     }
-    if (absl::Status status = (*store)->RecordClicks(absl::MakeSpan(batch)); !status.ok()) {
+    if (absl::Status status = (*store)->clicks().RecordClicks(absl::MakeSpan(batch));
+        !status.ok()) {
       return Fail(std::string(status.message()));
     }
   }
   const absl::Duration writing = absl::Now() - started;
-  if (absl::Status status = (*store)->CompactAll(); !status.ok()) {
+  if (absl::Status status = (*store)->maintenance().CompactAll(); !status.ok()) {
     return Fail(std::string(status.message()));
   }
-  const uint64_t sst = (*store)->SstBytes();
+  const uint64_t sst = (*store)->maintenance().SstBytes();
   store->reset();
   const uint64_t on_disk = DirectoryBytes(data);
   std::printf(

@@ -150,7 +150,7 @@ void BM_RecordClick(benchmark::State& state) {
     click.time = now;
     click.customer_id = click.id;
     click.new_customer = true;
-    if (!(*store)->RecordClick(click).ok()) {
+    if (!(*store)->clicks().RecordClick(click).ok()) {
       state.SkipWithError("write failed");
       break;
     }
@@ -166,8 +166,8 @@ bool SeedAcme(storage::Store& store) {
   program.name = "Acme";
   program.currency = *attribution::FindCurrency("USD");
   program.allowed_hosts = {"shop.example.com"};
-  return store.PutProgram(program).ok() &&
-         store.PutPartner({.program_id = "acme", .id = "p1"}).ok();
+  return store.config().PutProgram(program).ok() &&
+         store.config().PutPartner({.program_id = "acme", .id = "p1"}).ok();
 }
 
 // The link look-up of every redirect: a read-locked shard of the in-memory cache.
@@ -180,17 +180,18 @@ void BM_LinkLookup(benchmark::State& state) {
     return;
   }
   for (int i = 0; i < 1000; ++i) {
-    (void)(*store)->CreateLink({.code = absl::StrCat("code", i),
-                                .program_id = "acme",
-                                .partner_id = "p1",
-                                .destination = "https://shop.example.com/p?a=1"});
+    (void)(*store)->config().CreateLink({.code = absl::StrCat("code", i),
+                                         .program_id = "acme",
+                                         .partner_id = "p1",
+                                         .destination = "https://shop.example.com/p?a=1"});
   }
   std::string location;
   for (auto _ : state) {
     location.clear();
-    const bool found = (*store)->VisitActiveLink("code500", [&](const storage::CachedLink& link) {
-      link.redirect.AppendTo("01KAT9QKX1B0000000000000AB", location);
-    });
+    const bool found =
+        (*store)->config().VisitActiveLink("code500", [&](const storage::CachedLink& link) {
+          link.redirect.AppendTo("01KAT9QKX1B0000000000000AB", location);
+        });
     benchmark::DoNotOptimize(found);
   }
   state.SetItemsProcessed(state.iterations());
@@ -206,10 +207,11 @@ void BM_RouteRedirect(benchmark::State& state) {
       storage::OpenRocksDbStore({.path = dir.path(), .ids = &ids});
   if (!store.ok() || !SeedAcme(**store) ||
       !(*store)
-           ->CreateLink({.code = "jane1",
-                         .program_id = "acme",
-                         .partner_id = "p1",
-                         .destination = "https://shop.example.com/p?a=1"})
+           ->config()
+           .CreateLink({.code = "jane1",
+                        .program_id = "acme",
+                        .partner_id = "p1",
+                        .destination = "https://shop.example.com/p?a=1"})
            .ok()) {
     state.SkipWithError("set-up failed");
     return;

@@ -80,13 +80,13 @@ class ConversionCommitTest : public ::testing::Test {
         attribution::CommissionRule{.percent = attribution::Percent{20'00}};
     program.commission.rules.repeat_sale =
         attribution::CommissionRule{.percent = attribution::Percent{10'00}};
-    ASSERT_TRUE(store_->PutProgram(program).ok());
-    ASSERT_TRUE(store_->PutPartner({.program_id = "acme", .id = "p1"}).ok());
-    ASSERT_TRUE(store_
-                    ->CreateLink({.code = "c1",
-                                  .program_id = "acme",
-                                  .partner_id = "p1",
-                                  .destination = "https://shop.example.com/"})
+    ASSERT_TRUE(store_->config().PutProgram(program).ok());
+    ASSERT_TRUE(store_->config().PutPartner({.program_id = "acme", .id = "p1"}).ok());
+    ASSERT_TRUE(store_->config()
+                    .CreateLink({.code = "c1",
+                                 .program_id = "acme",
+                                 .partner_id = "p1",
+                                 .destination = "https://shop.example.com/"})
                     .ok());
   }
 
@@ -113,13 +113,13 @@ class ConversionCommitTest : public ::testing::Test {
     click.link_code = "c1";
     click.customer_id = customer.value_or(click.id);
     click.new_customer = !customer.has_value();
-    EXPECT_TRUE(store_->RecordClick(click).ok());
+    EXPECT_TRUE(store_->clicks().RecordClick(click).ok());
     return click.id;
   }
 
   absl::StatusOr<Decision> Submit(ConversionEvent event, std::string program = "acme") {
     std::promise<absl::StatusOr<Decision>> outcome;
-    store_->SubmitConversion(
+    store_->committer().SubmitConversion(
         std::move(program), std::move(event),
         [&](absl::StatusOr<Decision> result) { outcome.set_value(std::move(result)); });
     return outcome.get_future().get();
@@ -179,15 +179,14 @@ TEST_F(ConversionCommitTest, AttributedSaleIsDurableAcrossReopen) {
   EXPECT_EQ(sale->conversion->commission_minor, 980);
 
   Reopen();
-  absl::StatusOr<std::optional<attribution::Conversion>> stored =
-      store_->GetConversion("acme", "o1");
-  ASSERT_TRUE(stored.ok() && stored->has_value());
-  EXPECT_EQ((*stored)->id, sale->conversion->id);
-  absl::StatusOr<std::optional<attribution::CustomerState>> customer =
-      store_->GetCustomer("acme", customer_);
-  ASSERT_TRUE(customer.ok() && customer->has_value());
-  EXPECT_EQ((*customer)->owner_partner_id, "p1");
-  EXPECT_EQ((*customer)->ltv_minor, 4900);
+  absl::StatusOr<attribution::Conversion> stored = store_->reports().GetConversion("acme", "o1");
+  ASSERT_TRUE(stored.ok()) << stored.status();
+  EXPECT_EQ(stored->id, sale->conversion->id);
+  absl::StatusOr<attribution::CustomerState> customer =
+      store_->reports().GetCustomer("acme", customer_);
+  ASSERT_TRUE(customer.ok()) << customer.status();
+  EXPECT_EQ(customer->owner_partner_id, "p1");
+  EXPECT_EQ(customer->ltv_minor, 4900);
 
   // The same order again after the restart is a duplicate with the original id.
   absl::StatusOr<Decision> again = Submit(Sale("o1", 4900, kT0 + absl::Hours(1)));
@@ -196,7 +195,7 @@ TEST_F(ConversionCommitTest, AttributedSaleIsDurableAcrossReopen) {
   EXPECT_EQ(again->conversion->id, sale->conversion->id);
 
   const absl::CivilDay day = absl::ToCivilDay(kT0, absl::UTCTimeZone());
-  absl::StatusOr<StatsTotals> stats = store_->ReadStats("acme", "p1", day, day);
+  absl::StatusOr<StatsTotals> stats = store_->reports().ReadStats("acme", "p1", day, day);
   ASSERT_TRUE(stats.ok());
   EXPECT_EQ(stats->Get(StatsCounter::kFirstSales), 1);
   EXPECT_EQ(stats->Get(StatsCounter::kRevenue), 4900);
@@ -209,8 +208,9 @@ TEST_F(ConversionCommitTest, ErrorsWriteNothing) {
   absl::StatusOr<Decision> conflict = Submit(Sale("o1", 2000, kT0));
   EXPECT_EQ(conflict.status().code(), absl::StatusCode::kAlreadyExists);
   EXPECT_EQ(Submit(Sale("o2", 1000, kT0), "nope").status().code(), absl::StatusCode::kNotFound);
-  EXPECT_EQ((*store_->GetConversion("acme", "o1"))->amount_minor, 1000);
-  EXPECT_FALSE(store_->GetConversion("nope", "o2")->has_value());
+  EXPECT_EQ(store_->reports().GetConversion("acme", "o1")->amount_minor, 1000);
+  EXPECT_EQ(store_->reports().GetConversion("nope", "o2").status().code(),
+            absl::StatusCode::kNotFound);
 }
 
 TEST_F(ConversionCommitTest, ConcurrentEventsAreGroupCommitted) {
@@ -221,7 +221,7 @@ TEST_F(ConversionCommitTest, ConcurrentEventsAreGroupCommitted) {
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&, t] {
       for (int i = 0; i < kPerThread; ++i) {
-        store_->SubmitConversion(
+        store_->committer().SubmitConversion(
             "acme", Sale(absl::StrCat("t", t, "-", i), 1000 + i, kT0 + absl::Seconds(i)),
             [&](absl::StatusOr<Decision> result) { tally.Add(result); });
       }
@@ -231,13 +231,13 @@ TEST_F(ConversionCommitTest, ConcurrentEventsAreGroupCommitted) {
     thread.join();
   }
   EXPECT_EQ(tally.FailedOnceAnswered(kThreads * kPerThread), 0);
-  const CommitterStats stats = store_->committer_stats();
+  const CommitterStats stats = store_->committer().committer_stats();
   EXPECT_EQ(stats.events, static_cast<uint64_t>(kThreads * kPerThread));
   EXPECT_LT(stats.batches, stats.events);  // several events per fsync
   Reopen();
   for (int t = 0; t < kThreads; ++t) {
     for (int i = 0; i < kPerThread; ++i) {
-      ASSERT_TRUE(store_->GetConversion("acme", absl::StrCat("t", t, "-", i))->has_value());
+      ASSERT_TRUE(store_->reports().GetConversion("acme", absl::StrCat("t", t, "-", i)).ok());
     }
   }
 }
@@ -249,16 +249,16 @@ TEST_F(ConversionCommitTest, CountersOfOneBatchAddUp) {
   constexpr int kSales = 120;
   AnswerTally tally;
   for (int i = 0; i < kSales; ++i) {
-    store_->SubmitConversion("acme",
-                             Sale(absl::StrCat("s", i), 1000, kT0 + absl::Seconds(i), customer_),
-                             [&](absl::StatusOr<Decision> result) { tally.Add(result); });
+    store_->committer().SubmitConversion(
+        "acme", Sale(absl::StrCat("s", i), 1000, kT0 + absl::Seconds(i), customer_),
+        [&](absl::StatusOr<Decision> result) { tally.Add(result); });
   }
   EXPECT_EQ(tally.FailedOnceAnswered(kSales), 0);
-  EXPECT_LT(store_->committer_stats().batches, static_cast<uint64_t>(kSales));
+  EXPECT_LT(store_->committer().committer_stats().batches, static_cast<uint64_t>(kSales));
 
   Reopen();
   const absl::CivilDay day = absl::ToCivilDay(kT0, absl::UTCTimeZone());
-  absl::StatusOr<StatsTotals> stats = store_->ReadStats("acme", "p1", day, day);
+  absl::StatusOr<StatsTotals> stats = store_->reports().ReadStats("acme", "p1", day, day);
   ASSERT_TRUE(stats.ok()) << stats.status();
   EXPECT_EQ(stats->Get(StatsCounter::kFirstSales), 1);
   EXPECT_EQ(stats->Get(StatsCounter::kRepeatSales), kSales - 1);
@@ -266,11 +266,11 @@ TEST_F(ConversionCommitTest, CountersOfOneBatchAddUp) {
   EXPECT_EQ(stats->Get(StatsCounter::kCommissionFirstSale), 200);
   EXPECT_EQ(stats->Get(StatsCounter::kCommissionRepeatSale), (kSales - 1) * 100);
   EXPECT_EQ(stats->Get(StatsCounter::kCustomersAcquired), 1);
-  absl::StatusOr<std::optional<attribution::CustomerState>> customer =
-      store_->GetCustomer("acme", customer_);
-  ASSERT_TRUE(customer.ok() && customer->has_value());
-  EXPECT_EQ((*customer)->sales, kSales);
-  EXPECT_EQ((*customer)->ltv_minor, kSales * 1000);
+  absl::StatusOr<attribution::CustomerState> customer =
+      store_->reports().GetCustomer("acme", customer_);
+  ASSERT_TRUE(customer.ok()) << customer.status();
+  EXPECT_EQ(customer->sales, kSales);
+  EXPECT_EQ(customer->ltv_minor, kSales * 1000);
 }
 
 TEST_F(ConversionCommitTest, LedgerPagesNewestFirst) {
@@ -278,20 +278,22 @@ TEST_F(ConversionCommitTest, LedgerPagesNewestFirst) {
   for (int i = 0; i < 5; ++i) {
     ASSERT_TRUE(Submit(Sale(absl::StrCat("o", i), 1000, kT0 + absl::Hours(i), customer_)).ok());
   }
-  absl::StatusOr<LedgerPage> first = store_->ListLedger("acme", "p1", std::nullopt, 2);
+  absl::StatusOr<LedgerPage> first = store_->reports().ListLedger("acme", "p1", std::nullopt, 2);
   ASSERT_TRUE(first.ok());
   ASSERT_EQ(first->entries.size(), 2u);
   EXPECT_EQ(first->entries[0].order_id, "o4");
   EXPECT_EQ(first->entries[1].order_id, "o3");
   ASSERT_TRUE(first->next_cursor.has_value());
-  absl::StatusOr<LedgerPage> second = store_->ListLedger("acme", "p1", first->next_cursor, 2);
+  absl::StatusOr<LedgerPage> second =
+      store_->reports().ListLedger("acme", "p1", first->next_cursor, 2);
   ASSERT_EQ(second->entries.size(), 2u);
   EXPECT_EQ(second->entries[0].order_id, "o2");
-  absl::StatusOr<LedgerPage> last = store_->ListLedger("acme", "p1", second->next_cursor, 2);
+  absl::StatusOr<LedgerPage> last =
+      store_->reports().ListLedger("acme", "p1", second->next_cursor, 2);
   ASSERT_EQ(last->entries.size(), 1u);
   EXPECT_EQ(last->entries[0].order_id, "o0");
   EXPECT_FALSE(last->next_cursor.has_value());
-  EXPECT_TRUE(store_->ListLedger("acme", "nobody", std::nullopt, 10)->entries.empty());
+  EXPECT_TRUE(store_->reports().ListLedger("acme", "nobody", std::nullopt, 10)->entries.empty());
 }
 
 TEST_F(ConversionCommitTest, QueuedRefundIsAppliedWhenItsOrderArrives) {
@@ -343,29 +345,29 @@ TEST_F(ConversionCommitTest, EachOrderGetsOnlyItsOwnQueuedRefunds) {
   ASSERT_TRUE(o3.ok()) << o3.status();
   EXPECT_EQ(o3->conversion->refunded_minor, 0);
   Reopen();
-  EXPECT_EQ((*store_->GetConversion("acme", "o1"))->refunded_minor, 1000);
-  EXPECT_EQ((*store_->GetConversion("acme", "o2"))->refunded_minor, 700);
+  EXPECT_EQ(store_->reports().GetConversion("acme", "o1")->refunded_minor, 1000);
+  EXPECT_EQ(store_->reports().GetConversion("acme", "o2")->refunded_minor, 700);
 }
 
 TEST_F(ConversionCommitTest, CustomersAreFoundByReferenceAndThroughMerges) {
   ConversionEvent by_ref = Sale("o1", 1000, kT0);
   by_ref.identities.customer_ref = "cus_123";
   ASSERT_TRUE(Submit(by_ref).ok());
-  absl::StatusOr<std::optional<attribution::CustomerState>> found =
-      store_->FindCustomerByRef("acme", "cus_123");
-  ASSERT_TRUE(found.ok() && found->has_value());
-  const Ulid survivor = (*found)->id;
+  absl::StatusOr<attribution::CustomerState> found =
+      store_->reports().FindCustomerByRef("acme", "cus_123");
+  ASSERT_TRUE(found.ok()) << found.status();
+  const Ulid survivor = found->id;
 
   // A device cookie joins the same customer; it is then found through the alias.
   ConversionEvent both = Sale("o2", 1000, kT0 + absl::Hours(1), customer_);
   both.identities.customer_ref = "cus_123";
   ASSERT_TRUE(Submit(both).ok());
-  absl::StatusOr<std::optional<attribution::CustomerState>> via_cookie =
-      store_->GetCustomer("acme", customer_);
-  ASSERT_TRUE(via_cookie.ok() && via_cookie->has_value());
-  EXPECT_EQ((*via_cookie)->sales, 2);
-  EXPECT_TRUE((*via_cookie)->id == survivor || (*via_cookie)->id == customer_);
-  EXPECT_EQ((*store_->FindCustomerByRef("acme", "cus_123"))->id, (*via_cookie)->id);
+  absl::StatusOr<attribution::CustomerState> via_cookie =
+      store_->reports().GetCustomer("acme", customer_);
+  ASSERT_TRUE(via_cookie.ok()) << via_cookie.status();
+  EXPECT_EQ(via_cookie->sales, 2);
+  EXPECT_TRUE(via_cookie->id == survivor || via_cookie->id == customer_);
+  EXPECT_EQ(store_->reports().FindCustomerByRef("acme", "cus_123")->id, via_cookie->id);
 }
 
 }  // namespace

@@ -1,7 +1,8 @@
 #pragma once
 
-// The tracker's store: programs, partners and links (cached in memory), clicks and their
-// daily counters. Storage owns its engine; no engine type appears in this interface.
+// The tracker's store, by role: the config (programs, partners, links), the click log, the
+// conversion committer, the report reader and maintenance. Storage owns its engine; no engine
+// type appears in this interface.
 
 #include <array>
 #include <memory>
@@ -61,43 +62,58 @@ struct CommitterStats {
   uint64_t events = 0;   // conversions decided
 };
 
-// All methods are thread-safe. Errors: kNotFound for unknown records named in the message,
-// kAlreadyExists for duplicate link codes, kUnavailable/kInternal when the engine fails.
-class Store {
+// Every role below is thread-safe, and says "not found" one way: a look-up of one record
+// returns absl::StatusOr<T>, and kNotFound with a message that names the record ("program acme
+// not found") when there is none. Other errors: kAlreadyExists for a taken link code,
+// kDataLoss for a record that cannot be read, kUnavailable/kInternal when the engine fails.
+
+// Programs, partners and links: few, read on every request, so served from memory; every write
+// is durable (synced) when it returns OK.
+class ConfigStore {
  public:
-  virtual ~Store() = default;
+  virtual ~ConfigStore() = default;
 
   // Programs and partners are handed out as shared immutable snapshots: a replace installs a
   // new object, so readers (the committer decides with one per conversion) never copy one and
-  // never see half an update. nullptr when unknown.
+  // never see half an update.
   using ProgramRef = std::shared_ptr<const attribution::Program>;
   using PartnerRef = std::shared_ptr<const attribution::Partner>;
 
-  // Creates or replaces a program. Durable (synced) when it returns OK. kFailedPrecondition if
-  // it would change the currency of a program that has conversions: their amounts, the stats
-  // and the ledger are in the old one.
+  // Creates or replaces a program. kFailedPrecondition if it would change the currency of a
+  // program that has conversions: their amounts, the stats and the ledger are in the old one.
   virtual absl::Status PutProgram(const attribution::Program& program) = 0;
-  virtual ProgramRef GetProgram(absl::string_view program_id) const = 0;
+  // kNotFound: "program <id> not found".
+  virtual absl::StatusOr<ProgramRef> GetProgram(absl::string_view program_id) const = 0;
 
-  // Creates or replaces a partner; kNotFound if its program does not exist. Durable.
+  // Creates or replaces a partner; kNotFound if its program does not exist.
   virtual absl::Status PutPartner(const attribution::Partner& partner) = 0;
-  virtual PartnerRef GetPartner(absl::string_view program_id,
-                                absl::string_view partner_id) const = 0;
-  // The program's partners, ordered by id.
+  // kNotFound: "partner <id> not found".
+  virtual absl::StatusOr<PartnerRef> GetPartner(absl::string_view program_id,
+                                                absl::string_view partner_id) const = 0;
+  // The program's partners, ordered by id (none for an unknown program).
   virtual std::vector<attribution::Partner> ListPartners(absl::string_view program_id) const = 0;
 
   // Creates a link; kAlreadyExists if the code is taken (in any program), kNotFound if its
-  // program or partner does not exist. Durable.
+  // program or partner does not exist.
   virtual absl::Status CreateLink(const attribution::Link& link) = 0;
-  // Replaces an existing link (same code and program); kNotFound otherwise. Durable.
+  // Replaces an existing link (same code and program); kNotFound otherwise.
   virtual absl::Status UpdateLink(const attribution::Link& link) = 0;
-  virtual std::optional<attribution::Link> GetLink(absl::string_view code) const = 0;
+  // The link with `code` in `program_id`. kNotFound: "link <code> not found", also when the
+  // code belongs to another program.
+  virtual absl::StatusOr<attribution::Link> GetLink(absl::string_view program_id,
+                                                    absl::string_view code) const = 0;
 
   // Hot path: calls `visit` with the link if `code` is known and active, under a read lock
   // (so `visit` must be short and must not call back into the store). Returns whether it
   // did. Does not allocate.
   virtual bool VisitActiveLink(absl::string_view code,
                                absl::FunctionRef<void(const CachedLink&)> visit) const = 0;
+};
+
+// The clicks of every program, and their daily counters.
+class ClickLog {
+ public:
+  virtual ~ClickLog() = default;
 
   // Stores clicks with their customer index entries and their daily counters, all in one
   // atomic write with the write-ahead log on but without waiting for fsync: a process crash
@@ -107,8 +123,27 @@ class Store {
   virtual absl::Status RecordClicks(absl::Span<attribution::Click> clicks) = 0;
   absl::Status RecordClick(attribution::Click& click) { return RecordClicks({&click, 1}); }
 
-  virtual absl::StatusOr<std::optional<attribution::Click>> GetClick(
-      const attribution::Ulid& click_id) const = 0;
+  // kNotFound: "click <id> not found".
+  virtual absl::StatusOr<attribution::Click> GetClick(const attribution::Ulid& click_id) const = 0;
+};
+
+// DESIGN's seam for Kafka: the single writer of conversion state.
+class ConversionCommitter {
+ public:
+  virtual ~ConversionCommitter() = default;
+
+  // Hands a conversion, lead or refund to the single committer, which decides it with the
+  // attribution engine (reading through its pending batch, so events of one batch see each
+  // other) and writes many events with one fsync. `done` runs after that fsync.
+  virtual void SubmitConversion(std::string program_id, attribution::ConversionEvent event,
+                                ConversionCallback done) = 0;
+  virtual CommitterStats committer_stats() const = 0;
+};
+
+// What the reports read: counters, customers, conversions and the ledger.
+class ReportReader {
+ public:
+  virtual ~ReportReader() = default;
 
   // Sums the partner's daily counters over [from, to], both inclusive. Reads counters, never
   // clicks or conversions: cost grows with the number of days, not of events.
@@ -116,20 +151,15 @@ class Store {
                                                 absl::string_view partner_id, absl::CivilDay from,
                                                 absl::CivilDay to) const = 0;
 
-  // Hands a conversion, lead or refund to the single committer, which decides it with the
-  // attribution engine (reading through its pending batch, so events of one batch see each
-  // other) and writes many events with one fsync. `done` runs after that fsync. Thread-safe.
-  virtual void SubmitConversion(std::string program_id, attribution::ConversionEvent event,
-                                ConversionCallback done) = 0;
-  virtual CommitterStats committer_stats() const = 0;
-
-  // A customer's state in a program, following merges (the survivor's state); nullopt if the
-  // program has never seen the customer.
-  virtual absl::StatusOr<std::optional<attribution::CustomerState>> GetCustomer(
+  // A customer's state in a program, following merges (the survivor's state). kNotFound
+  // ("customer <id> not found") if the program has never seen the customer.
+  virtual absl::StatusOr<attribution::CustomerState> GetCustomer(
       absl::string_view program_id, const attribution::Ulid& customer) const = 0;
-  virtual absl::StatusOr<std::optional<attribution::CustomerState>> FindCustomerByRef(
+  // kNotFound: "no customer with ref <ref>".
+  virtual absl::StatusOr<attribution::CustomerState> FindCustomerByRef(
       absl::string_view program_id, absl::string_view customer_ref) const = 0;
-  virtual absl::StatusOr<std::optional<attribution::Conversion>> GetConversion(
+  // kNotFound: "order <id> not found".
+  virtual absl::StatusOr<attribution::Conversion> GetConversion(
       absl::string_view program_id, absl::string_view order_id) const = 0;
 
   // Up to `limit` ledger entries of a partner, newest first, older than `before` if given.
@@ -137,6 +167,12 @@ class Store {
                                                 absl::string_view partner_id,
                                                 std::optional<attribution::Ulid> before,
                                                 size_t limit) const = 0;
+};
+
+// The store's health and upkeep.
+class Maintenance {
+ public:
+  virtual ~Maintenance() = default;
 
   // Flushes memtables and compacts every column family to the bottom level: what a bulk load
   // or a scale test does before measuring. Slow; blocks until done.
@@ -146,7 +182,7 @@ class Store {
 
   // True while the store accepts writes (open, not stopped by the engine, last write OK).
   virtual bool IsWritable() const = 0;
-  // RocksDB's background work, running or waiting for a thread.
+  // The engine's background work, running or waiting for a thread.
   struct BackgroundWork {
     bool flush = false;       // memtables to write out: writes stop if they pile up
     bool compaction = false;  // L0 files to merge: writes slow down if they pile up
@@ -155,6 +191,17 @@ class Store {
 
   // Flushes the write-ahead log to disk (graceful shutdown).
   virtual absl::Status Flush() = 0;
+};
+
+// The store: one object that holds every role. Callers keep the role they use.
+class Store {
+ public:
+  virtual ~Store() = default;
+  virtual ConfigStore& config() = 0;
+  virtual ClickLog& clicks() = 0;
+  virtual ConversionCommitter& committer() = 0;
+  virtual ReportReader& reports() = 0;
+  virtual Maintenance& maintenance() = 0;
 };
 
 struct StoreOptions {

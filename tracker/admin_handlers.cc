@@ -102,21 +102,23 @@ HttpResponse Router::PutProgram(absl::string_view program_id, absl::string_view 
     return ErrorResponse(program.status());
   }
   const absl::Time now = clock_.Now();
-  const storage::Store::ProgramRef existing = store_.GetProgram(program_id);
-  program->created_at = existing != nullptr ? existing->created_at : now;
+  const absl::StatusOr<storage::ConfigStore::ProgramRef> existing =
+      store_.config().GetProgram(program_id);
+  program->created_at = existing.ok() ? (*existing)->created_at : now;
   program->updated_at = now;
-  if (absl::Status status = store_.PutProgram(*program); !status.ok()) {
+  if (absl::Status status = store_.config().PutProgram(*program); !status.ok()) {
     return ErrorResponse(status);
   }
   return JsonResponse(200, EncodeProgram(*program));
 }
 
 HttpResponse Router::GetProgram(absl::string_view program_id) const {
-  const storage::Store::ProgramRef program = store_.GetProgram(program_id);
-  if (program == nullptr) {
-    return ErrorResponse(absl::NotFoundError(absl::StrCat("program ", program_id, " not found")));
+  const absl::StatusOr<storage::ConfigStore::ProgramRef> program =
+      store_.config().GetProgram(program_id);
+  if (!program.ok()) {
+    return ErrorResponse(program.status());
   }
-  return JsonResponse(200, EncodeProgram(*program));
+  return JsonResponse(200, EncodeProgram(**program));
 }
 
 HttpResponse Router::PutPartner(const attribution::Program& program, absl::string_view partner_id,
@@ -134,11 +136,12 @@ HttpResponse Router::PutPartner(const attribution::Program& program, absl::strin
     return ErrorResponse(status);
   }
   // A replace without joined_at keeps the original date: segments count from it.
-  const storage::Store::PartnerRef existing = store_.GetPartner(program.id, partner_id);
+  const absl::StatusOr<storage::ConfigStore::PartnerRef> existing =
+      store_.config().GetPartner(program.id, partner_id);
   input->partner.joined_at = input->joined_at.has_value() ? *input->joined_at
-                             : existing != nullptr        ? existing->joined_at
+                             : existing.ok()              ? (*existing)->joined_at
                                                           : clock_.Now();
-  if (absl::Status status = store_.PutPartner(input->partner); !status.ok()) {
+  if (absl::Status status = store_.config().PutPartner(input->partner); !status.ok()) {
     return ErrorResponse(status);
   }
   return JsonResponse(200, EncodePartner(input->partner, program.currency));
@@ -146,16 +149,17 @@ HttpResponse Router::PutPartner(const attribution::Program& program, absl::strin
 
 HttpResponse Router::GetPartner(const attribution::Program& program,
                                 absl::string_view partner_id) const {
-  const storage::Store::PartnerRef partner = store_.GetPartner(program.id, partner_id);
-  if (partner == nullptr) {
-    return ErrorResponse(absl::NotFoundError(absl::StrCat("partner ", partner_id, " not found")));
+  const absl::StatusOr<storage::ConfigStore::PartnerRef> partner =
+      store_.config().GetPartner(program.id, partner_id);
+  if (!partner.ok()) {
+    return ErrorResponse(partner.status());
   }
-  return JsonResponse(200, EncodePartner(*partner, program.currency));
+  return JsonResponse(200, EncodePartner(**partner, program.currency));
 }
 
 HttpResponse Router::ListPartners(const attribution::Program& program) const {
   boost::json::array partners;
-  for (const attribution::Partner& partner : store_.ListPartners(program.id)) {
+  for (const attribution::Partner& partner : store_.config().ListPartners(program.id)) {
     partners.emplace_back(EncodePartner(partner, program.currency));
   }
   return JsonResponse(200, {{"partners", std::move(partners)}});
@@ -168,11 +172,12 @@ HttpResponse Router::PartnerStats(const attribution::Program& program, absl::str
   if (!range.ok()) {
     return ErrorResponse(range.status());
   }
-  if (store_.GetPartner(program.id, partner_id) == nullptr) {
-    return ErrorResponse(absl::NotFoundError(absl::StrCat("partner ", partner_id, " not found")));
+  if (absl::Status found = store_.config().GetPartner(program.id, partner_id).status();
+      !found.ok()) {
+    return ErrorResponse(found);
   }
   absl::StatusOr<storage::StatsTotals> stats =
-      store_.ReadStats(program.id, partner_id, range->first, range->second);
+      store_.reports().ReadStats(program.id, partner_id, range->first, range->second);
   if (!stats.ok()) {
     return ErrorResponse(stats.status());
   }
@@ -201,7 +206,7 @@ HttpResponse Router::CreateLink(const attribution::Program& program, absl::strin
   absl::Status status;
   for (int attempt = 0; attempt < kLinkCodeAttempts; ++attempt) {
     link.code = input->code.has_value() ? *input->code : ids_.NewLinkCode();
-    status = store_.CreateLink(link);
+    status = store_.config().CreateLink(link);
     if (status.code() != absl::StatusCode::kAlreadyExists || input->code.has_value()) {
       break;
     }
@@ -213,9 +218,9 @@ HttpResponse Router::CreateLink(const attribution::Program& program, absl::strin
 }
 
 HttpResponse Router::GetLink(const attribution::Program& program, absl::string_view code) const {
-  const std::optional<attribution::Link> link = store_.GetLink(code);
-  if (!link.has_value() || link->program_id != program.id) {
-    return ErrorResponse(absl::NotFoundError(absl::StrCat("link ", code, " not found")));
+  const absl::StatusOr<attribution::Link> link = store_.config().GetLink(program.id, code);
+  if (!link.ok()) {
+    return ErrorResponse(link.status());
   }
   return JsonResponse(200, EncodeLink(*link, options_.public_url));
 }
@@ -230,9 +235,9 @@ HttpResponse Router::PatchLink(const attribution::Program& program, absl::string
   if (!patch.ok()) {
     return ErrorResponse(patch.status());
   }
-  std::optional<attribution::Link> link = store_.GetLink(code);
-  if (!link.has_value() || link->program_id != program.id) {
-    return ErrorResponse(absl::NotFoundError(absl::StrCat("link ", code, " not found")));
+  absl::StatusOr<attribution::Link> link = store_.config().GetLink(program.id, code);
+  if (!link.ok()) {
+    return ErrorResponse(link.status());
   }
   if (patch->destination.has_value()) {
     if (absl::Status status =
@@ -245,7 +250,7 @@ HttpResponse Router::PatchLink(const attribution::Program& program, absl::string
   if (patch->active.has_value()) {
     link->active = *patch->active;
   }
-  if (absl::Status status = store_.UpdateLink(*link); !status.ok()) {
+  if (absl::Status status = store_.config().UpdateLink(*link); !status.ok()) {
     return ErrorResponse(status);
   }
   return JsonResponse(200, EncodeLink(*link, options_.public_url));

@@ -6,7 +6,7 @@ namespace {
 constexpr int kBackgroundThreads = 2;  // storage: one flush, one compaction thread
 }  // namespace
 
-absl::Duration BackgroundYield(const storage::Store::BackgroundWork& work, int loops) {
+absl::Duration BackgroundYield(const storage::Maintenance::BackgroundWork& work, int loops) {
   absl::Duration pause = work.flush        ? absl::Microseconds(750)
                          : work.compaction ? absl::Microseconds(250)
                                            : absl::ZeroDuration();

@@ -14,6 +14,6 @@ namespace clicktrack::tracker {
 // The pause of one of `loops` event loops for one yield period (ServerOptions::yield_period,
 // 2 ms): 750 µs while a flush waits or runs, 250 µs while only compactions do, none otherwise.
 // RocksDB runs two background threads, so with more than two loops each yields its share.
-absl::Duration BackgroundYield(const storage::Store::BackgroundWork& work, int loops);
+absl::Duration BackgroundYield(const storage::Maintenance::BackgroundWork& work, int loops);
 
 }  // namespace clicktrack::tracker

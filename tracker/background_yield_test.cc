@@ -5,7 +5,7 @@
 namespace clicktrack::tracker {
 namespace {
 
-using Work = storage::Store::BackgroundWork;
+using Work = storage::Maintenance::BackgroundWork;
 
 TEST(BackgroundYieldTest, FlushesGetMoreThanCompactionsAndIdleGetsNothing) {
   EXPECT_EQ(BackgroundYield(Work{}, 1), absl::ZeroDuration());

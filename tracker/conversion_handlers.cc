@@ -89,11 +89,12 @@ std::optional<HttpResponse> Router::Pixel(const HttpRequest& request, absl::stri
   if (program_field == fields.end() || program_field->second.empty()) {
     return PixelRejected(absl::InvalidArgumentError("program: is required"));
   }
-  const storage::Store::ProgramRef program = store_.GetProgram(program_field->second);
-  if (program == nullptr) {
-    return PixelRejected(
-        absl::NotFoundError(absl::StrCat("program ", program_field->second, " not found")));
+  absl::StatusOr<storage::ConfigStore::ProgramRef> found =
+      store_.config().GetProgram(program_field->second);
+  if (!found.ok()) {
+    return PixelRejected(found.status());
   }
+  const storage::ConfigStore::ProgramRef program = *std::move(found);
   if (!program->pixel) {
     return PixelRejected(absl::PermissionDeniedError(
         "the pixel is disabled for this program; send server-to-server postbacks"));
@@ -104,7 +105,7 @@ std::optional<HttpResponse> Router::Pixel(const HttpRequest& request, absl::stri
   if (!event.ok()) {
     return PixelRejected(event.status());
   }
-  store_.SubmitConversion(
+  store_.committer().SubmitConversion(
       program->id, *std::move(event),
       [later = defer(), program](absl::StatusOr<attribution::Decision> decision) mutable {
         if (!decision.ok()) {
@@ -140,10 +141,11 @@ std::optional<HttpResponse> Router::Postback(const HttpRequest& request, absl::s
   if (program_id.empty()) {
     return ErrorResponse(absl::InvalidArgumentError("program: is required (a string)"));
   }
-  const storage::Store::ProgramRef program = store_.GetProgram(program_id);
-  if (program == nullptr) {
-    return ErrorResponse(absl::NotFoundError(absl::StrCat("program ", program_id, " not found")));
+  absl::StatusOr<storage::ConfigStore::ProgramRef> found = store_.config().GetProgram(program_id);
+  if (!found.ok()) {
+    return ErrorResponse(found.status());
   }
+  const storage::ConfigStore::ProgramRef program = *std::move(found);
   if (program->postback_secret.empty()) {
     return ErrorResponse(absl::UnauthenticatedError("the program has no postback_secret"));
   }
@@ -168,19 +170,20 @@ std::optional<HttpResponse> Router::Postback(const HttpRequest& request, absl::s
   if (!event.ok()) {
     return ErrorResponse(event.status());
   }
-  store_.SubmitConversion(program->id, *std::move(event),
-                          [later = defer(), program, &clock = clock_](
-                              absl::StatusOr<attribution::Decision> decision) mutable {
-                            if (!decision.ok()) {
-                              std::move(later)(ErrorResponse(decision.status()));
-                              return;
-                            }
-                            LogNotes(*program, *decision);
-                            HttpResponse response = JsonResponse(
-                                decision->result == attribution::Result::kQueued ? 202 : 200,
-                                EncodeDecision(*decision, *program, clock.Now()));
-                            std::move(later)(std::move(response));
-                          });
+  store_.committer().SubmitConversion(
+      program->id, *std::move(event),
+      [later = defer(), program,
+       &clock = clock_](absl::StatusOr<attribution::Decision> decision) mutable {
+        if (!decision.ok()) {
+          std::move(later)(ErrorResponse(decision.status()));
+          return;
+        }
+        LogNotes(*program, *decision);
+        HttpResponse response =
+            JsonResponse(decision->result == attribution::Result::kQueued ? 202 : 200,
+                         EncodeDecision(*decision, *program, clock.Now()));
+        std::move(later)(std::move(response));
+      });
   return std::nullopt;
 }
 

@@ -162,7 +162,7 @@ int Main(int argc, char** argv) {
   // RocksDB's flushes and compactions run under SCHED_IDLE: the loops hand them the core in
   // short pauses while they have work (docs/performance.md).
   server_options.background_yield = [&store, loops = config->threads] {
-    return BackgroundYield((*store)->PendingBackgroundWork(), loops);
+    return BackgroundYield((*store)->maintenance().PendingBackgroundWork(), loops);
   };
 
   // The public URL defaults to the bound address: bind first, then build the router.
@@ -193,7 +193,7 @@ int Main(int argc, char** argv) {
 
   server.Run(router);
 
-  const storage::CommitterStats committed = (*store)->committer_stats();
+  const storage::CommitterStats committed = (*store)->committer().committer_stats();
   Log(LogLevel::kInfo, "conversions committed",
       {{"events", committed.events},
        {"batches", committed.batches},
@@ -203,7 +203,7 @@ int Main(int argc, char** argv) {
                                              : static_cast<double>(committed.events) /
                                                    static_cast<double>(committed.batches)))}});
 
-  if (absl::Status status = (*store)->Flush(); !status.ok()) {
+  if (absl::Status status = (*store)->maintenance().Flush(); !status.ok()) {
     Log(LogLevel::kError, "flush failed", {{"error", JsonText(status.ToString())}});
   }
   store->reset();

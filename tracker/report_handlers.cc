@@ -82,11 +82,12 @@ HttpResponse Router::Commissions(const attribution::Program& program, absl::stri
           absl::InvalidArgumentError("cursor: must be a next_cursor of this route"));
     }
   }
-  if (store_.GetPartner(program.id, partner_id) == nullptr) {
-    return ErrorResponse(absl::NotFoundError(absl::StrCat("partner ", partner_id, " not found")));
+  if (absl::Status found = store_.config().GetPartner(program.id, partner_id).status();
+      !found.ok()) {
+    return ErrorResponse(found);
   }
   absl::StatusOr<storage::LedgerPage> page =
-      store_.ListLedger(program.id, partner_id, cursor, limit);
+      store_.reports().ListLedger(program.id, partner_id, cursor, limit);
   if (!page.ok()) {
     return ErrorResponse(page.status());
   }
@@ -100,12 +101,13 @@ HttpResponse Router::Commissions(const attribution::Program& program, absl::stri
     if (entry.type == attribution::LedgerType::kAccrual) {
       auto [it, inserted] = conversions.try_emplace(entry.order_id);
       if (inserted) {
-        absl::StatusOr<std::optional<attribution::Conversion>> found =
-            store_.GetConversion(program.id, entry.order_id);
-        if (!found.ok()) {
+        absl::StatusOr<attribution::Conversion> found =
+            store_.reports().GetConversion(program.id, entry.order_id);
+        if (found.ok()) {
+          it->second = *std::move(found);
+        } else if (!absl::IsNotFound(found.status())) {
           return ErrorResponse(found.status());
         }
-        it->second = *std::move(found);
       }
       conversion = it->second.has_value() ? &*it->second : nullptr;
     }
@@ -147,15 +149,16 @@ HttpResponse Router::CustomerById(const attribution::Program& program,
     return ErrorResponse(
         absl::InvalidArgumentError("customer_id: must be a 26-character customer id"));
   }
-  absl::StatusOr<std::optional<attribution::CustomerState>> customer =
-      store_.GetCustomer(program.id, *id);
+  absl::StatusOr<attribution::CustomerState> customer =
+      store_.reports().GetCustomer(program.id, *id);
+  if (absl::IsNotFound(customer.status())) {
+    // As the client wrote the id, which may differ in case from the stored one.
+    return ErrorResponse(absl::NotFoundError(absl::StrCat("customer ", customer_id, " not found")));
+  }
   if (!customer.ok()) {
     return ErrorResponse(customer.status());
   }
-  if (!customer->has_value()) {
-    return ErrorResponse(absl::NotFoundError(absl::StrCat("customer ", customer_id, " not found")));
-  }
-  return JsonResponse(200, EncodeCustomer(program, **customer));
+  return JsonResponse(200, EncodeCustomer(program, *customer));
 }
 
 HttpResponse Router::CustomerByRef(const attribution::Program& program,
@@ -168,15 +171,12 @@ HttpResponse Router::CustomerByRef(const attribution::Program& program,
   if (absl::Status status = ValidateText("ref", *ref, kMaxCustomerRefSize); !status.ok()) {
     return ErrorResponse(status);
   }
-  absl::StatusOr<std::optional<attribution::CustomerState>> customer =
-      store_.FindCustomerByRef(program.id, *ref);
+  absl::StatusOr<attribution::CustomerState> customer =
+      store_.reports().FindCustomerByRef(program.id, *ref);
   if (!customer.ok()) {
     return ErrorResponse(customer.status());
   }
-  if (!customer->has_value()) {
-    return ErrorResponse(absl::NotFoundError(absl::StrCat("no customer with ref ", *ref)));
-  }
-  return JsonResponse(200, EncodeCustomer(program, **customer));
+  return JsonResponse(200, EncodeCustomer(program, *customer));
 }
 
 }  // namespace clicktrack::tracker

@@ -162,7 +162,7 @@ std::optional<HttpResponse> Router::Handle(const HttpRequest& request,
 }
 
 HttpResponse Router::Ready() const {
-  if (!store_.IsWritable()) {
+  if (!store_.maintenance().IsWritable()) {
     return ErrorResponse(absl::UnavailableError("store is not accepting writes"));
   }
   return JsonResponse(200, {{"status", "ready"}});
@@ -189,7 +189,7 @@ HttpResponse Router::HandleAdmin(const HttpRequest& request, const Segments& seg
     return MethodNotAllowed("GET, PUT");
   }
 
-  const storage::Store::ProgramRef program = store_.GetProgram(program_id);
+  const auto found = store_.config().GetProgram(program_id);  // StatusOr<ProgramRef>
   const absl::string_view collection = segments[4];
   const bool known_route =
       (collection == "partners" && segments.size() <= 7 &&
@@ -200,9 +200,10 @@ HttpResponse Router::HandleAdmin(const HttpRequest& request, const Segments& seg
     return ErrorResponse(
         absl::NotFoundError(absl::StrCat("no route for /", absl::StrJoin(segments, "/"))));
   }
-  if (program == nullptr) {
-    return ErrorResponse(absl::NotFoundError(absl::StrCat("program ", program_id, " not found")));
+  if (!found.ok()) {
+    return ErrorResponse(found.status());
   }
+  const storage::ConfigStore::ProgramRef& program = *found;
 
   if (collection == "partners") {
     if (segments.size() == 5) {
@@ -256,7 +257,7 @@ std::optional<HttpResponse> Router::Redirect(const HttpRequest& request, absl::s
     HttpResponse response;
     response.status = 302;
     response.headers.emplace_back("Cache-Control", "no-store");
-    const bool found = store_.VisitActiveLink(code, [&](const storage::CachedLink& link) {
+    const bool found = store_.config().VisitActiveLink(code, [&](const storage::CachedLink& link) {
       response.headers.emplace_back("Location", link.redirect.bare());
     });
     return found ? std::optional<HttpResponse>(std::move(response))
@@ -285,7 +286,7 @@ std::optional<HttpResponse> Router::Redirect(const HttpRequest& request, absl::s
   const auto click_text = click.id.Text();
   const absl::string_view click_id(click_text.data(), click_text.size());
 
-  const bool found = store_.VisitActiveLink(code, [&](const storage::CachedLink& cached) {
+  const bool found = store_.config().VisitActiveLink(code, [&](const storage::CachedLink& cached) {
     click.program_id = cached.link.program_id;
     click.partner_id = cached.link.partner_id;
     click.link_code = cached.link.code;
@@ -318,7 +319,7 @@ std::optional<HttpResponse> Router::Redirect(const HttpRequest& request, absl::s
     request.click_sink->Commit(defer());
     return std::nullopt;
   }
-  if (absl::Status status = store_.RecordClick(click); !status.ok()) {
+  if (absl::Status status = store_.clicks().RecordClick(click); !status.ok()) {
     Log(LogLevel::kError, "click write failed",
         {{"code", JsonText(code)}, {"error", JsonText(status.ToString())}});
     return ErrorResponse(absl::UnavailableError("the click could not be stored; retry"));

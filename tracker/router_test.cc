@@ -149,7 +149,7 @@ TEST_F(RouterTest, BatchedRedirectsReuseSlotsWithoutCarryingAnythingOver) {
         attribution::Ulid::FromText(location.substr(at + 9, 26));
     EXPECT_TRUE(id.has_value()) << location;
     absl::StatusOr<std::optional<attribution::Click>> click =
-        store_->GetClick(id.value_or(attribution::Ulid{}));
+        store_->clicks().GetClick(id.value_or(attribution::Ulid{}));
     EXPECT_TRUE(click.ok() && click->has_value()) << location;
     return click.ok() ? click->value_or(attribution::Click{}) : attribution::Click{};
   };

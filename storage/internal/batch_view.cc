@@ -18,14 +18,6 @@ namespace {
 
 using attribution::Ulid;
 
-template <typename Message>
-absl::Status Parse(absl::string_view bytes, Message& message, absl::string_view what) {
-  if (!message.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
-    return absl::DataLossError(absl::StrCat("unreadable ", what, " record"));
-  }
-  return absl::OkStatus();
-}
-
 }  // namespace
 
 absl::StatusOr<std::optional<std::string>> BatchView::Get(size_t family, absl::string_view key) {
@@ -56,7 +48,7 @@ absl::StatusOr<std::optional<attribution::Conversion>> BatchView::FindConversion
     return std::nullopt;
   }
   storage::proto::Conversion record;
-  CLICKTRACK_RETURN_IF_ERROR(Parse(*value, record, "conversion"));
+  CLICKTRACK_RETURN_IF_ERROR(ParseRecord(*value, record, "conversion"));
   return FromProto(order_id, record);
 }
 
@@ -68,7 +60,7 @@ absl::StatusOr<std::optional<attribution::Refund>> BatchView::FindRefund(
     return std::nullopt;
   }
   storage::proto::Refund record;
-  CLICKTRACK_RETURN_IF_ERROR(Parse(*value, record, "refund"));
+  CLICKTRACK_RETURN_IF_ERROR(ParseRecord(*value, record, "refund"));
   return FromProto(refund_id, record);
 }
 
@@ -82,7 +74,7 @@ absl::StatusOr<std::vector<attribution::Refund>> BatchView::QueuedRefunds(
     return refunds;  // the usual case: nothing waits for this order
   }
   storage::proto::QueuedRefunds queue;
-  CLICKTRACK_RETURN_IF_ERROR(Parse(*value, queue, "queued refunds"));
+  CLICKTRACK_RETURN_IF_ERROR(ParseRecord(*value, queue, "queued refunds"));
   for (const std::string& refund_id : queue.refund_ids()) {
     CLICKTRACK_ASSIGN_OR_RETURN(std::optional<attribution::Refund> refund, FindRefund(refund_id));
     if (refund.has_value() && !refund->applied) {
@@ -115,7 +107,7 @@ absl::StatusOr<std::optional<attribution::CustomerState>> BatchView::FindCustome
     return std::nullopt;
   }
   storage::proto::Customer record;
-  CLICKTRACK_RETURN_IF_ERROR(Parse(*value, record, "customer"));
+  CLICKTRACK_RETURN_IF_ERROR(ParseRecord(*value, record, "customer"));
   return FromProto(customer, record);
 }
 
@@ -128,7 +120,7 @@ absl::StatusOr<attribution::PartnerTotals> BatchView::FindPartnerTotals(
     return attribution::PartnerTotals{};
   }
   storage::proto::PartnerTotals record;
-  CLICKTRACK_RETURN_IF_ERROR(Parse(*value, record, "partner totals"));
+  CLICKTRACK_RETURN_IF_ERROR(ParseRecord(*value, record, "partner totals"));
   return attribution::PartnerTotals{.revenue_minor = record.revenue_minor(),
                                     .refunded_minor = record.refunded_minor(),
                                     .commission_minor = record.commission_minor()};
@@ -164,7 +156,7 @@ absl::StatusOr<std::vector<attribution::ClickRef>> BatchView::ClicksOf(const Uli
     if (!storage::DecodeCustomerClickSuffix(key.substr(prefix.size()), parts) || parts.time > to) {
       break;
     }
-    CLICKTRACK_RETURN_IF_ERROR(Parse(ToView(it->value()), entry, "customer click"));
+    CLICKTRACK_RETURN_IF_ERROR(ParseRecord(ToView(it->value()), entry, "customer click"));
     clicks.push_back(attribution::ClickRef{.id = parts.click_id,
                                            .time = parts.time,
                                            .partner_id = entry.partner_id(),
@@ -193,7 +185,7 @@ absl::Status BatchView::UpdateRefundQueue(const attribution::Refund& refund) {
   CLICKTRACK_ASSIGN_OR_RETURN(std::optional<std::string> value, Get(kRefunds, key.view()));
   storage::proto::QueuedRefunds queue;
   if (value.has_value()) {
-    CLICKTRACK_RETURN_IF_ERROR(Parse(*value, queue, "queued refunds"));
+    CLICKTRACK_RETURN_IF_ERROR(ParseRecord(*value, queue, "queued refunds"));
   }
   auto& ids = *queue.mutable_refund_ids();
   const auto found = std::find(ids.begin(), ids.end(), refund.refund_id);

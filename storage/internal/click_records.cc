@@ -58,9 +58,7 @@ absl::StatusOr<std::optional<attribution::Click>> ReadClick(rocksdb::DB& db,
   }
   CLICKTRACK_RETURN_IF_ERROR(FromRocksStatus(status));
   storage::proto::Click record;
-  if (!record.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
-    return absl::DataLossError("unreadable click record");
-  }
+  CLICKTRACK_RETURN_IF_ERROR(ParseRecord(ToView(value), record, "click"));
   return FromProto(click_id, record);
 }
 

@@ -2,7 +2,10 @@
 
 // Domain records <-> Protocol Buffers values.
 
+#include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
 
 #include "attribution/click.h"
 #include "attribution/conversion.h"
@@ -13,6 +16,16 @@
 namespace clicktrack::storage_internal {
 
 namespace proto = ::clicktrack::storage::proto;
+
+// The one way a stored record is parsed: into `message`, or kDataLoss ("unreadable <what>
+// record") when the bytes are not one.
+template <typename Message>
+absl::Status ParseRecord(absl::string_view bytes, Message& message, absl::string_view what) {
+  if (!message.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
+    return absl::DataLossError(absl::StrCat("unreadable ", what, " record"));
+  }
+  return absl::OkStatus();
+}
 
 proto::Program ToProto(const attribution::Program& program);
 absl::StatusOr<attribution::Program> FromProto(const proto::Program& record);

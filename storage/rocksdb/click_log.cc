@@ -1,0 +1,132 @@
+#include "storage/rocksdb/click_log.h"
+
+#include <algorithm>
+
+#include "absl/container/inlined_vector.h"
+#include "absl/hash/hash.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+
+#include "attribution/base/status_macros.h"
+#include "storage/internal/click_records.h"
+#include "storage/internal/counter_sums.h"
+#include "storage/internal/record_codec.h"
+#include "storage/internal/rocks_status.h"
+#include "storage/key_codec.h"
+
+namespace clicktrack::storage_internal {
+
+using storage::KeyBuffer;
+
+RocksDbClickLog::RocksDbClickLog(Database& database) : database_(database) { write_.sync = false; }
+
+absl::InlinedVector<std::unique_lock<std::mutex>, 16> RocksDbClickLog::LockCustomers(
+    absl::Span<const attribution::Click> clicks) const {
+  absl::InlinedVector<size_t, 16> stripes;
+  for (const attribution::Click& click : clicks) {
+    if (!click.new_customer) {
+      stripes.push_back(absl::HashOf(click.customer_id.hi, click.customer_id.lo) %
+                        kCustomerStripes);
+    }
+  }
+  std::sort(stripes.begin(), stripes.end());
+  stripes.erase(std::unique(stripes.begin(), stripes.end()), stripes.end());
+  absl::InlinedVector<std::unique_lock<std::mutex>, 16> locks;
+  for (const size_t stripe : stripes) {
+    locks.emplace_back(customer_stripes_[stripe]);
+  }
+  return locks;
+}
+
+absl::Status RocksDbClickLog::RecordClicks(absl::Span<attribution::Click> clicks) {
+  // Uniqueness is decided and written under the customers' locks.
+  const auto locks = LockCustomers(clicks);
+  // Kept by each thread that writes clicks (the event loops) and overwritten per click:
+  // the records, the batch and the value buffer cost no allocation once warm.
+  struct Scratch {
+    rocksdb::WriteBatch batch;
+    ClickScratch records;
+  };
+  thread_local Scratch scratch;
+  rocksdb::WriteBatch& batch = scratch.batch;
+  batch.Clear();
+  // Counters are summed per key over the batch: one merge operand per key, not per click.
+  CounterSums counters;
+  for (size_t i = 0; i < clicks.size(); ++i) {
+    attribution::Click& click = clicks[i];
+    click.unique = false;
+    if (!click.bot) {
+      CLICKTRACK_ASSIGN_OR_RETURN(const bool had_unique, HadUniqueClick(clicks, i));
+      click.unique = !had_unique;
+    }
+    AddClick(click, database_.family(kClicks), database_.family(kCustomerClicks), scratch.records,
+             batch, counters);
+  }
+  counters.MergeInto(batch, database_.family(kStats));
+  return database_.Write(write_, &batch);
+}
+
+absl::StatusOr<bool> RocksDbClickLog::HadUniqueClick(absl::Span<const attribution::Click> clicks,
+                                                     size_t i) const {
+  const attribution::Click& click = clicks[i];
+  // An earlier click of this batch counts as much as a stored one.
+  const bool in_batch = std::any_of(
+      clicks.begin(), clicks.begin() + static_cast<ptrdiff_t>(i),
+      [&](const attribution::Click& earlier) {
+        return earlier.unique && earlier.customer_id == click.customer_id &&
+               earlier.program_id == click.program_id && earlier.link_code == click.link_code &&
+               earlier.time + attribution::kUniqueClickPeriod > click.time;
+      });
+  if (in_batch || click.new_customer) {
+    return in_batch;
+  }
+  return HadStoredUniqueClick(click);
+}
+
+absl::StatusOr<bool> RocksDbClickLog::HadStoredUniqueClick(const attribution::Click& click) const {
+  // The click that minted the customer has no customer_clicks entry.
+  CLICKTRACK_ASSIGN_OR_RETURN(
+      std::optional<attribution::Click> first,
+      FindMintingClick(database_.db(), database_.family(kClicks), click.program_id,
+                       click.customer_id, click.time - attribution::kUniqueClickPeriod,
+                       click.time));
+  if (first.has_value() && first->unique && first->link_code == click.link_code) {
+    return true;
+  }
+  const KeyBuffer prefix = storage::CustomerClicksPrefix(click.program_id, click.customer_id);
+  const KeyBuffer start =
+      storage::CustomerClickKey(click.program_id, click.customer_id,
+                                click.time - attribution::kUniqueClickPeriod, attribution::Ulid{});
+  std::unique_ptr<rocksdb::Iterator> it(
+      database_.db().NewIterator(rocksdb::ReadOptions(), database_.family(kCustomerClicks)));
+  proto::CustomerClick entry;
+  for (it->Seek(ToSlice(start.view())); it->Valid(); it->Next()) {
+    const absl::string_view key = ToView(it->key());
+    if (!absl::StartsWith(key, prefix.view())) {
+      break;
+    }
+    storage::CustomerClickKeyParts parts;
+    if (!storage::DecodeCustomerClickSuffix(key.substr(prefix.size()), parts) ||
+        parts.time > click.time) {
+      break;
+    }
+    if (ParseRecord(ToView(it->value()), entry, "customer click").ok() && entry.unique() &&
+        entry.link_code() == click.link_code) {
+      return true;
+    }
+  }
+  CLICKTRACK_RETURN_IF_ERROR(FromRocksStatus(it->status()));
+  return false;
+}
+
+absl::StatusOr<attribution::Click> RocksDbClickLog::GetClick(
+    const attribution::Ulid& click_id) const {
+  CLICKTRACK_ASSIGN_OR_RETURN(std::optional<attribution::Click> click,
+                              ReadClick(database_.db(), database_.family(kClicks), click_id));
+  if (!click.has_value()) {
+    return absl::NotFoundError(absl::StrCat("click ", click_id.ToString(), " not found"));
+  }
+  return *std::move(click);
+}
+
+}  // namespace clicktrack::storage_internal

@@ -1,0 +1,39 @@
+#pragma once
+
+// ClickLog on RocksDB: clicks, their per-customer index, and their daily counters.
+
+#include <array>
+#include <mutex>
+
+#include "storage/rocksdb/database.h"
+#include "storage/store.h"
+
+namespace clicktrack::storage_internal {
+
+class RocksDbClickLog final : public storage::ClickLog {
+ public:
+  explicit RocksDbClickLog(Database& database);
+
+  absl::Status RecordClicks(absl::Span<attribution::Click> clicks) override;
+  absl::StatusOr<attribution::Click> GetClick(const attribution::Ulid& click_id) const override;
+
+ private:
+  // Clicks of one customer are serialised by a striped lock while deciding uniqueness.
+  static constexpr size_t kCustomerStripes = 64;
+
+  // Locks the stripes of the returning customers among `clicks`, in order (so that batches of
+  // different threads cannot deadlock). A customer minted by this very request has no earlier
+  // click: no lock.
+  absl::InlinedVector<std::unique_lock<std::mutex>, 16> LockCustomers(
+      absl::Span<const attribution::Click> clicks) const;
+  // Whether clicks[i] has a unique click of its customer on its link within the unique-click
+  // period before it: earlier in `clicks`, or stored.
+  absl::StatusOr<bool> HadUniqueClick(absl::Span<const attribution::Click> clicks, size_t i) const;
+  absl::StatusOr<bool> HadStoredUniqueClick(const attribution::Click& click) const;
+
+  Database& database_;
+  rocksdb::WriteOptions write_;  // WAL on, no fsync: a process crash loses nothing
+  mutable std::array<std::mutex, kCustomerStripes> customer_stripes_;
+};
+
+}  // namespace clicktrack::storage_internal

@@ -1,0 +1,123 @@
+#include "storage/rocksdb/committer.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+
+#include "attribution/base/status_macros.h"
+#include "storage/internal/batch_view.h"
+
+namespace clicktrack::storage_internal {
+
+RocksDbCommitter::RocksDbCommitter(Database& database, const storage::ConfigStore& config,
+                                   attribution::IdSource* ids, size_t max_batch)
+    : database_(database), config_(config), ids_(ids), max_batch_(std::max<size_t>(1, max_batch)) {
+  write_.sync = true;
+  thread_ = std::thread([this] { Loop(); });
+}
+
+RocksDbCommitter::~RocksDbCommitter() {
+  {
+    std::lock_guard lock(queue_mu_);
+    stopping_ = true;
+  }
+  queue_ready_.notify_one();
+  thread_.join();
+}
+
+void RocksDbCommitter::SubmitConversion(std::string program_id, attribution::ConversionEvent event,
+                                        storage::ConversionCallback done) {
+  {
+    std::lock_guard lock(queue_mu_);
+    queue_.push_back(PendingConversion{
+        .program_id = std::move(program_id), .event = std::move(event), .done = std::move(done)});
+  }
+  queue_ready_.notify_one();
+}
+
+storage::CommitterStats RocksDbCommitter::committer_stats() const {
+  return storage::CommitterStats{.batches = batches_.load(std::memory_order_relaxed),
+                                 .events = events_.load(std::memory_order_relaxed)};
+}
+
+void RocksDbCommitter::Loop() {
+  for (;;) {
+    std::vector<PendingConversion> batch = TakeBatch();
+    if (batch.empty()) {
+      return;  // stopping, and nothing left to decide
+    }
+    CommitBatch(batch);
+  }
+}
+
+std::vector<RocksDbCommitter::PendingConversion> RocksDbCommitter::TakeBatch() {
+  std::unique_lock lock(queue_mu_);
+  queue_ready_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+  const size_t take = std::min(queue_.size(), max_batch_);
+  std::vector<PendingConversion> batch;
+  batch.reserve(take);
+  for (size_t i = 0; i < take; ++i) {
+    batch.push_back(std::move(queue_.front()));
+    queue_.pop_front();
+  }
+  return batch;
+}
+
+void RocksDbCommitter::CommitBatch(std::vector<PendingConversion>& batch) {
+  // Events are decided one after another, each reading the writes of those before it through
+  // the batch's index; then one synced write makes them all durable at once.
+  rocksdb::WriteBatchWithIndex writes(rocksdb::BytewiseComparator(), 0, /*overwrite_key=*/true);
+  CounterSums counters;
+  std::vector<absl::StatusOr<attribution::Decision>> outcomes;
+  outcomes.reserve(batch.size());
+  for (const PendingConversion& pending : batch) {
+    outcomes.push_back(Decide(pending, writes, counters));
+  }
+  counters.MergeInto(writes, database_.family(kStats));
+  if (writes.GetWriteBatch()->Count() > 0) {
+    const absl::Status written = database_.Write(write_, writes.GetWriteBatch());
+    if (!written.ok()) {
+      // Nothing of the batch is stored: every event of it may be sent again.
+      for (auto& outcome : outcomes) {
+        if (outcome.ok()) {
+          outcome = absl::UnavailableError(
+              absl::StrCat("the conversion could not be stored; retry (", written.message(), ")"));
+        }
+      }
+    }
+    batches_.fetch_add(1, std::memory_order_relaxed);
+  }
+  events_.fetch_add(batch.size(), std::memory_order_relaxed);
+  for (size_t i = 0; i < batch.size(); ++i) {
+    std::move(batch[i].done)(std::move(outcomes[i]));
+  }
+}
+
+absl::StatusOr<attribution::Decision> RocksDbCommitter::Decide(const PendingConversion& pending,
+                                                               rocksdb::WriteBatchWithIndex& writes,
+                                                               CounterSums& counters) {
+  if (ids_ == nullptr) {
+    return absl::InternalError("the store was opened without an id source");
+  }
+  CLICKTRACK_ASSIGN_OR_RETURN(const storage::ConfigStore::ProgramRef program,
+                              config_.GetProgram(pending.program_id));
+  const auto partner_rules =
+      [&](absl::string_view partner_id) -> std::optional<attribution::CommissionRules> {
+    absl::StatusOr<storage::ConfigStore::PartnerRef> partner =
+        config_.GetPartner(pending.program_id, partner_id);
+    return partner.ok() ? std::optional((*partner)->commission) : std::nullopt;
+  };
+  BatchView view(database_.db(), writes, database_.families(), pending.program_id, partner_rules);
+  CLICKTRACK_ASSIGN_OR_RETURN(attribution::Decision decision,
+                              attribution::Attribute(*program, pending.event, view, *ids_));
+  writes.SetSavePoint();
+  if (absl::Status applied = view.Apply(decision, counters); !applied.ok()) {
+    (void)writes.RollbackToSavePoint();  // none of this event's writes stay in the batch
+    return applied;
+  }
+  (void)writes.PopSavePoint();
+  return decision;
+}
+
+}  // namespace clicktrack::storage_internal

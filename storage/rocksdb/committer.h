@@ -1,0 +1,67 @@
+#pragma once
+
+// ConversionCommitter on RocksDB: one thread that decides queued events with the attribution
+// engine, reading through its pending batch, and writes each batch with one fsync.
+
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "rocksdb/utilities/write_batch_with_index.h"
+
+#include "storage/internal/counter_sums.h"
+#include "storage/rocksdb/database.h"
+#include "storage/store.h"
+
+namespace clicktrack::storage_internal {
+
+class RocksDbCommitter final : public storage::ConversionCommitter {
+ public:
+  // Decides with the programs and partners of `config`; mints ids with `ids` (nullptr: every
+  // event fails with kInternal). Starts the committer thread.
+  RocksDbCommitter(Database& database, const storage::ConfigStore& config,
+                   attribution::IdSource* ids, size_t max_batch);
+  // Decides and writes what is queued, then stops the thread.
+  ~RocksDbCommitter() override;
+  RocksDbCommitter(const RocksDbCommitter&) = delete;
+  RocksDbCommitter& operator=(const RocksDbCommitter&) = delete;
+
+  void SubmitConversion(std::string program_id, attribution::ConversionEvent event,
+                        storage::ConversionCallback done) override;
+  storage::CommitterStats committer_stats() const override;
+
+ private:
+  struct PendingConversion {
+    std::string program_id;
+    attribution::ConversionEvent event;
+    storage::ConversionCallback done;
+  };
+
+  void Loop();
+  // The next batch to decide, waiting for one; empty when stopping with nothing left.
+  std::vector<PendingConversion> TakeBatch();
+  void CommitBatch(std::vector<PendingConversion>& batch);
+  absl::StatusOr<attribution::Decision> Decide(const PendingConversion& pending,
+                                               rocksdb::WriteBatchWithIndex& writes,
+                                               CounterSums& counters);
+
+  Database& database_;
+  const storage::ConfigStore& config_;
+  attribution::IdSource* const ids_;
+  const size_t max_batch_;
+  rocksdb::WriteOptions write_;  // synced: acknowledged payments survive power loss
+
+  std::mutex queue_mu_;
+  std::condition_variable queue_ready_;
+  std::deque<PendingConversion> queue_;  // under queue_mu_
+  bool stopping_ = false;                // under queue_mu_
+  std::atomic<uint64_t> batches_{0};
+  std::atomic<uint64_t> events_{0};
+  std::thread thread_;  // started by the constructor, once everything above is set
+};
+
+}  // namespace clicktrack::storage_internal

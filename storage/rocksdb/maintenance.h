@@ -1,0 +1,24 @@
+#pragma once
+
+// Maintenance on RocksDB: compaction, size, health and the write-ahead log.
+
+#include "storage/rocksdb/database.h"
+#include "storage/store.h"
+
+namespace clicktrack::storage_internal {
+
+class RocksDbMaintenance final : public storage::Maintenance {
+ public:
+  explicit RocksDbMaintenance(Database& database) : database_(database) {}
+
+  absl::Status CompactAll() override;
+  uint64_t SstBytes() const override;
+  bool IsWritable() const override;
+  BackgroundWork PendingBackgroundWork() const override;
+  absl::Status Flush() override { return database_.FlushWal(); }
+
+ private:
+  Database& database_;
+};
+
+}  // namespace clicktrack::storage_internal

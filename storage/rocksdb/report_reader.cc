@@ -1,0 +1,143 @@
+#include "storage/rocksdb/report_reader.h"
+
+#include <memory>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+
+#include "attribution/base/status_macros.h"
+#include "attribution/customer_alias.h"
+#include "storage/internal/record_codec.h"
+#include "storage/internal/rocks_status.h"
+#include "storage/key_codec.h"
+
+namespace clicktrack::storage_internal {
+
+using storage::KeyBuffer;
+
+absl::StatusOr<storage::StatsTotals> RocksDbReportReader::ReadStats(absl::string_view program_id,
+                                                                    absl::string_view partner_id,
+                                                                    absl::CivilDay from,
+                                                                    absl::CivilDay to) const {
+  storage::StatsTotals totals;
+  if (to < from) {
+    return totals;
+  }
+  const KeyBuffer prefix = storage::StatsPrefix(program_id, partner_id);
+  KeyBuffer start = prefix;
+  start.Int32(storage::DayNumber(from));
+  std::unique_ptr<rocksdb::Iterator> it(
+      database_.db().NewIterator(rocksdb::ReadOptions(), database_.family(kStats)));
+  for (it->Seek(ToSlice(start.view())); it->Valid(); it->Next()) {
+    const absl::string_view key = ToView(it->key());
+    if (!absl::StartsWith(key, prefix.view())) {
+      break;
+    }
+    storage::StatsKeyParts parts;
+    if (!storage::DecodeStatsSuffix(key.substr(prefix.size()), parts)) {
+      continue;
+    }
+    if (parts.day > to) {
+      break;
+    }
+    int64_t value = 0;
+    if (parts.counter < totals.values.size() &&
+        storage::DecodeCounter(ToView(it->value()), value)) {
+      totals.values[parts.counter] += value;
+    }
+  }
+  CLICKTRACK_RETURN_IF_ERROR(FromRocksStatus(it->status()));
+  return totals;
+}
+
+absl::StatusOr<std::optional<attribution::Ulid>> RocksDbReportReader::FindAlias(
+    absl::string_view program_id, const attribution::Ulid& customer) const {
+  CLICKTRACK_ASSIGN_OR_RETURN(
+      std::optional<std::string> alias,
+      database_.Get(kIdentities, storage::AliasKey(program_id, customer).view()));
+  return alias.has_value() ? attribution::Ulid::FromBinary(*alias) : std::nullopt;
+}
+
+absl::StatusOr<attribution::CustomerState> RocksDbReportReader::GetCustomer(
+    absl::string_view program_id, const attribution::Ulid& customer) const {
+  const auto find_alias = [&](const attribution::Ulid& id) { return FindAlias(program_id, id); };
+  CLICKTRACK_ASSIGN_OR_RETURN(const attribution::Ulid id,
+                              attribution::SurvivingCustomer(customer, find_alias));
+  CLICKTRACK_ASSIGN_OR_RETURN(
+      std::optional<std::string> value,
+      database_.Get(kCustomers, storage::CustomerKey(program_id, id).view()));
+  if (!value.has_value()) {
+    return absl::NotFoundError(absl::StrCat("customer ", customer.ToString(), " not found"));
+  }
+  proto::Customer record;
+  CLICKTRACK_RETURN_IF_ERROR(ParseRecord(*value, record, "customer"));
+  return FromProto(id, record);
+}
+
+absl::StatusOr<attribution::CustomerState> RocksDbReportReader::FindCustomerByRef(
+    absl::string_view program_id, absl::string_view customer_ref) const {
+  CLICKTRACK_ASSIGN_OR_RETURN(
+      std::optional<std::string> id,
+      database_.Get(kIdentities, storage::CustomerRefKey(program_id, customer_ref).view()));
+  const std::optional<attribution::Ulid> customer =
+      id.has_value() ? attribution::Ulid::FromBinary(*id) : std::nullopt;
+  absl::StatusOr<attribution::CustomerState> found =
+      customer.has_value() ? GetCustomer(program_id, *customer) : absl::NotFoundError("");
+  if (absl::IsNotFound(found.status())) {
+    return absl::NotFoundError(absl::StrCat("no customer with ref ", customer_ref));
+  }
+  return found;
+}
+
+absl::StatusOr<attribution::Conversion> RocksDbReportReader::GetConversion(
+    absl::string_view program_id, absl::string_view order_id) const {
+  CLICKTRACK_ASSIGN_OR_RETURN(
+      std::optional<std::string> value,
+      database_.Get(kConversions, storage::ConversionKey(program_id, order_id).view()));
+  if (!value.has_value()) {
+    return absl::NotFoundError(absl::StrCat("order ", order_id, " not found"));
+  }
+  proto::Conversion record;
+  CLICKTRACK_RETURN_IF_ERROR(ParseRecord(*value, record, "conversion"));
+  return FromProto(order_id, record);
+}
+
+absl::StatusOr<storage::LedgerPage> RocksDbReportReader::ListLedger(
+    absl::string_view program_id, absl::string_view partner_id,
+    std::optional<attribution::Ulid> before, size_t limit) const {
+  const KeyBuffer prefix = storage::LedgerPrefix(program_id, partner_id);
+  KeyBuffer start = prefix;
+  start.Ulid(before.value_or(attribution::Ulid{.hi = ~uint64_t{0}, .lo = ~uint64_t{0}}));
+  storage::LedgerPage page;
+  std::unique_ptr<rocksdb::Iterator> it(
+      database_.db().NewIterator(rocksdb::ReadOptions(), database_.family(kLedger)));
+  it->SeekForPrev(ToSlice(start.view()));
+  if (before.has_value() && it->Valid() && ToView(it->key()) == start.view()) {
+    it->Prev();  // the cursor's own entry was on the previous page
+  }
+  proto::LedgerEntry record;
+  for (; it->Valid(); it->Prev()) {
+    const absl::string_view key = ToView(it->key());
+    if (!absl::StartsWith(key, prefix.view())) {
+      break;
+    }
+    const std::optional<attribution::Ulid> id =
+        attribution::Ulid::FromBinary(key.substr(prefix.size()));
+    if (!id.has_value()) {
+      continue;
+    }
+    if (page.entries.size() == limit) {
+      page.next_cursor = page.entries.back().id;
+      break;
+    }
+    if (!ParseRecord(ToView(it->value()), record, "ledger").ok()) {
+      page.unreadable.push_back(*id);  // the rest of the ledger stays readable
+      continue;
+    }
+    page.entries.push_back(FromProto(partner_id, *id, record));
+  }
+  CLICKTRACK_RETURN_IF_ERROR(FromRocksStatus(it->status()));
+  return page;
+}
+
+}  // namespace clicktrack::storage_internal

@@ -1,0 +1,36 @@
+#pragma once
+
+// ReportReader on RocksDB: daily counters, customers, conversions and ledgers.
+
+#include "storage/rocksdb/database.h"
+#include "storage/store.h"
+
+namespace clicktrack::storage_internal {
+
+class RocksDbReportReader final : public storage::ReportReader {
+ public:
+  explicit RocksDbReportReader(const Database& database) : database_(database) {}
+
+  absl::StatusOr<storage::StatsTotals> ReadStats(absl::string_view program_id,
+                                                 absl::string_view partner_id, absl::CivilDay from,
+                                                 absl::CivilDay to) const override;
+  absl::StatusOr<attribution::CustomerState> GetCustomer(
+      absl::string_view program_id, const attribution::Ulid& customer) const override;
+  absl::StatusOr<attribution::CustomerState> FindCustomerByRef(
+      absl::string_view program_id, absl::string_view customer_ref) const override;
+  absl::StatusOr<attribution::Conversion> GetConversion(absl::string_view program_id,
+                                                        absl::string_view order_id) const override;
+  absl::StatusOr<storage::LedgerPage> ListLedger(absl::string_view program_id,
+                                                 absl::string_view partner_id,
+                                                 std::optional<attribution::Ulid> before,
+                                                 size_t limit) const override;
+
+ private:
+  // The customer that `customer` was merged into, one step, or nullopt.
+  absl::StatusOr<std::optional<attribution::Ulid>> FindAlias(
+      absl::string_view program_id, const attribution::Ulid& customer) const;
+
+  const Database& database_;
+};
+
+}  // namespace clicktrack::storage_internal

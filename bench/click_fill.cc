@@ -20,7 +20,7 @@
 
 #include "attribution/click.h"
 #include "storage/store.h"
-#include "tracker/id_generator.h"
+#include "tracker/common/id_generator.h"
 
 namespace {
 

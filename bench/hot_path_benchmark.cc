@@ -20,8 +20,8 @@
 #include "storage/key_codec.h"
 #include "storage/store.h"
 #include "tests/temp_dir.h"
-#include "tracker/id_generator.h"
-#include "tracker/query.h"
+#include "tracker/common/id_generator.h"
+#include "tracker/common/query_string.h"
 #include "tracker/router.h"
 
 namespace clicktrack {

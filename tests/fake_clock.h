@@ -4,7 +4,7 @@
 
 #include "absl/time/time.h"
 
-#include "tracker/clock.h"
+#include "tracker/common/clock.h"
 
 namespace clicktrack::testing {
 

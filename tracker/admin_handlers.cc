@@ -7,11 +7,11 @@
 #include "attribution/base/status_macros.h"
 #include "attribution/money.h"
 #include "attribution/stats_counter.h"
-#include "tracker/json_codec.h"
-#include "tracker/query.h"
+#include "tracker/codec/admin_json.h"
+#include "tracker/codec/url_validation.h"
+#include "tracker/common/query_string.h"
 #include "tracker/router.h"
 #include "tracker/status_mapping.h"
-#include "tracker/url_validation.h"
 
 namespace clicktrack::tracker {
 namespace {

@@ -1,6 +1,6 @@
 #include "tracker/click_batcher.h"
 
-#include "tracker/log.h"
+#include "tracker/common/log.h"
 #include "tracker/status_mapping.h"
 
 namespace clicktrack::tracker {

@@ -10,6 +10,7 @@
 #include "absl/time/time.h"
 
 #include "attribution/base/status_macros.h"
+#include "tracker/codec/invalid.h"
 
 namespace clicktrack::tracker {
 namespace {
@@ -42,10 +43,6 @@ constexpr Setting kSettings[] = {
     {"--write-timeout", "TRACKER_WRITE_TIMEOUT", "DURATION",
      "time for a response to leave (default 10s)"},
 };
-
-absl::Status Invalid(absl::string_view flag, absl::string_view problem) {
-  return absl::InvalidArgumentError(absl::StrCat(flag, ": ", problem));
-}
 
 absl::Status ParseListen(absl::string_view text, Config& config) {
   const size_t colon = text.rfind(':');

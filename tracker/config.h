@@ -11,7 +11,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 
-#include "tracker/log.h"
+#include "tracker/common/log.h"
 
 namespace clicktrack::tracker {
 

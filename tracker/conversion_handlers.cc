@@ -13,10 +13,10 @@
 #include <openssl/hmac.h>
 
 #include "attribution/ids.h"
-#include "tracker/conversion_request.h"
-#include "tracker/json_codec.h"
-#include "tracker/log.h"
-#include "tracker/query.h"
+#include "tracker/codec/admin_json.h"
+#include "tracker/codec/conversion_request.h"
+#include "tracker/common/log.h"
+#include "tracker/common/query_string.h"
 #include "tracker/router.h"
 #include "tracker/status_mapping.h"
 

@@ -18,10 +18,10 @@
 
 #include "storage/store.h"
 #include "tracker/background_yield.h"
-#include "tracker/clock.h"
+#include "tracker/common/clock.h"
+#include "tracker/common/id_generator.h"
+#include "tracker/common/log.h"
 #include "tracker/config.h"
-#include "tracker/id_generator.h"
-#include "tracker/log.h"
 #include "tracker/router.h"
 #include "tracker/server.h"
 

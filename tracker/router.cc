@@ -14,9 +14,10 @@
 #include "attribution/base/utf8.h"
 #include "attribution/click.h"
 #include "attribution/ids.h"
-#include "tracker/json_codec.h"
-#include "tracker/log.h"
-#include "tracker/query.h"
+#include "tracker/codec/admin_json.h"
+#include "tracker/codec/strict_query.h"
+#include "tracker/common/log.h"
+#include "tracker/common/query_string.h"
 #include "tracker/status_mapping.h"
 
 namespace clicktrack::tracker {

@@ -16,9 +16,9 @@
 
 #include "storage/store.h"
 #include "tracker/click_batcher.h"
-#include "tracker/clock.h"
+#include "tracker/common/clock.h"
+#include "tracker/common/id_generator.h"
 #include "tracker/http_types.h"
-#include "tracker/id_generator.h"
 
 namespace clicktrack::tracker {
 

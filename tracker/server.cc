@@ -22,10 +22,10 @@
 #include "boost/beast/core.hpp"
 #include "boost/beast/http/error.hpp"
 
+#include "tracker/codec/admin_json.h"
+#include "tracker/common/log.h"
+#include "tracker/common/query_string.h"
 #include "tracker/http_wire.h"
-#include "tracker/json_codec.h"
-#include "tracker/log.h"
-#include "tracker/query.h"
 
 namespace clicktrack::tracker {
 namespace {

@@ -1,6 +1,6 @@
 #include "tracker/status_mapping.h"
 
-#include "tracker/json_codec.h"
+#include "tracker/codec/admin_json.h"
 
 namespace clicktrack::tracker {
 

@@ -5,7 +5,7 @@
 #include "absl/strings/string_view.h"
 
 #include "attribution/ids.h"
-#include "tracker/query.h"
+#include "tracker/common/query_string.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const absl::string_view header(reinterpret_cast<const char*>(data), size);

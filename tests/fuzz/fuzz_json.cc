@@ -8,8 +8,8 @@
 
 #include "attribution/money.h"
 #include "attribution/program.h"
-#include "tracker/conversion_request.h"
-#include "tracker/json_codec.h"
+#include "tracker/codec/admin_json.h"
+#include "tracker/codec/conversion_request.h"
 
 namespace ct = clicktrack;
 

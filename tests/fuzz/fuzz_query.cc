@@ -9,8 +9,8 @@
 
 #include "attribution/base/utf8.h"
 #include "attribution/money.h"
-#include "tracker/conversion_request.h"
-#include "tracker/query.h"
+#include "tracker/codec/conversion_request.h"
+#include "tracker/common/query_string.h"
 
 namespace ct = clicktrack;
 

@@ -9,7 +9,7 @@
 #include "attribution/base/utf8.h"
 #include "attribution/duration.h"
 #include "attribution/money.h"
-#include "tracker/json_codec.h"
+#include "tracker/codec/admin_json.h"
 
 namespace ct = clicktrack;
 

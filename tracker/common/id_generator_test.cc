@@ -1,4 +1,4 @@
-#include "tracker/id_generator.h"
+#include "tracker/common/id_generator.h"
 
 #include <set>
 

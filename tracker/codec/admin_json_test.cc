@@ -1,4 +1,4 @@
-#include "tracker/json_codec.h"
+#include "tracker/codec/admin_json.h"
 
 #include "boost/json/serialize.hpp"
 #include "gtest/gtest.h"

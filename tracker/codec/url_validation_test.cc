@@ -1,4 +1,4 @@
-#include "tracker/url_validation.h"
+#include "tracker/codec/url_validation.h"
 
 #include "gtest/gtest.h"
 

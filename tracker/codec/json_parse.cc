@@ -1,4 +1,4 @@
-#include "tracker/json_parse.h"
+#include "tracker/codec/json_parse.h"
 
 #include <optional>
 #include <string>

@@ -1,4 +1,4 @@
-#include "tracker/url_validation.h"
+#include "tracker/codec/url_validation.h"
 
 #include <algorithm>
 
@@ -10,15 +10,12 @@
 
 #include "attribution/link.h"
 #include "attribution/program.h"
+#include "tracker/codec/invalid.h"
 
 namespace clicktrack::tracker {
 namespace {
 
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
-
-absl::Status Invalid(absl::string_view field, absl::string_view problem) {
-  return absl::InvalidArgumentError(absl::StrCat(field, ": ", problem));
-}
 
 // Replaces every "{name}" placeholder by "x", so that the rest can be parsed as a URI.
 std::string WithoutMacros(absl::string_view url) {

@@ -1,4 +1,4 @@
-#include "tracker/conversion_request.h"
+#include "tracker/codec/conversion_request.h"
 
 #include <algorithm>
 #include <array>
@@ -12,8 +12,10 @@
 #include "attribution/base/status_macros.h"
 #include "attribution/base/utf8.h"
 #include "attribution/money.h"
-#include "tracker/json_codec.h"
-#include "tracker/query.h"
+#include "tracker/codec/admin_json.h"
+#include "tracker/codec/invalid.h"
+#include "tracker/codec/strict_query.h"
+#include "tracker/common/query_string.h"
 
 namespace clicktrack::tracker {
 namespace {
@@ -21,10 +23,6 @@ namespace {
 constexpr absl::string_view kFieldNames[] = {
     "program", "order_id",     "amount", "currency",  "type",        "click_id", "customer",
     "email",   "email_sha256", "status", "refund_id", "occurred_at", "token"};
-
-absl::Status Invalid(absl::string_view field, absl::string_view problem) {
-  return absl::InvalidArgumentError(absl::StrCat(field, ": ", problem));
-}
 
 const std::string* Find(const ConversionFields& fields, absl::string_view name) {
   const auto it = fields.find(name);
@@ -105,21 +103,16 @@ std::string EmailSha256(absl::string_view email) {
       absl::string_view(reinterpret_cast<const char*>(digest.data()), digest.size()));
 }
 
-absl::StatusOr<attribution::ConversionEvent> BuildConversionEvent(
-    const ConversionFields& fields, const attribution::Program& program, ConversionSource source,
-    absl::Time now, std::optional<absl::string_view> cookie) {
-  attribution::ConversionEvent event;
-  event.occurred_at = now;
+namespace {
 
+absl::Status DecodeOrderAndKind(const ConversionFields& fields, ConversionSource source,
+                                attribution::ConversionEvent& event) {
   const std::string* order_id = Find(fields, "order_id");
   if (order_id == nullptr) {
     return Invalid("order_id", "is required");
   }
-  if (absl::Status status = ValidateText("order_id", *order_id, kMaxOrderIdSize); !status.ok()) {
-    return status;
-  }
+  CLICKTRACK_RETURN_IF_ERROR(ValidateText("order_id", *order_id, kMaxOrderIdSize));
   event.order_id = *order_id;
-
   if (const std::string* type = Find(fields, "type")) {
     const std::optional<attribution::ConversionType> parsed =
         attribution::ParseConversionType(*type);
@@ -138,7 +131,12 @@ absl::StatusOr<attribution::ConversionEvent> BuildConversionEvent(
       event.status = *parsed;
     }
   }
+  return absl::OkStatus();
+}
 
+// The amount in the program's currency: required, except for an approved lead.
+absl::Status DecodeAmount(const ConversionFields& fields, const attribution::Program& program,
+                          attribution::ConversionEvent& event) {
   if (const std::string* currency = Find(fields, "currency")) {
     absl::StatusOr<attribution::Currency> found = attribution::FindCurrency(*currency);
     if (!found.ok()) {
@@ -155,59 +153,46 @@ absl::StatusOr<attribution::ConversionEvent> BuildConversionEvent(
         event.status != attribution::PaymentStatus::kApproved) {
       return Invalid("amount", "is required");
     }
-  } else {
-    if (Find(fields, "currency") == nullptr) {
-      return Invalid("currency", "is required with an amount");
-    }
-    absl::StatusOr<int64_t> minor = attribution::ParseAmount(*amount, program.currency);
-    if (!minor.ok()) {
-      return Invalid("amount", minor.status().message());
-    }
-    event.amount_minor = *minor;
+    return absl::OkStatus();
   }
+  if (Find(fields, "currency") == nullptr) {
+    return Invalid("currency", "is required with an amount");
+  }
+  absl::StatusOr<int64_t> minor = attribution::ParseAmount(*amount, program.currency);
+  if (!minor.ok()) {
+    return Invalid("amount", minor.status().message());
+  }
+  event.amount_minor = *minor;
+  return absl::OkStatus();
+}
 
+absl::Status DecodeRefundIdAndTime(const ConversionFields& fields, ConversionSource source,
+                                   absl::Time now, attribution::ConversionEvent& event) {
   if (const std::string* refund_id = Find(fields, "refund_id")) {
-    if (absl::Status status = ValidateText("refund_id", *refund_id, kMaxRefundIdSize);
-        !status.ok()) {
-      return status;
-    }
+    CLICKTRACK_RETURN_IF_ERROR(ValidateText("refund_id", *refund_id, kMaxRefundIdSize));
     event.refund_id = *refund_id;
   } else {
     event.refund_id = attribution::DefaultRefundId(event.order_id, event.amount_minor);
   }
+  const std::string* occurred_at = Find(fields, "occurred_at");
+  if (source != ConversionSource::kPostback || occurred_at == nullptr) {
+    return absl::OkStatus();
+  }
+  absl::StatusOr<absl::Time> time = ParseTimestamp(*occurred_at);
+  if (!time.ok()) {
+    return Invalid("occurred_at", time.status().message());
+  }
+  if (*time > now + kMaxFutureSkew) {
+    return Invalid("occurred_at", "is more than 5 minutes in the future");
+  }
+  if (*time < absl::FromUnixSeconds(946'684'800)) {
+    return Invalid("occurred_at", "must not be before 2000-01-01");
+  }
+  event.occurred_at = *time;
+  return absl::OkStatus();
+}
 
-  if (source == ConversionSource::kPostback) {
-    if (const std::string* occurred_at = Find(fields, "occurred_at")) {
-      absl::StatusOr<absl::Time> time = ParseTimestamp(*occurred_at);
-      if (!time.ok()) {
-        return Invalid("occurred_at", time.status().message());
-      }
-      if (*time > now + kMaxFutureSkew) {
-        return Invalid("occurred_at", "is more than 5 minutes in the future");
-      }
-      if (*time < absl::FromUnixSeconds(946'684'800)) {
-        return Invalid("occurred_at", "must not be before 2000-01-01");
-      }
-      event.occurred_at = *time;
-    }
-  }
-
-  attribution::Identities& identities = event.identities;
-  if (const std::string* click_id = Find(fields, "click_id")) {
-    if (click_id->size() > kMaxClickIdSize || !IsUrlSafe(*click_id)) {
-      return Invalid("click_id",
-                     absl::StrCat("must be at most ", kMaxClickIdSize, " URL-safe characters"));
-    }
-    // Ids of other trackers are well-formed but unknown here: they identify nobody.
-    identities.click_id = attribution::Ulid::FromText(*click_id);
-  }
-  if (const std::string* customer = Find(fields, "customer")) {
-    if (absl::Status status = ValidateText("customer", *customer, kMaxCustomerRefSize);
-        !status.ok()) {
-      return status;
-    }
-    identities.customer_ref = *customer;
-  }
+absl::Status DecodeEmail(const ConversionFields& fields, attribution::Identities& identities) {
   if (const std::string* hash = Find(fields, "email_sha256")) {
     const std::string lower = absl::AsciiStrToLower(*hash);
     if (lower.size() != 64 || !std::all_of(lower.begin(), lower.end(), [](char c) {
@@ -217,18 +202,48 @@ absl::StatusOr<attribution::ConversionEvent> BuildConversionEvent(
     }
     identities.email_sha256 = lower;
   } else if (const std::string* email = Find(fields, "email")) {
-    if (absl::Status status = ValidateText("email", *email, attribution::kMaxEmailSize);
-        !status.ok()) {
-      return status;
-    }
+    CLICKTRACK_RETURN_IF_ERROR(ValidateText("email", *email, attribution::kMaxEmailSize));
     if (email->find('@') == std::string::npos) {
       return Invalid("email", "must be an e-mail address");
     }
     identities.email_sha256 = EmailSha256(*email);
   }
+  return absl::OkStatus();
+}
+
+absl::Status DecodeIdentities(const ConversionFields& fields,
+                              std::optional<absl::string_view> cookie,
+                              attribution::Identities& identities) {
+  if (const std::string* click_id = Find(fields, "click_id")) {
+    if (click_id->size() > kMaxClickIdSize || !IsUrlSafe(*click_id)) {
+      return Invalid("click_id",
+                     absl::StrCat("must be at most ", kMaxClickIdSize, " URL-safe characters"));
+    }
+    // Ids of other trackers are well-formed but unknown here: they identify nobody.
+    identities.click_id = attribution::Ulid::FromText(*click_id);
+  }
+  if (const std::string* customer = Find(fields, "customer")) {
+    CLICKTRACK_RETURN_IF_ERROR(ValidateText("customer", *customer, kMaxCustomerRefSize));
+    identities.customer_ref = *customer;
+  }
+  CLICKTRACK_RETURN_IF_ERROR(DecodeEmail(fields, identities));
   if (cookie.has_value()) {
     identities.cookie_customer = attribution::Ulid::FromText(*cookie);
   }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<attribution::ConversionEvent> BuildConversionEvent(
+    const ConversionFields& fields, const attribution::Program& program, ConversionSource source,
+    absl::Time now, std::optional<absl::string_view> cookie) {
+  attribution::ConversionEvent event;
+  event.occurred_at = now;
+  CLICKTRACK_RETURN_IF_ERROR(DecodeOrderAndKind(fields, source, event));
+  CLICKTRACK_RETURN_IF_ERROR(DecodeAmount(fields, program, event));
+  CLICKTRACK_RETURN_IF_ERROR(DecodeRefundIdAndTime(fields, source, now, event));
+  CLICKTRACK_RETURN_IF_ERROR(DecodeIdentities(fields, cookie, event.identities));
   return event;
 }
 

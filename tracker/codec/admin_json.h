@@ -14,7 +14,8 @@
 
 #include "attribution/link.h"
 #include "attribution/program.h"
-#include "tracker/json_parse.h"
+#include "tracker/codec/json_parse.h"
+#include "tracker/common/json_text.h"
 
 namespace clicktrack::tracker {
 
@@ -51,17 +52,5 @@ boost::json::object EncodeProgram(const attribution::Program& program);
 boost::json::object EncodePartner(const attribution::Partner& partner,
                                   const attribution::Currency& currency);
 boost::json::object EncodeLink(const attribution::Link& link, absl::string_view public_url);
-
-// RFC 3339 in UTC with milliseconds ("2026-11-24T05:50:21.123Z"), and its parser, which
-// takes any RFC 3339 offset.
-std::string FormatTimestamp(absl::Time time);
-absl::StatusOr<absl::Time> ParseTimestamp(absl::string_view text);
-
-// `object` as JSON text that is always valid UTF-8: a stored text from before the edge
-// checked it, or an echoed input, has its invalid bytes replaced by U+FFFD.
-std::string SerializeJson(const boost::json::object& object);
-
-// {"error": message}, serialized.
-std::string ErrorBody(absl::string_view message);
 
 }  // namespace clicktrack::tracker

@@ -1,7 +1,8 @@
 #pragma once
 
 // Query strings and cookies, parsed leniently: a redirect must never fail over a malformed
-// sub-id or a stranger's cookie. ValidateQuery is the strict check every other route makes.
+// sub-id or a stranger's cookie. The strict check every other route makes is in
+// tracker/codec/strict_query.h.
 
 #include <optional>
 #include <string>
@@ -35,16 +36,6 @@ void ForEachQueryParam(
 // The decoded value of the first `key` parameter of a raw query string, or nullopt.
 // `key` is compared with each parameter's decoded name.
 std::optional<std::string> QueryParam(absl::string_view query, absl::string_view key);
-
-// SPEC §4 for every route but /go: each parameter at most once, and its decoded name and
-// value valid UTF-8. kInvalidArgument naming the parameter otherwise.
-absl::Status ValidateQuery(absl::string_view query);
-// The same check, calling `visit(name, decoded_value)` for each parameter as it goes (so a
-// caller that wants the values decodes them once). `visit` may have been called for earlier
-// parameters when a later one fails the check.
-absl::Status ForEachValidQueryParam(
-    absl::string_view query,
-    absl::FunctionRef<void(absl::string_view name, absl::string_view value)> visit);
 
 // `target` for a log line: the value of every parameter whose decoded name is a secret's
 // (`token`, in any case) replaced by REDACTED. Parameters are split at '&' and at ';' here,

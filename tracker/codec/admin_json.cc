@@ -1,4 +1,4 @@
-#include "tracker/json_codec.h"
+#include "tracker/codec/admin_json.h"
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
@@ -11,6 +11,9 @@
 #include "attribution/duration.h"
 #include "attribution/ids.h"
 #include "attribution/money.h"
+#include "tracker/codec/invalid.h"
+#include "tracker/codec/json_fields.h"
+#include "tracker/common/json_text.h"
 
 namespace clicktrack::tracker {
 namespace {
@@ -19,135 +22,6 @@ namespace json = boost::json;
 using attribution::CommissionRule;
 using attribution::CommissionRules;
 using attribution::Currency;
-
-absl::Status Invalid(absl::string_view field, absl::string_view problem) {
-  return absl::InvalidArgumentError(absl::StrCat(field, ": ", problem));
-}
-
-// Typed access to the members of one JSON object, naming fields by their dotted path.
-class Fields {
- public:
-  Fields(const json::object& object, std::string prefix)
-      : object_(object), prefix_(std::move(prefix)) {}
-
-  std::string Path(absl::string_view name) const {
-    return prefix_.empty() ? std::string(name) : absl::StrCat(prefix_, ".", name);
-  }
-
-  const json::value* Find(absl::string_view name) const {
-    const json::value* value = object_.if_contains(json::string_view(name.data(), name.size()));
-    return value == nullptr || value->is_null() ? nullptr : value;
-  }
-
-  absl::StatusOr<std::optional<std::string>> String(absl::string_view name) const {
-    const json::value* value = Find(name);
-    if (value == nullptr) {
-      return std::nullopt;
-    }
-    if (!value->is_string()) {
-      return Invalid(Path(name), "must be a string");
-    }
-    const json::string& s = value->get_string();
-    return std::string(s.data(), s.size());
-  }
-
-  // A decimal string: a JSON number is refused, so that no amount passes through a double.
-  absl::StatusOr<std::optional<std::string>> Decimal(absl::string_view name) const {
-    const json::value* value = Find(name);
-    if (value != nullptr && value->is_number()) {
-      return Invalid(Path(name), "must be a decimal string such as \"49.90\", not a JSON number");
-    }
-    return String(name);
-  }
-
-  absl::StatusOr<std::optional<bool>> Bool(absl::string_view name) const {
-    const json::value* value = Find(name);
-    if (value == nullptr) {
-      return std::nullopt;
-    }
-    if (!value->is_bool()) {
-      return Invalid(Path(name), "must be true or false");
-    }
-    return value->get_bool();
-  }
-
-  absl::StatusOr<std::optional<int64_t>> Int(absl::string_view name) const {
-    const json::value* value = Find(name);
-    if (value == nullptr) {
-      return std::nullopt;
-    }
-    if (value->is_int64()) {
-      return value->get_int64();
-    }
-    if (value->is_uint64() && value->get_uint64() <= static_cast<uint64_t>(INT64_MAX)) {
-      return static_cast<int64_t>(value->get_uint64());
-    }
-    return Invalid(Path(name), "must be a whole number");
-  }
-
-  absl::StatusOr<const json::object*> Object(absl::string_view name) const {
-    const json::value* value = Find(name);
-    if (value == nullptr) {
-      return nullptr;
-    }
-    if (!value->is_object()) {
-      return Invalid(Path(name), "must be an object");
-    }
-    return &value->get_object();
-  }
-
-  absl::StatusOr<const json::array*> Array(absl::string_view name) const {
-    const json::value* value = Find(name);
-    if (value == nullptr) {
-      return nullptr;
-    }
-    if (!value->is_array()) {
-      return Invalid(Path(name), "must be an array");
-    }
-    return &value->get_array();
-  }
-
-  absl::StatusOr<std::optional<absl::Duration>> Duration(absl::string_view name) const {
-    CLICKTRACK_ASSIGN_OR_RETURN(std::optional<std::string> text, String(name));
-    if (!text.has_value()) {
-      return std::nullopt;
-    }
-    absl::StatusOr<absl::Duration> duration = attribution::ParseApiDuration(*text);
-    if (!duration.ok()) {
-      return Invalid(Path(name), duration.status().message());
-    }
-    return *duration;
-  }
-
-  absl::StatusOr<std::optional<int64_t>> Amount(absl::string_view name,
-                                                const Currency& currency) const {
-    CLICKTRACK_ASSIGN_OR_RETURN(std::optional<std::string> text, Decimal(name));
-    if (!text.has_value()) {
-      return std::nullopt;
-    }
-    absl::StatusOr<int64_t> amount = attribution::ParseAmount(*text, currency);
-    if (!amount.ok()) {
-      return Invalid(Path(name), amount.status().message());
-    }
-    return *amount;
-  }
-
-  absl::StatusOr<std::optional<attribution::Percent>> Percent(absl::string_view name) const {
-    CLICKTRACK_ASSIGN_OR_RETURN(std::optional<std::string> text, Decimal(name));
-    if (!text.has_value()) {
-      return std::nullopt;
-    }
-    absl::StatusOr<attribution::Percent> percent = attribution::ParsePercent(*text);
-    if (!percent.ok()) {
-      return Invalid(Path(name), percent.status().message());
-    }
-    return *percent;
-  }
-
- private:
-  const json::object& object_;
-  std::string prefix_;
-};
 
 absl::StatusOr<std::optional<CommissionRule>> DecodeRule(const Fields& parent,
                                                          absl::string_view name,
@@ -214,20 +88,12 @@ json::object EncodeRules(const CommissionRules& rules, const Currency& currency)
 
 std::string ToString(const json::string& s) { return std::string(s.data(), s.size()); }
 
-}  // namespace
-
-absl::StatusOr<attribution::Program> DecodeProgram(const json::object& body,
-                                                   absl::string_view program_id) {
-  const Fields fields(body, "");
-  attribution::Program program;
-  program.id = std::string(program_id);
-
+absl::Status DecodeNameAndCurrency(const Fields& fields, attribution::Program& program) {
   CLICKTRACK_ASSIGN_OR_RETURN(std::optional<std::string> name, fields.String("name"));
   if (!name.has_value()) {
     return Invalid("name", "is required");
   }
   program.name = *std::move(name);
-
   CLICKTRACK_ASSIGN_OR_RETURN(std::optional<std::string> currency, fields.String("currency"));
   if (!currency.has_value()) {
     return Invalid("currency", "is required");
@@ -237,87 +103,124 @@ absl::StatusOr<attribution::Program> DecodeProgram(const json::object& body,
     return Invalid("currency", found.status().message());
   }
   program.currency = *found;
+  return absl::OkStatus();
+}
 
+absl::Status DecodeSecrets(const Fields& fields, attribution::Program& program) {
   CLICKTRACK_ASSIGN_OR_RETURN(std::optional<std::string> postback_secret,
                               fields.String("postback_secret"));
   program.postback_secret = postback_secret.value_or("");
   CLICKTRACK_ASSIGN_OR_RETURN(std::optional<std::string> stripe_secret,
                               fields.String("stripe_webhook_secret"));
   program.stripe_webhook_secret = stripe_secret.value_or("");
+  return absl::OkStatus();
+}
 
+absl::Status DecodeAllowedHosts(const Fields& fields, attribution::Program& program) {
   CLICKTRACK_ASSIGN_OR_RETURN(const json::array* hosts, fields.Array("allowed_hosts"));
-  if (hosts != nullptr) {
-    if (hosts->size() > attribution::kMaxAllowedHosts) {
-      return Invalid("allowed_hosts",
-                     absl::StrCat("must have at most ", attribution::kMaxAllowedHosts, " entries"));
-    }
-    for (size_t i = 0; i < hosts->size(); ++i) {
-      if (!(*hosts)[i].is_string()) {
-        return Invalid(absl::StrCat("allowed_hosts[", i, "]"), "must be a string");
-      }
-      program.allowed_hosts.push_back(absl::AsciiStrToLower(ToString((*hosts)[i].get_string())));
-    }
+  if (hosts == nullptr) {
+    return absl::OkStatus();
   }
+  if (hosts->size() > attribution::kMaxAllowedHosts) {
+    return Invalid("allowed_hosts",
+                   absl::StrCat("must have at most ", attribution::kMaxAllowedHosts, " entries"));
+  }
+  for (size_t i = 0; i < hosts->size(); ++i) {
+    if (!(*hosts)[i].is_string()) {
+      return Invalid(absl::StrCat("allowed_hosts[", i, "]"), "must be a string");
+    }
+    program.allowed_hosts.push_back(absl::AsciiStrToLower(ToString((*hosts)[i].get_string())));
+  }
+  return absl::OkStatus();
+}
 
+absl::Status DecodeAttribution(const Fields& fields, attribution::Program& program) {
+  CLICKTRACK_ASSIGN_OR_RETURN(const json::object* object, fields.Object("attribution"));
+  if (object == nullptr) {
+    return absl::OkStatus();
+  }
+  const Fields a(*object, "attribution");
+  CLICKTRACK_ASSIGN_OR_RETURN(std::optional<absl::Duration> window, a.Duration("window"));
+  program.attribution.window = window.value_or(attribution::kDefaultAttributionWindow);
+  CLICKTRACK_ASSIGN_OR_RETURN(std::optional<absl::Duration> lifetime, a.Duration("lifetime"));
+  program.attribution.lifetime = lifetime.value_or(absl::ZeroDuration());
+  CLICKTRACK_ASSIGN_OR_RETURN(std::optional<std::string> model, a.String("model"));
+  if (model.has_value()) {
+    const std::optional<attribution::AttributionModel> parsed =
+        attribution::ParseAttributionModel(*model);
+    if (!parsed.has_value()) {
+      return Invalid("attribution.model", "must be \"last_click\" or \"first_click\"");
+    }
+    program.attribution.model = *parsed;
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::optional<attribution::LoyaltyBonus>> DecodeLoyaltyBonus(
+    const Fields& commission, const Currency& currency) {
+  CLICKTRACK_ASSIGN_OR_RETURN(const json::object* object, commission.Object("loyalty_bonus"));
+  if (object == nullptr) {
+    return std::nullopt;
+  }
+  const Fields b(*object, "commission.loyalty_bonus");
+  CLICKTRACK_ASSIGN_OR_RETURN(std::optional<int64_t> ltv_over, b.Amount("ltv_over", currency));
+  CLICKTRACK_ASSIGN_OR_RETURN(std::optional<int64_t> amount, b.Amount("amount", currency));
+  if (!ltv_over.has_value()) {
+    return Invalid("commission.loyalty_bonus.ltv_over", "is required");
+  }
+  if (!amount.has_value()) {
+    return Invalid("commission.loyalty_bonus.amount", "is required");
+  }
+  return attribution::LoyaltyBonus{.ltv_over_minor = *ltv_over, .amount_minor = *amount};
+}
+
+absl::Status DecodeCommission(const Fields& fields, attribution::Program& program) {
+  CLICKTRACK_ASSIGN_OR_RETURN(const json::object* object, fields.Object("commission"));
+  if (object == nullptr) {
+    return absl::OkStatus();
+  }
+  const Fields c(*object, "commission");
+  CLICKTRACK_ASSIGN_OR_RETURN(program.commission.rules, DecodeRules(c, program.currency));
+  CLICKTRACK_ASSIGN_OR_RETURN(std::optional<absl::Duration> hold, c.Duration("hold"));
+  program.commission.hold = hold.value_or(absl::ZeroDuration());
+  CLICKTRACK_ASSIGN_OR_RETURN(program.commission.loyalty_bonus,
+                              DecodeLoyaltyBonus(c, program.currency));
+  return absl::OkStatus();
+}
+
+absl::Status DecodeSegments(const Fields& fields, attribution::Program& program) {
+  CLICKTRACK_ASSIGN_OR_RETURN(const json::object* object, fields.Object("segments"));
+  if (object == nullptr) {
+    return absl::OkStatus();
+  }
+  const Fields s(*object, "segments");
+  CLICKTRACK_RETURN_IF_ERROR(DecodeDays(s, "window_days", program.segments.window_days));
+  CLICKTRACK_RETURN_IF_ERROR(DecodeDays(s, "newcomer_days", program.segments.newcomer_days));
+  CLICKTRACK_RETURN_IF_ERROR(DecodeDays(s, "star_days", program.segments.star_days));
+  CLICKTRACK_RETURN_IF_ERROR(DecodeDays(s, "dormant_days", program.segments.dormant_days));
+  CLICKTRACK_ASSIGN_OR_RETURN(std::optional<attribution::Percent> share,
+                              s.Percent("star_share_percent"));
+  if (share.has_value()) {
+    program.segments.star_share = *share;
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<attribution::Program> DecodeProgram(const json::object& body,
+                                                   absl::string_view program_id) {
+  const Fields fields(body, "");
+  attribution::Program program;
+  program.id = std::string(program_id);
+  CLICKTRACK_RETURN_IF_ERROR(DecodeNameAndCurrency(fields, program));
+  CLICKTRACK_RETURN_IF_ERROR(DecodeSecrets(fields, program));
+  CLICKTRACK_RETURN_IF_ERROR(DecodeAllowedHosts(fields, program));
   CLICKTRACK_ASSIGN_OR_RETURN(std::optional<bool> pixel, fields.Bool("pixel"));
   program.pixel = pixel.value_or(true);
-
-  CLICKTRACK_ASSIGN_OR_RETURN(const json::object* attribution_object, fields.Object("attribution"));
-  if (attribution_object != nullptr) {
-    const Fields a(*attribution_object, "attribution");
-    CLICKTRACK_ASSIGN_OR_RETURN(std::optional<absl::Duration> window, a.Duration("window"));
-    program.attribution.window = window.value_or(attribution::kDefaultAttributionWindow);
-    CLICKTRACK_ASSIGN_OR_RETURN(std::optional<absl::Duration> lifetime, a.Duration("lifetime"));
-    program.attribution.lifetime = lifetime.value_or(absl::ZeroDuration());
-    CLICKTRACK_ASSIGN_OR_RETURN(std::optional<std::string> model, a.String("model"));
-    if (model.has_value()) {
-      const std::optional<attribution::AttributionModel> parsed =
-          attribution::ParseAttributionModel(*model);
-      if (!parsed.has_value()) {
-        return Invalid("attribution.model", "must be \"last_click\" or \"first_click\"");
-      }
-      program.attribution.model = *parsed;
-    }
-  }
-
-  CLICKTRACK_ASSIGN_OR_RETURN(const json::object* commission_object, fields.Object("commission"));
-  if (commission_object != nullptr) {
-    const Fields c(*commission_object, "commission");
-    CLICKTRACK_ASSIGN_OR_RETURN(program.commission.rules, DecodeRules(c, program.currency));
-    CLICKTRACK_ASSIGN_OR_RETURN(std::optional<absl::Duration> hold, c.Duration("hold"));
-    program.commission.hold = hold.value_or(absl::ZeroDuration());
-    CLICKTRACK_ASSIGN_OR_RETURN(const json::object* bonus_object, c.Object("loyalty_bonus"));
-    if (bonus_object != nullptr) {
-      const Fields b(*bonus_object, "commission.loyalty_bonus");
-      CLICKTRACK_ASSIGN_OR_RETURN(std::optional<int64_t> ltv_over,
-                                  b.Amount("ltv_over", program.currency));
-      CLICKTRACK_ASSIGN_OR_RETURN(std::optional<int64_t> amount,
-                                  b.Amount("amount", program.currency));
-      if (!ltv_over.has_value()) {
-        return Invalid("commission.loyalty_bonus.ltv_over", "is required");
-      }
-      if (!amount.has_value()) {
-        return Invalid("commission.loyalty_bonus.amount", "is required");
-      }
-      program.commission.loyalty_bonus =
-          attribution::LoyaltyBonus{.ltv_over_minor = *ltv_over, .amount_minor = *amount};
-    }
-  }
-
-  CLICKTRACK_ASSIGN_OR_RETURN(const json::object* segments_object, fields.Object("segments"));
-  if (segments_object != nullptr) {
-    const Fields s(*segments_object, "segments");
-    CLICKTRACK_RETURN_IF_ERROR(DecodeDays(s, "window_days", program.segments.window_days));
-    CLICKTRACK_RETURN_IF_ERROR(DecodeDays(s, "newcomer_days", program.segments.newcomer_days));
-    CLICKTRACK_RETURN_IF_ERROR(DecodeDays(s, "star_days", program.segments.star_days));
-    CLICKTRACK_RETURN_IF_ERROR(DecodeDays(s, "dormant_days", program.segments.dormant_days));
-    CLICKTRACK_ASSIGN_OR_RETURN(std::optional<attribution::Percent> share,
-                                s.Percent("star_share_percent"));
-    if (share.has_value()) {
-      program.segments.star_share = *share;
-    }
-  }
-
+  CLICKTRACK_RETURN_IF_ERROR(DecodeAttribution(fields, program));
+  CLICKTRACK_RETURN_IF_ERROR(DecodeCommission(fields, program));
+  CLICKTRACK_RETURN_IF_ERROR(DecodeSegments(fields, program));
   CLICKTRACK_RETURN_IF_ERROR(attribution::ValidateProgram(program));
   return program;
 }
@@ -447,35 +350,6 @@ json::object EncodeLink(const attribution::Link& link, absl::string_view public_
   out["active"] = link.active;
   out["created_at"] = FormatTimestamp(link.created_at);
   return out;
-}
-
-std::string FormatTimestamp(absl::Time time) {
-  // %E4Y: four digits, so that a year before 1000 is still RFC 3339 ("0999-…").
-  return absl::FormatTime("%E4Y-%m-%d%ET%H:%M:%E3SZ", time, absl::UTCTimeZone());
-}
-
-absl::StatusOr<absl::Time> ParseTimestamp(absl::string_view text) {
-  absl::Time time;
-  std::string error;
-  if (!absl::ParseTime(absl::RFC3339_full, text, &time, &error) || time == absl::InfiniteFuture() ||
-      time == absl::InfinitePast() || absl::ToCivilYear(time, absl::UTCTimeZone()).year() < 0 ||
-      absl::ToCivilYear(time, absl::UTCTimeZone()).year() > 9999) {
-    return absl::InvalidArgumentError(
-        "must be an RFC 3339 timestamp such as \"2026-01-31T12:00:00Z\"");
-  }
-  return time;
-}
-
-std::string SerializeJson(const json::object& object) {
-  std::string text = json::serialize(object);
-  if (!base::IsValidUtf8(text)) {
-    text = base::ToValidUtf8(text);  // Boost.JSON copies string bytes as they are
-  }
-  return text;
-}
-
-std::string ErrorBody(absl::string_view message) {
-  return SerializeJson(json::object{{"error", json::string_view(message.data(), message.size())}});
 }
 
 }  // namespace clicktrack::tracker

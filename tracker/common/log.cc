@@ -1,4 +1,4 @@
-#include "tracker/log.h"
+#include "tracker/common/log.h"
 
 #include <string>
 

@@ -233,13 +233,12 @@ void BM_RouteRedirect(benchmark::State& state) {
       .method = tracker::Method::kGet,
       .target = "/go/jane1?sub1=newsletter-spring-2026&sub2=partner%20homepage%20banner",
       .cookie = "_ga=GA1.2.3; tc_cid=01KAT9QKX1B0000000000000AB",
-      .user_agent = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) Chrome/130.0 Safari/537.36",
-      .click_sink = &sink};
+      .user_agent = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) Chrome/130.0 Safari/537.36"};
   int status = 0;
   const uint64_t allocations_before = AllocationCount();
   for (auto _ : state) {
     std::optional<tracker::HttpResponse> now =
-        router.Handle(request, [&]() -> tracker::LaterResponse {
+        router.Handle(request, &sink, [&]() -> tracker::LaterResponse {
           return [&](tracker::HttpResponse&& response) { status = response.status; };
         });
     benchmark::DoNotOptimize(now);

@@ -7,7 +7,7 @@
 #include "benchmark/benchmark.h"
 #include "boost/asio/buffer.hpp"
 
-#include "tracker/http_wire.h"
+#include "tracker/http/http_wire.h"
 
 namespace clicktrack {
 namespace {

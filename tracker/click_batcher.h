@@ -9,11 +9,12 @@
 
 #include "attribution/click.h"
 #include "storage/store.h"
-#include "tracker/http_types.h"
+#include "tracker/http/http_types.h"
+#include "tracker/http/request_handler.h"
 
 namespace clicktrack::tracker {
 
-// Where a redirect hands its click and its answer (HttpRequest::click_sink).
+// Where a redirect hands its click and its answer (one per event loop).
 class ClickSink {
  public:
   // A click and its response, filled in place by the router. Slots are reused from earlier
@@ -35,10 +36,7 @@ class ClickSink {
 // The ClickSink of one event loop. Not thread-safe: used only from its loop's thread.
 class ClickBatcher final : public ClickSink {
  public:
-  // Runs a task on the loop's thread after the handlers already queued.
-  using Post = absl::AnyInvocable<void(absl::AnyInvocable<void()>)>;
-
-  ClickBatcher(storage::Store& store, Post post) : store_(store), post_(std::move(post)) {}
+  ClickBatcher(storage::Store& store, PostToLoop post) : store_(store), post_(std::move(post)) {}
   ClickBatcher(const ClickBatcher&) = delete;
   ClickBatcher& operator=(const ClickBatcher&) = delete;
 
@@ -50,7 +48,7 @@ class ClickBatcher final : public ClickSink {
   void Flush();
 
   storage::Store& store_;
-  Post post_;
+  PostToLoop post_;
   bool flush_posted_ = false;
   // Slots [0, committed_) wait for the flush; the rest are kept for reuse, with their strings.
   size_t committed_ = 0;

@@ -22,8 +22,8 @@
 #include "tracker/common/id_generator.h"
 #include "tracker/common/log.h"
 #include "tracker/config.h"
+#include "tracker/http/server.h"
 #include "tracker/router.h"
-#include "tracker/server.h"
 
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -119,6 +119,49 @@ void LogIfLowered(const ConnectionLimit& connections, int requested) {
   }
 }
 
+ServerOptions ServerOptionsFor(const Config& config, const ConnectionLimit& connections,
+                               storage::Maintenance& maintenance) {
+  ServerOptions options;
+  options.host = config.listen_host;
+  options.port = config.listen_port;
+  options.threads = config.threads;
+  options.max_connections = connections.max_connections;
+  options.read_timeout = config.read_timeout;
+  options.write_timeout = config.write_timeout;
+  // RocksDB's flushes and compactions run under SCHED_IDLE: the loops hand them the core in
+  // short pauses while they have work (docs/performance.md).
+  options.background_yield = [&maintenance, loops = config.threads] {
+    return BackgroundYield(maintenance.PendingBackgroundWork(), loops);
+  };
+  return options;
+}
+
+void LogListening(const Config& config, absl::string_view listen, absl::string_view public_url) {
+  Log(LogLevel::kInfo, "listening",
+      {{"listen", JsonText(listen)},
+       {"public_url", JsonText(public_url)},
+       {"data", JsonText(config.data_dir)},
+       {"threads", config.threads},
+       {"version", kVersion}});
+}
+
+void LogAdminToken(const AdminToken& admin_token) {
+  if (!admin_token.file.empty()) {
+    Log(LogLevel::kInfo, admin_token.created ? "admin token created" : "admin token loaded",
+        {{"admin_token_file", JsonText(admin_token.file)}});
+  }
+}
+
+void LogCommitted(const storage::CommitterStats& committed) {
+  const double mean_batch = committed.batches == 0 ? 0.0
+                                                   : static_cast<double>(committed.events) /
+                                                         static_cast<double>(committed.batches);
+  Log(LogLevel::kInfo, "conversions committed",
+      {{"events", committed.events},
+       {"batches", committed.batches},
+       {"mean_batch", JsonText(absl::StrFormat("%.2f", mean_batch))}});
+}
+
 int Main(int argc, char** argv) {
   absl::StatusOr<Config> config = ParseConfig(argc, argv, [](const char* name) {
     return std::getenv(name);  // NOLINT(concurrency-mt-unsafe): before any thread starts
@@ -151,22 +194,9 @@ int Main(int argc, char** argv) {
     return 1;
   }
 
-  ServerOptions server_options;
-  server_options.host = config->listen_host;
-  server_options.port = config->listen_port;
-  server_options.threads = config->threads;
   const ConnectionLimit connections = ConnectionsWithinFdLimit(config->max_connections);
-  server_options.max_connections = connections.max_connections;
-  server_options.read_timeout = config->read_timeout;
-  server_options.write_timeout = config->write_timeout;
-  // RocksDB's flushes and compactions run under SCHED_IDLE: the loops hand them the core in
-  // short pauses while they have work (docs/performance.md).
-  server_options.background_yield = [&store, loops = config->threads] {
-    return BackgroundYield((*store)->maintenance().PendingBackgroundWork(), loops);
-  };
-
   // The public URL defaults to the bound address: bind first, then build the router.
-  Server server(server_options);
+  Server server(ServerOptionsFor(*config, connections, (*store)->maintenance()));
   absl::StatusOr<std::string> listen = server.Listen();
   if (!listen.ok()) {
     Log(LogLevel::kError, "cannot listen", {{"error", JsonText(listen.status().message())}});
@@ -179,30 +209,15 @@ int Main(int argc, char** argv) {
   RealClock clock;
   Router router(**store, clock, ids, router_options);
 
-  Log(LogLevel::kInfo, "listening",
-      {{"listen", JsonText(*listen)},
-       {"public_url", JsonText(router_options.public_url)},
-       {"data", JsonText(config->data_dir)},
-       {"threads", config->threads},
-       {"version", kVersion}});
+  LogListening(*config, *listen, router_options.public_url);
   LogIfLowered(connections, config->max_connections);
-  if (!admin_token->file.empty()) {
-    Log(LogLevel::kInfo, admin_token->created ? "admin token created" : "admin token loaded",
-        {{"admin_token_file", JsonText(admin_token->file)}});
-  }
+  LogAdminToken(*admin_token);
 
-  server.Run(router);
+  server.Run([&router](PostToLoop post) -> std::unique_ptr<RequestHandler> {
+    return std::make_unique<LoopHandler>(router, std::move(post));
+  });
 
-  const storage::CommitterStats committed = (*store)->committer().committer_stats();
-  Log(LogLevel::kInfo, "conversions committed",
-      {{"events", committed.events},
-       {"batches", committed.batches},
-       {"mean_batch",
-        JsonText(absl::StrFormat("%.2f", committed.batches == 0
-                                             ? 0.0
-                                             : static_cast<double>(committed.events) /
-                                                   static_cast<double>(committed.batches)))}});
-
+  LogCommitted((*store)->committer().committer_stats());
   if (absl::Status status = (*store)->maintenance().Flush(); !status.ok()) {
     Log(LogLevel::kError, "flush failed", {{"error", JsonText(status.ToString())}});
   }

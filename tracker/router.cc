@@ -118,7 +118,7 @@ bool Router::IsAuthorized(absl::string_view authorization) const {
   return CRYPTO_memcmp(digest.data(), admin_token_digest_.data(), digest.size()) == 0;
 }
 
-std::optional<HttpResponse> Router::Handle(const HttpRequest& request,
+std::optional<HttpResponse> Router::Handle(const HttpRequest& request, ClickSink* click_sink,
                                            absl::FunctionRef<LaterResponse()> defer) {
   const Target target = SplitTarget(request.target);
   if (target.path.empty() || target.path.front() != '/') {
@@ -131,7 +131,7 @@ std::optional<HttpResponse> Router::Handle(const HttpRequest& request,
     if (!get_or_head) {
       return MethodNotAllowed("GET, HEAD");
     }
-    return Redirect(request, segments[1], target.query, defer);
+    return Redirect(request, click_sink, segments[1], target.query, defer);
   }
   if (segments.size() == 1 && segments[0] == "px.gif") {
     if (request.method != Method::kGet) {
@@ -250,8 +250,8 @@ HttpResponse Router::HandleAdmin(const HttpRequest& request, const Segments& seg
   return method == Method::kGet ? GetLink(*program, code) : MethodNotAllowed("GET, PATCH");
 }
 
-std::optional<HttpResponse> Router::Redirect(const HttpRequest& request, absl::string_view code,
-                                             absl::string_view query,
+std::optional<HttpResponse> Router::Redirect(const HttpRequest& request, ClickSink* click_sink,
+                                             absl::string_view code, absl::string_view query,
                                              absl::FunctionRef<LaterResponse()> defer) {
   if (request.method == Method::kHead) {
     // A HEAD is a preview: bare destination, no cookie, no click.
@@ -269,8 +269,8 @@ std::optional<HttpResponse> Router::Redirect(const HttpRequest& request, absl::s
   // once warm), or in these when there is no sink.
   attribution::Click own_click;
   HttpResponse own_response;
-  const ClickSink::Slot slot = request.click_sink != nullptr
-                                   ? request.click_sink->Next()
+  const ClickSink::Slot slot = click_sink != nullptr
+                                   ? click_sink->Next()
                                    : ClickSink::Slot{.click = own_click, .response = own_response};
   attribution::Click& click = slot.click;
   HttpResponse& response = slot.response;
@@ -316,8 +316,8 @@ std::optional<HttpResponse> Router::Redirect(const HttpRequest& request, absl::s
 
   // The click is in the store before the 302 leaves: a redirect without its click is a lost
   // commission, so a failed write answers 503 and the visitor's browser may retry.
-  if (request.click_sink != nullptr) {
-    request.click_sink->Commit(defer());
+  if (click_sink != nullptr) {
+    click_sink->Commit(defer());
     return std::nullopt;
   }
   if (absl::Status status = store_.clicks().RecordClick(click); !status.ok()) {

@@ -18,7 +18,8 @@
 #include "tracker/click_batcher.h"
 #include "tracker/common/clock.h"
 #include "tracker/common/id_generator.h"
-#include "tracker/http_types.h"
+#include "tracker/http/http_types.h"
+#include "tracker/http/request_handler.h"
 
 namespace clicktrack::tracker {
 
@@ -42,11 +43,13 @@ class Router {
   // Most routes answer at once: the response is returned. Conversions answer only once they
   // are durable: then Handle returns nullopt after calling `defer` once, and the response goes
   // to the LaterResponse it returned, from the committer's thread.
-  std::optional<HttpResponse> Handle(const HttpRequest& request,
+  // Redirects hand their clicks to `click_sink` (the loop's), or store them at once when it
+  // is null.
+  std::optional<HttpResponse> Handle(const HttpRequest& request, ClickSink* click_sink,
                                      absl::FunctionRef<LaterResponse()> defer);
 
   // A click batcher for one event loop (see click_batcher.h).
-  std::unique_ptr<ClickSink> NewClickBatcher(ClickBatcher::Post post) {
+  std::unique_ptr<ClickSink> NewClickBatcher(PostToLoop post) {
     return std::make_unique<ClickBatcher>(store_, std::move(post));
   }
 
@@ -57,8 +60,8 @@ class Router {
   HttpResponse HandleAdmin(const HttpRequest& request, const Segments& segments,
                            absl::string_view query);
 
-  std::optional<HttpResponse> Redirect(const HttpRequest& request, absl::string_view code,
-                                       absl::string_view query,
+  std::optional<HttpResponse> Redirect(const HttpRequest& request, ClickSink* click_sink,
+                                       absl::string_view code, absl::string_view query,
                                        absl::FunctionRef<LaterResponse()> defer);
   HttpResponse Ready() const;
 
@@ -94,6 +97,21 @@ class Router {
   const RouterOptions options_;
   const std::array<unsigned char, 32> admin_token_digest_;
   const std::string cookie_attributes_;
+};
+
+// The request handler of one event loop: the router, with the loop's click batcher.
+class LoopHandler final : public RequestHandler {
+ public:
+  LoopHandler(Router& router, PostToLoop post)
+      : router_(router), click_sink_(router.NewClickBatcher(std::move(post))) {}
+  std::optional<HttpResponse> Handle(const HttpRequest& request,
+                                     absl::FunctionRef<LaterResponse()> defer) override {
+    return router_.Handle(request, click_sink_.get(), defer);
+  }
+
+ private:
+  Router& router_;
+  std::unique_ptr<ClickSink> click_sink_;
 };
 
 // A JSON response with `status`.

@@ -54,7 +54,7 @@ class RouterTest : public ::testing::Test {
   // The response, whether the router answers at once or later (conversions).
   HttpResponse HandleAndWait(const HttpRequest& request) {
     std::promise<HttpResponse> later;  // std, not absl::Notification: TSan sees it
-    std::optional<HttpResponse> now = router_->Handle(request, [&]() -> LaterResponse {
+    std::optional<HttpResponse> now = router_->Handle(request, nullptr, [&]() -> LaterResponse {
       return [&](HttpResponse&& response) { later.set_value(std::move(response)); };
     });
     if (now.has_value()) {
@@ -121,12 +121,9 @@ TEST_F(RouterTest, BatchedRedirectsReuseSlotsWithoutCarryingAnythingOver) {
   ClickBatcher batcher(*store_,
                        [&](absl::AnyInvocable<void()> task) { posted.push_back(std::move(task)); });
   auto redirect = [&](const std::string& target, absl::string_view cookie) {
-    const HttpRequest request{.method = Method::kGet,
-                              .target = target,
-                              .cookie = cookie,
-                              .user_agent = "Mozilla/5.0",
-                              .click_sink = &batcher};
-    std::optional<HttpResponse> answer = router_->Handle(request, [&]() -> LaterResponse {
+    const HttpRequest request{
+        .method = Method::kGet, .target = target, .cookie = cookie, .user_agent = "Mozilla/5.0"};
+    std::optional<HttpResponse> answer = router_->Handle(request, &batcher, [&]() -> LaterResponse {
       return [&](HttpResponse&& response) { answer = response; };
     });
     while (!posted.empty()) {

@@ -2,7 +2,7 @@
 
 #include "absl/status/status.h"
 
-#include "tracker/http_types.h"
+#include "tracker/http/http_types.h"
 
 namespace clicktrack::tracker {
 

@@ -7,7 +7,7 @@
 #include "boost/asio/buffer.hpp"
 #include "boost/beast/http/error.hpp"
 
-#include "tracker/http_wire.h"
+#include "tracker/http/http_wire.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using clicktrack::tracker::RequestData;

@@ -1,6 +1,6 @@
 #pragma once
 
-// The request and response as the router sees them: plain data, no Beast types, so that
+// The request and response as handlers see them: plain data, no Beast types, so that
 // routing and handlers are tested without sockets.
 
 #include <string>
@@ -14,9 +14,7 @@ namespace clicktrack::tracker {
 
 enum class Method { kGet, kHead, kPost, kPut, kPatch, kDelete, kOther };
 
-class ClickSink;
-
-// Views into the server's parser buffers: valid only during Router::Handle.
+// Views into the server's parser buffers: valid only during RequestHandler::Handle.
 struct HttpRequest {
   Method method = Method::kGet;
   absl::string_view target;  // origin form: path and query, as sent
@@ -25,8 +23,6 @@ struct HttpRequest {
   absl::string_view user_agent;
   absl::string_view x_signature;
   absl::string_view body;
-  // Where redirects hand their clicks to be written in batches; null: written at once.
-  ClickSink* click_sink = nullptr;
 };
 
 struct HttpResponse {

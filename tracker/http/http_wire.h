@@ -12,7 +12,7 @@
 #include "boost/beast/http/basic_parser.hpp"
 #include "boost/beast/http/verb.hpp"
 
-#include "tracker/http_types.h"
+#include "tracker/http/http_types.h"
 
 namespace clicktrack::tracker {
 
@@ -40,7 +40,7 @@ struct RequestData {
 
   void Clear();
   // The router's view of it; valid while this object is unchanged.
-  HttpRequest View(ClickSink* click_sink) const;
+  HttpRequest View() const;
 };
 
 // Parses one request into a RequestData. One parser per request (Beast's parsers cannot be

@@ -1,4 +1,4 @@
-#include "tracker/http_wire.h"
+#include "tracker/http/http_wire.h"
 
 #include <algorithm>
 
@@ -90,7 +90,7 @@ void RequestData::Clear() {
   transfer_encoding.clear();
 }
 
-HttpRequest RequestData::View(ClickSink* click_sink) const {
+HttpRequest RequestData::View() const {
   return HttpRequest{
       .method = ToMethod(verb),
       .target = target,
@@ -99,7 +99,6 @@ HttpRequest RequestData::View(ClickSink* click_sink) const {
       .user_agent = user_agent,
       .x_signature = x_signature,
       .body = body,
-      .click_sink = click_sink,
   };
 }
 

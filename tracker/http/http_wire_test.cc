@@ -1,4 +1,4 @@
-#include "tracker/http_wire.h"
+#include "tracker/http/http_wire.h"
 
 #include <string>
 
@@ -37,7 +37,7 @@ TEST(RequestParserTest, KeepsWhatTheRouterReads) {
             "Cookie: a=1\r\nCookie: tc_cid=XYZ\r\nContent-Length: 4\r\n\r\nbodyGET");
   ASSERT_FALSE(parsed.ec) << parsed.ec.message();
   EXPECT_TRUE(parsed.done);
-  const HttpRequest request = data.View(nullptr);
+  const HttpRequest request = data.View();
   EXPECT_EQ(request.method, Method::kPost);
   EXPECT_EQ(data.method, "POST");
   EXPECT_EQ(request.target, "/postback?x=1");

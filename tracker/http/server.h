@@ -3,7 +3,7 @@
 // The HTTP/1.1 server: one io_context per thread, one session object per connection, keep-alive
 // and pipelining, a deadline on every read and write (checked by one sweep timer per loop),
 // header and body limits on every request, pauses for background work on a busy core, and a
-// graceful stop. Beast and Asio stay inside server.cc and http_wire.cc.
+// graceful stop. Beast and Asio stay inside tracker/http/.
 
 #include <cstdint>
 #include <functional>
@@ -13,7 +13,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 
-#include "tracker/router.h"
+#include "tracker/http/request_handler.h"
 
 namespace clicktrack::tracker {
 
@@ -57,10 +57,11 @@ class Server {
   // kUnavailable with the reason (address in use, bad address).
   absl::StatusOr<std::string> Listen();
 
-  // Serves requests with `router` on `threads` threads, the caller's included, until SIGINT,
-  // SIGTERM or Stop(): then stops accepting, lets requests in flight finish (up to
-  // drain_timeout), and returns. Requires a successful Listen().
-  void Run(Router& router);
+  // Serves requests on `threads` event loops, the caller's thread included, each with a
+  // handler from `make_handler`, until SIGINT, SIGTERM or Stop(): then stops accepting, lets
+  // requests in flight finish (up to drain_timeout), and returns. Requires a successful
+  // Listen().
+  void Run(HandlerFactory make_handler);
 
   // Starts the graceful stop. Thread-safe and idempotent.
   void Stop();

@@ -1,0 +1,297 @@
+#include "tracker/http/server.h"
+
+#include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <cstddef>
+#include <list>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "boost/asio/ip/tcp.hpp"
+#include "boost/asio/post.hpp"
+#include "boost/asio/signal_set.hpp"
+
+#include "tracker/common/log.h"
+#include "tracker/http/event_loop.h"
+#include "tracker/http/session.h"
+
+namespace clicktrack::tracker {
+namespace {
+
+using http_internal::ErrorCode;
+using http_internal::Session;
+using http_internal::Shared;
+using http_internal::SteadyClock;
+using http_internal::ToChrono;
+using http_internal::Worker;
+namespace net = boost::asio;
+using Tcp = net::ip::tcp;
+
+// How often a worker looks for connections past their deadline: a quarter of the shortest
+// timeout, so that one fires at most 25 % late.
+SteadyClock::duration SweepPeriod(const ServerOptions& options) {
+  const absl::Duration shortest = std::min(options.read_timeout, options.write_timeout);
+  return ToChrono(std::clamp(shortest / 4, absl::Milliseconds(10), absl::Seconds(1)));
+}
+
+}  // namespace
+
+class Server::Impl {
+ public:
+  explicit Impl(ServerOptions options)
+      : options_(std::move(options)),
+        shared_{.options = options_},
+        workers_(static_cast<size_t>(std::max(1, options_.threads))),
+        acceptor_(workers_[0].ioc),
+        signals_(workers_[0].ioc, SIGINT, SIGTERM, SIGHUP),
+        accept_backoff_(workers_[0].ioc),
+        sweep_period_(SweepPeriod(options_)) {
+    for (size_t i = 0; i < workers_.size(); ++i) {
+      workers_[i].index = i;
+    }
+  }
+
+  absl::StatusOr<std::string> Listen() {
+    ErrorCode ec;
+    net::ip::address address = net::ip::make_address(options_.host, ec);
+    if (ec) {
+      Tcp::resolver resolver(workers_[0].ioc);
+      const auto results = resolver.resolve(options_.host, "", ec);
+      if (ec || results.empty()) {
+        return absl::UnavailableError(absl::StrCat("cannot resolve listen host ", options_.host));
+      }
+      address = results.begin()->endpoint().address();
+    }
+    const Tcp::endpoint endpoint(address, options_.port);
+    auto fail = [&](absl::string_view what) {
+      return absl::UnavailableError(absl::StrCat("cannot ", what, " ", address.to_string(), ":",
+                                                 options_.port, ": ", ec.message()));
+    };
+    if (acceptor_.open(endpoint.protocol(), ec); ec) {
+      return fail("open");
+    }
+    if (acceptor_.set_option(net::socket_base::reuse_address(true), ec); ec) {
+      return fail("configure");
+    }
+    if (acceptor_.bind(endpoint, ec); ec) {
+      return fail("bind");
+    }
+    if (acceptor_.listen(net::socket_base::max_listen_connections, ec); ec) {
+      return fail("listen on");
+    }
+    const Tcp::endpoint bound = acceptor_.local_endpoint(ec);
+    const std::string host = bound.address().is_v6()
+                                 ? absl::StrCat("[", bound.address().to_string(), "]")
+                                 : bound.address().to_string();
+    return absl::StrCat(host, ":", bound.port());
+  }
+
+  void Run(HandlerFactory& make_handler) {
+    for (Worker& worker : workers_) {
+      worker.handler = make_handler(
+          [&worker](absl::AnyInvocable<void()> task) { net::post(worker.ioc, std::move(task)); });
+    }
+    WaitForSignals();
+    for (Worker& worker : workers_) {
+      Sweep(worker);
+      if (options_.background_yield) {
+        YieldToBackground(worker);
+      }
+    }
+    DoAccept();
+    std::vector<std::thread> threads;
+    for (size_t i = 1; i < workers_.size(); ++i) {
+      threads.emplace_back([this, i] { RunWorker(workers_[i]); });
+    }
+    RunWorker(workers_[0]);
+    for (std::thread& thread : threads) {
+      thread.join();
+    }
+    {
+      std::lock_guard lock(loops_done_mu_);
+      loops_done_ = true;
+    }
+    loops_ended_.notify_all();
+    if (watchdog_.joinable()) {
+      watchdog_.join();
+    }
+  }
+
+  void Stop() {
+    if (stopping_.exchange(true)) {
+      return;
+    }
+    // Started before anything is posted, so that Run sees it once the loops end.
+    watchdog_ = std::thread([this] {
+      std::unique_lock lock(loops_done_mu_);
+      if (!loops_ended_.wait_for(lock, ToChrono(options_.drain_timeout),
+                                 [this] { return loops_done_; })) {
+        Log(LogLevel::kWarn, "requests still in flight after the drain timeout; stopping anyway");
+        for (Worker& worker : workers_) {
+          worker.ioc.stop();
+        }
+      }
+    });
+    net::post(workers_[0].ioc, [this] {
+      ErrorCode ignored;
+      acceptor_.close(ignored);
+      accept_backoff_.cancel();
+      signals_.cancel(ignored);
+    });
+    for (Worker& worker : workers_) {
+      net::post(worker.ioc, [&worker] {
+        worker.draining = true;
+        // OnDrain may close sockets, whose handlers then run later: iterate over a copy.
+        const std::vector<Session*> sessions(worker.sessions.begin(), worker.sessions.end());
+        for (Session* session : sessions) {
+          session->OnDrain();
+        }
+        worker.sweep.cancel();
+        worker.yield_timer.cancel();
+        worker.ReleaseIfDrained();
+      });
+    }
+  }
+
+ private:
+  static void RunWorker(Worker& worker) {
+    for (;;) {
+      try {
+        worker.ioc.run();
+        return;
+      } catch (const std::exception& e) {
+        // A handler threw (allocation failure, a bug): log it and keep serving.
+        Log(LogLevel::kError, "event loop exception", {{"error", JsonText(e.what())}});
+      }
+    }
+  }
+
+  // SIGTERM and SIGINT stop gracefully. SIGHUP, which by default would kill the process with
+  // no graceful stop, reopens the log: today stderr, so it only flushes and says so.
+  void WaitForSignals() {
+    signals_.async_wait([this](const ErrorCode& ec, int signal) {
+      if (ec) {
+        return;
+      }
+      if (signal == SIGHUP) {
+        Log(LogLevel::kInfo, "SIGHUP received: the log (stderr) is flushed, nothing to reopen");
+        FlushLog();
+        WaitForSignals();
+        return;
+      }
+      Log(LogLevel::kInfo, "signal received, stopping", {{"signal", signal}});
+      Stop();
+    });
+  }
+
+  void YieldToBackground(Worker& worker) {
+    worker.yield_timer.expires_after(ToChrono(options_.yield_period));
+    worker.yield_timer.async_wait([this, &worker](ErrorCode ec) {
+      if (ec || worker.draining) {
+        return;
+      }
+      if (const absl::Duration pause = options_.background_yield(); pause > absl::ZeroDuration()) {
+        absl::SleepFor(pause);  // the loop's core goes to the SCHED_IDLE background threads
+      }
+      YieldToBackground(worker);
+    });
+  }
+
+  void Sweep(Worker& worker) {
+    worker.sweep.expires_after(sweep_period_);
+    worker.sweep.async_wait([this, &worker](ErrorCode ec) {
+      if (ec || worker.draining) {
+        return;
+      }
+      const SteadyClock::time_point now = SteadyClock::now();
+      for (Session* session : worker.sessions) {
+        session->CloseIfExpired(now);  // closes only: no session is destroyed in this loop
+      }
+      Sweep(worker);
+    });
+  }
+
+  void DoAccept() {
+    Worker& target = workers_[next_worker_];
+    next_worker_ = (next_worker_ + 1) % workers_.size();
+    acceptor_.async_accept(target.ioc, [this, &target](ErrorCode ec, Tcp::socket socket) {
+      if (ec == net::error::operation_aborted || !acceptor_.is_open()) {
+        return;
+      }
+      if (ec) {
+        // Out of file descriptors (or kernel memory) the failure repeats at once: without a
+        // pause the loop spins at 100 % CPU and writes millions of log lines. The
+        // connections waiting in the backlog are taken once some close.
+        OnAcceptFailed(ec);
+        return;
+      }
+      if (shared_.connections.fetch_add(1, std::memory_order_relaxed) >= options_.max_connections) {
+        shared_.connections.fetch_sub(1, std::memory_order_relaxed);
+        ErrorCode ignored;
+        socket.close(ignored);
+      } else {
+        ErrorCode ignored;
+        socket.set_option(Tcp::no_delay(true), ignored);
+        net::post(target.ioc, [this, &target, socket = std::move(socket)]() mutable {
+          std::make_shared<Session>(target, shared_, std::move(socket))->Start();
+        });
+      }
+      DoAccept();
+    });
+  }
+
+  // Logs an accept failure at most once per kAcceptLogPeriod (with how many were not logged)
+  // and accepts again after kAcceptBackoff.
+  void OnAcceptFailed(const ErrorCode& ec) {
+    ++accept_failures_;
+    const SteadyClock::time_point now = SteadyClock::now();
+    if (now - last_accept_log_ >= kAcceptLogPeriod) {
+      Log(LogLevel::kWarn, "accept failed; pausing before the next accept",
+          {{"error", JsonText(ec.message())},
+           {"failures_since_last_log", accept_failures_},
+           {"open_connections", shared_.connections.load(std::memory_order_relaxed)},
+           {"max_connections", options_.max_connections}});
+      last_accept_log_ = now;
+      accept_failures_ = 0;
+    }
+    accept_backoff_.expires_after(kAcceptBackoff);
+    accept_backoff_.async_wait([this](ErrorCode wait_ec) {
+      if (!wait_ec && acceptor_.is_open()) {
+        DoAccept();
+      }
+    });
+  }
+
+  static constexpr SteadyClock::duration kAcceptBackoff = std::chrono::milliseconds(50);
+  static constexpr SteadyClock::duration kAcceptLogPeriod = std::chrono::seconds(10);
+
+  const ServerOptions options_;
+  Shared shared_;
+  std::vector<Worker> workers_;
+  Tcp::acceptor acceptor_;
+  net::signal_set signals_;
+  net::steady_timer accept_backoff_;
+  SteadyClock::time_point last_accept_log_;
+  uint64_t accept_failures_ = 0;
+  const SteadyClock::duration sweep_period_;
+  size_t next_worker_ = 0;
+  std::atomic<bool> stopping_{false};
+  // Set once every loop has returned (std::mutex, not absl::Notification: visible to
+  // ThreadSanitizer, which cannot see into Debian's Abseil).
+  std::mutex loops_done_mu_;
+  std::condition_variable loops_ended_;
+  bool loops_done_ = false;
+  std::thread watchdog_;
+};
+
+Server::Server(ServerOptions options) : impl_(std::make_unique<Impl>(std::move(options))) {}
+Server::~Server() = default;
+absl::StatusOr<std::string> Server::Listen() { return impl_->Listen(); }
+void Server::Run(HandlerFactory make_handler) { impl_->Run(make_handler); }
+void Server::Stop() { impl_->Stop(); }
+
+}  // namespace clicktrack::tracker

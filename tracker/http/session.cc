@@ -1,0 +1,210 @@
+#include "tracker/http/session.h"
+
+#include "absl/strings/str_cat.h"
+#include "boost/asio/bind_allocator.hpp"
+#include "boost/asio/post.hpp"
+#include "boost/asio/write.hpp"
+#include "boost/beast/core.hpp"
+#include "boost/beast/http/error.hpp"
+
+#include "tracker/common/json_text.h"
+#include "tracker/common/log.h"
+#include "tracker/common/query_string.h"
+
+namespace clicktrack::tracker::http_internal {
+namespace {
+
+namespace http = beast::http;
+
+constexpr size_t kReadChunk = 4096;
+constexpr absl::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+
+}  // namespace
+
+Session::Session(Worker& worker, Shared& shared, Tcp::socket&& socket)
+    : worker_(worker), shared_(shared), socket_(std::move(socket)) {
+  registration_ = worker_.sessions.insert(worker_.sessions.end(), this);
+}
+
+Session::~Session() {
+  worker_.sessions.erase(registration_);
+  shared_.connections.fetch_sub(1, std::memory_order_relaxed);
+}
+
+void Session::OnDrain() {
+  if (reading_) {
+    Close();
+  }
+}
+
+void Session::CloseIfExpired(SteadyClock::time_point now) {
+  if (now >= deadline_ && socket_.is_open()) {
+    Log(LogLevel::kDebug, "connection timed out", {{"reading", reading_}});
+    Close();
+  }
+}
+
+void Session::StartRequest() {
+  data_.Clear();
+  parser_.emplace(data_, shared_.options.header_limit, shared_.options.body_limit);
+  continue_sent_ = false;
+  reading_ = true;
+  deadline_ = SteadyClock::now() + ToChrono(shared_.options.read_timeout);
+  Parse();
+}
+
+void Session::Parse() {
+  while (buffer_.size() != 0) {
+    ErrorCode ec;
+    const size_t used = parser_->put(buffer_.data(), ec);
+    buffer_.consume(used);
+    if (ec == http::error::need_more) {
+      break;
+    }
+    if (ec) {
+      OnBadRequest(ec);
+      return;
+    }
+    if (parser_->is_done()) {
+      OnRequest();
+      return;
+    }
+    if (used == 0) {
+      break;
+    }
+  }
+  if (data_.expect_continue && !continue_sent_ && parser_->is_header_done()) {
+    // curl and others wait for this before sending a body over 1 KiB.
+    continue_sent_ = true;
+    net::async_write(socket_, net::buffer(kContinue.data(), kContinue.size()),
+                     net::bind_allocator(SlotAllocator<void>(write_slot_),
+                                         beast::bind_front_handler(&Session::OnContinueWritten,
+                                                                   shared_from_this())));
+    return;
+  }
+  socket_.async_read_some(
+      buffer_.prepare(kReadChunk),
+      net::bind_allocator(SlotAllocator<void>(read_slot_),
+                          beast::bind_front_handler(&Session::OnReadSome, shared_from_this())));
+}
+
+void Session::OnReadSome(ErrorCode ec, std::size_t bytes) {
+  if (ec) {
+    if (ec != net::error::eof && ec != net::error::operation_aborted &&
+        ec != net::error::connection_reset && ec != net::error::bad_descriptor) {
+      Log(LogLevel::kDebug, "connection error", {{"error", JsonText(ec.message())}});
+    }
+    Close();
+    return;
+  }
+  buffer_.commit(bytes);
+  Parse();
+}
+
+void Session::OnContinueWritten(ErrorCode ec, std::size_t /*bytes*/) {
+  if (ec) {
+    Close();
+    return;
+  }
+  Parse();
+}
+
+void Session::OnBadRequest(const ErrorCode& ec) {
+  reading_ = false;
+  if (ec == http::error::header_limit) {
+    WriteError(431, "request header fields too large");
+  } else if (ec == http::error::body_limit) {
+    WriteError(413, absl::StrCat("request body too large (at most ", shared_.options.body_limit,
+                                 " bytes)"));
+  } else if (!data_.rejection.empty()) {
+    WriteError(400, data_.rejection);
+  } else {
+    WriteError(400, absl::StrCat("malformed HTTP request: ", ec.message()));
+  }
+}
+
+void Session::OnRequest() {
+  reading_ = false;
+  started_ = SteadyClock::now();
+  request_id_ = ++worker_.requests;
+  keep_alive_ = parser_->keep_alive();
+  std::optional<HttpResponse> response =
+      worker_.handler->Handle(data_.View(), [this] { return Defer(); });
+  if (response.has_value()) {
+    Reply(*std::move(response));
+  }
+  // else: deferred, Answer writes it.
+}
+
+LaterResponse Session::Defer() {
+  ++worker_.deferred;
+  deadline_ = SteadyClock::time_point::max();
+  return [self = shared_from_this()](HttpResponse&& later) mutable {
+    Worker& worker = self->worker_;
+    if (worker.ioc.get_executor().running_in_this_thread()) {
+      self->Answer(std::move(later));
+      return;
+    }
+    net::post(worker.ioc, [self = std::move(self), later = std::move(later)]() mutable {
+      self->Answer(std::move(later));
+    });
+  };
+}
+
+void Session::Answer(HttpResponse&& response) {
+  --worker_.deferred;
+  Reply(std::move(response));
+  worker_.ReleaseIfDrained();  // the write in flight keeps the loop running until it ends
+}
+
+void Session::Reply(HttpResponse&& response) {
+  Write(std::move(response), data_.version, keep_alive_, data_.verb == http::verb::head);
+}
+
+void Session::WriteError(int status, absl::string_view message) {
+  HttpResponse response;
+  response.status = status;
+  response.content_type = "application/json";
+  response.body = ErrorBody(message);
+  // In the client's version when the request line got that far (an HTTP/1.0 client may
+  // not read a 1.1 answer).
+  Write(std::move(response), data_.version, /*keep_alive=*/false, /*head=*/false);
+}
+
+void Session::Write(HttpResponse&& response, unsigned version, bool keep_alive, bool head) {
+  keep_alive = keep_alive && !worker_.draining;
+  if (LogEnabled(LogLevel::kDebug) && !data_.method.empty()) {
+    Log(LogLevel::kDebug, "request",
+        {{"request_id", JsonText(absl::StrCat(worker_.index, "-", request_id_))},
+         {"method", JsonText(data_.method)},
+         {"target", JsonText(RedactSecrets(data_.target))},
+         {"status", response.status},
+         {"micros",
+          std::chrono::duration_cast<std::chrono::microseconds>(SteadyClock::now() - started_)
+              .count()}});
+  }
+  out_.clear();
+  SerializeResponse(response, version, keep_alive, head, out_);
+  close_after_write_ = !keep_alive;
+  deadline_ = SteadyClock::now() + ToChrono(shared_.options.write_timeout);
+  net::async_write(
+      socket_, net::buffer(out_),
+      net::bind_allocator(SlotAllocator<void>(write_slot_),
+                          beast::bind_front_handler(&Session::OnWrite, shared_from_this())));
+}
+
+void Session::OnWrite(ErrorCode ec, std::size_t /*bytes*/) {
+  if (ec || close_after_write_ || worker_.draining) {
+    Close();
+    return;
+  }
+  StartRequest();
+}
+
+void Session::Close() {
+  ErrorCode ignored;
+  socket_.shutdown(Tcp::socket::shutdown_send, ignored);
+  socket_.close(ignored);
+}
+
+}  // namespace clicktrack::tracker::http_internal

@@ -20,9 +20,9 @@
 #include "storage/key_codec.h"
 #include "storage/store.h"
 #include "tests/temp_dir.h"
+#include "tracker/api/api.h"
 #include "tracker/common/id_generator.h"
 #include "tracker/common/query_string.h"
-#include "tracker/router.h"
 
 namespace clicktrack {
 namespace {
@@ -198,8 +198,8 @@ void BM_LinkLookup(benchmark::State& state) {
 }
 BENCHMARK(BM_LinkLookup);
 
-// A redirect through the router, from the parsed request to the finished 302 (cookie, id,
-// Location, sub-ids), handed to a sink that keeps the click instead of writing it.
+// A redirect through the API's route table, from the parsed request to the finished 302 (cookie,
+// id, Location, sub-ids), handed to a sink that keeps the click instead of writing it.
 void BM_RouteRedirect(benchmark::State& state) {
   testing::TempDir dir;
   tracker::IdGenerator ids;
@@ -217,8 +217,8 @@ void BM_RouteRedirect(benchmark::State& state) {
     return;
   }
   tracker::RealClock clock;
-  tracker::Router router(**store, clock, ids,
-                         {.public_url = "https://t.example.com", .admin_token = "x"});
+  const tracker::ApiContext api(**store, clock, ids,
+                                {.public_url = "https://t.example.com", .admin_token = "x"});
   // One reused slot, answered at once: the router's work without the store's write.
   struct KeepingSink final : tracker::ClickSink {
     Slot Next() override { return Slot{.click = click, .response = response}; }
@@ -229,6 +229,7 @@ void BM_RouteRedirect(benchmark::State& state) {
     attribution::Click click;
     tracker::HttpResponse response;
   } sink;
+  const tracker::RouteTable routes = tracker::ApiRoutes(api, sink);
   const tracker::HttpRequest request{
       .method = tracker::Method::kGet,
       .target = "/go/jane1?sub1=newsletter-spring-2026&sub2=partner%20homepage%20banner",
@@ -238,7 +239,7 @@ void BM_RouteRedirect(benchmark::State& state) {
   const uint64_t allocations_before = AllocationCount();
   for (auto _ : state) {
     std::optional<tracker::HttpResponse> now =
-        router.Handle(request, &sink, [&]() -> tracker::LaterResponse {
+        routes.Dispatch(request, [&]() -> tracker::LaterResponse {
           return [&](tracker::HttpResponse&& response) { status = response.status; };
         });
     benchmark::DoNotOptimize(now);

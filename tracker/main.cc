@@ -1,5 +1,5 @@
-// trackerd: wires the store, the router and the server together. The only place where
-// concrete classes are constructed.
+// trackerd: wires the store, the API and the server together. The only place where concrete
+// classes are constructed.
 
 #include <stdlib.h>
 
@@ -17,13 +17,13 @@
 #include "absl/strings/strip.h"
 
 #include "storage/store.h"
+#include "tracker/api/api.h"
 #include "tracker/background_yield.h"
 #include "tracker/common/clock.h"
 #include "tracker/common/id_generator.h"
 #include "tracker/common/log.h"
 #include "tracker/config.h"
 #include "tracker/http/server.h"
-#include "tracker/router.h"
 
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -203,19 +203,18 @@ int Main(int argc, char** argv) {
     std::cerr << "trackerd: " << listen.status().message() << "\n";
     return 1;
   }
-  RouterOptions router_options;
-  router_options.admin_token = admin_token->token;
-  router_options.public_url = config->public_url.value_or(absl::StrCat("http://", *listen));
   RealClock clock;
-  Router router(**store, clock, ids, router_options);
+  const ApiContext api(
+      **store, clock, ids,
+      ApiOptions{.public_url = config->public_url.value_or(absl::StrCat("http://", *listen)),
+                 .admin_token = admin_token->token});
 
-  LogListening(*config, *listen, router_options.public_url);
+  LogListening(*config, *listen, api.options.public_url);
   LogIfLowered(connections, config->max_connections);
   LogAdminToken(*admin_token);
 
-  server.Run([&router](PostToLoop post) -> std::unique_ptr<RequestHandler> {
-    return std::make_unique<LoopHandler>(router, std::move(post));
-  });
+  // One handler per event loop, each with its own click batcher.
+  server.Run([&api](PostToLoop post) { return NewApiHandler(api, std::move(post)); });
 
   LogCommitted((*store)->committer().committer_stats());
   if (absl::Status status = (*store)->maintenance().Flush(); !status.ok()) {

@@ -1,6 +1,8 @@
-#include "tracker/status_mapping.h"
+#include "tracker/api/responses.h"
 
-#include "tracker/codec/admin_json.h"
+#include <string>
+
+#include "tracker/common/json_text.h"
 
 namespace clicktrack::tracker {
 
@@ -38,6 +40,29 @@ HttpResponse ErrorResponse(const absl::Status& status) {
   if (response.status == 401) {
     response.headers.emplace_back("WWW-Authenticate", "Bearer");
   }
+  return response;
+}
+
+HttpResponse JsonResponse(int status, const boost::json::object& body) {
+  HttpResponse response;
+  response.status = status;
+  response.content_type = "application/json";
+  response.body = SerializeJson(body);
+  return response;
+}
+
+HttpResponse PlainResponse(int status, absl::string_view body) {
+  HttpResponse response;
+  response.status = status;
+  response.content_type = "text/plain; charset=utf-8";
+  response.body = std::string(body);
+  return response;
+}
+
+HttpResponse MethodNotAllowed(absl::string_view allow) {
+  HttpResponse response = ErrorResponse(absl::InvalidArgumentError("method not allowed"));
+  response.status = 405;
+  response.headers.emplace_back("Allow", std::string(allow));
   return response;
 }
 

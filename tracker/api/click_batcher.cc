@@ -1,7 +1,7 @@
-#include "tracker/click_batcher.h"
+#include "tracker/api/click_batcher.h"
 
+#include "tracker/api/responses.h"
 #include "tracker/common/log.h"
-#include "tracker/status_mapping.h"
 
 namespace clicktrack::tracker {
 
@@ -25,7 +25,7 @@ void ClickBatcher::Commit(LaterResponse&& later) {
 void ClickBatcher::Flush() {
   flush_posted_ = false;
   const size_t count = committed_;
-  const absl::Status status = store_.clicks().RecordClicks(absl::MakeSpan(clicks_.data(), count));
+  const absl::Status status = click_log_.RecordClicks(absl::MakeSpan(clicks_.data(), count));
   if (!status.ok()) {
     // A redirect without its click is a lost commission: answer 503, the browser may retry.
     Log(LogLevel::kError, "click write failed",

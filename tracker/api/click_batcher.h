@@ -36,7 +36,8 @@ class ClickSink {
 // The ClickSink of one event loop. Not thread-safe: used only from its loop's thread.
 class ClickBatcher final : public ClickSink {
  public:
-  ClickBatcher(storage::Store& store, PostToLoop post) : store_(store), post_(std::move(post)) {}
+  ClickBatcher(storage::ClickLog& click_log, PostToLoop post)
+      : click_log_(click_log), post_(std::move(post)) {}
   ClickBatcher(const ClickBatcher&) = delete;
   ClickBatcher& operator=(const ClickBatcher&) = delete;
 
@@ -47,7 +48,7 @@ class ClickBatcher final : public ClickSink {
  private:
   void Flush();
 
-  storage::Store& store_;
+  storage::ClickLog& click_log_;
   PostToLoop post_;
   bool flush_posted_ = false;
   // Slots [0, committed_) wait for the flush; the rest are kept for reuse, with their strings.

@@ -1,4 +1,4 @@
-#include "tracker/router.h"
+#include "tracker/api/api.h"
 
 #include <future>
 #include <memory>
@@ -18,7 +18,8 @@ namespace {
 
 constexpr char kToken[] = "router-test-token-0123";
 
-// The router with a real RocksDB store in a temp dir and a fake clock: no sockets.
+// The API's routes with a real RocksDB store in a temp dir and a fake clock: no sockets. The
+// click batcher's flushes run when the test asks for the answer.
 class RouterTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -30,9 +31,22 @@ class RouterTest : public ::testing::Test {
   }
 
   void MakeRouter(std::string public_url) {
-    router_ = std::make_unique<Router>(
+    routes_.reset();
+    api_ = std::make_unique<ApiContext>(
         *store_, clock_, ids_,
-        RouterOptions{.public_url = std::move(public_url), .admin_token = kToken});
+        ApiOptions{.public_url = std::move(public_url), .admin_token = kToken});
+    click_batcher_ = std::make_unique<ClickBatcher>(
+        api_->clicks,
+        [this](absl::AnyInvocable<void()> task) { posted_.push_back(std::move(task)); });
+    routes_ = std::make_unique<RouteTable>(ApiRoutes(*api_, *click_batcher_));
+  }
+
+  void RunPosted() {
+    while (!posted_.empty()) {
+      absl::AnyInvocable<void()> task = std::move(posted_.front());
+      posted_.erase(posted_.begin());
+      std::move(task)();
+    }
   }
 
   HttpResponse Call(Method method, absl::string_view target, absl::string_view body = "",
@@ -54,9 +68,10 @@ class RouterTest : public ::testing::Test {
   // The response, whether the router answers at once or later (conversions).
   HttpResponse HandleAndWait(const HttpRequest& request) {
     std::promise<HttpResponse> later;  // std, not absl::Notification: TSan sees it
-    std::optional<HttpResponse> now = router_->Handle(request, nullptr, [&]() -> LaterResponse {
+    std::optional<HttpResponse> now = routes_->Dispatch(request, [&]() -> LaterResponse {
       return [&](HttpResponse&& response) { later.set_value(std::move(response)); };
     });
+    RunPosted();
     if (now.has_value()) {
       return *std::move(now);
     }
@@ -91,7 +106,10 @@ class RouterTest : public ::testing::Test {
       absl::FromCivil(absl::CivilSecond(2026, 11, 20, 12, 0, 0), absl::UTCTimeZone())};
   IdGenerator ids_;
   std::unique_ptr<storage::Store> store_;
-  std::unique_ptr<Router> router_;
+  std::unique_ptr<ApiContext> api_;
+  std::vector<absl::AnyInvocable<void()>> posted_;
+  std::unique_ptr<ClickBatcher> click_batcher_;
+  std::unique_ptr<RouteTable> routes_;
 };
 
 TEST_F(RouterTest, RepeatClicksCountOnceUntilADayHasPassed) {
@@ -117,20 +135,13 @@ TEST_F(RouterTest, BatchedRedirectsReuseSlotsWithoutCarryingAnythingOver) {
   // Through a real ClickBatcher, whose click and response slots are reused from request to
   // request: each stored click and each 302 must be exactly its own.
   Seed();
-  std::vector<absl::AnyInvocable<void()>> posted;
-  ClickBatcher batcher(*store_,
-                       [&](absl::AnyInvocable<void()> task) { posted.push_back(std::move(task)); });
   auto redirect = [&](const std::string& target, absl::string_view cookie) {
     const HttpRequest request{
         .method = Method::kGet, .target = target, .cookie = cookie, .user_agent = "Mozilla/5.0"};
-    std::optional<HttpResponse> answer = router_->Handle(request, &batcher, [&]() -> LaterResponse {
+    std::optional<HttpResponse> answer = routes_->Dispatch(request, [&]() -> LaterResponse {
       return [&](HttpResponse&& response) { answer = response; };
     });
-    while (!posted.empty()) {
-      absl::AnyInvocable<void()> task = std::move(posted.front());
-      posted.erase(posted.begin());
-      std::move(task)();
-    }
+    RunPosted();
     EXPECT_TRUE(answer.has_value()) << target;
     return answer.value_or(HttpResponse{});
   };
@@ -146,7 +157,7 @@ TEST_F(RouterTest, BatchedRedirectsReuseSlotsWithoutCarryingAnythingOver) {
         attribution::Ulid::FromText(location.substr(at + 9, 26));
     EXPECT_TRUE(id.has_value()) << location;
     absl::StatusOr<std::optional<attribution::Click>> click =
-        store_->clicks().GetClick(id.value_or(attribution::Ulid{}));
+        api_->clicks.GetClick(id.value_or(attribution::Ulid{}));
     EXPECT_TRUE(click.ok() && click->has_value()) << location;
     return click.ok() ? click->value_or(attribution::Click{}) : attribution::Click{};
   };

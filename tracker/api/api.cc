@@ -1,0 +1,111 @@
+#include "tracker/api/api.h"
+
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+
+#include "tracker/api/click_batcher.h"
+#include "tracker/api/handlers.h"
+#include "tracker/codec/strict_query.h"
+
+namespace clicktrack::tracker {
+namespace {
+
+// The admin API's scope: the token first (401), then the program id and the query (400),
+// for every path under a program, known route or not; below the program itself, the program
+// (404) and the partner id or link code (400).
+Scope AdminScope(const ApiContext& api) {
+  const auto identifier = [](absl::string_view field) {
+    return
+        [field](absl::string_view value) { return attribution::ValidateIdentifier(field, value); };
+  };
+  return Scope{
+      .prefix = "/api/v1/programs/{program}",
+      .check = [&api](const Call& call) -> absl::Status {
+        if (!api.IsAdmin(call.request.authorization)) {
+          return absl::UnauthenticatedError(
+              "missing or wrong admin token: send \"Authorization: Bearer <token>\"");
+        }
+        if (absl::Status status =
+                attribution::ValidateIdentifier("program_id", call.Param("program"));
+            !status.ok()) {
+          return status;
+        }
+        return ValidateQuery(call.query);
+      },
+      .load = [&api](Call& call) -> absl::Status {
+        absl::StatusOr<storage::ConfigStore::ProgramRef> program =
+            api.config.GetProgram(call.Param("program"));
+        if (!program.ok()) {
+          return program.status();
+        }
+        call.program = *std::move(program);
+        return absl::OkStatus();
+      },
+      .param_checks = {{"partner", identifier("partner_id")}, {"code", identifier("code")}},
+  };
+}
+
+// One event loop's routes and click batcher.
+class ApiHandler final : public RequestHandler {
+ public:
+  ApiHandler(const ApiContext& api, PostToLoop post)
+      : click_batcher_(api.clicks, std::move(post)), routes_(ApiRoutes(api, click_batcher_)) {}
+
+  std::optional<HttpResponse> Handle(const HttpRequest& request,
+                                     absl::FunctionRef<LaterResponse()> defer) override {
+    return routes_.Dispatch(request, defer);
+  }
+
+ private:
+  ClickBatcher click_batcher_;
+  RouteTable routes_;
+};
+
+}  // namespace
+
+RouteTable ApiRoutes(const ApiContext& api, ClickSink& click_sink) {
+  const auto bind = [&api](Reply (*handler)(const ApiContext&, const Call&)) -> Handler {
+    return [&api, handler](const Call& call) { return handler(api, call); };
+  };
+  const auto bind_deferring =
+      [&api](DeferredReply (*handler)(const ApiContext&, const Call&)) -> DeferringHandler {
+    return [&api, handler](const Call& call) { return handler(api, call); };
+  };
+  constexpr absl::string_view kProgram = "/api/v1/programs/{program}";
+  const auto admin = [kProgram](absl::string_view rest) { return absl::StrCat(kProgram, rest); };
+
+  RouteTable routes;
+  routes.AddDeferring(Method::kGet, "/go/{code}", [&api, &click_sink](const Call& call) {
+    return Redirect(api, click_sink, call);
+  });
+  routes.Add(Method::kHead, "/go/{code}", bind(RedirectPreview));
+  routes.AddDeferring(Method::kGet, "/px.gif", bind_deferring(Pixel));
+  routes.AddDeferring(Method::kGet, "/postback", bind_deferring(Postback));
+  routes.AddDeferring(Method::kPost, "/postback", bind_deferring(Postback));
+  routes.Add(Method::kGet, "/healthz", bind(Healthz));
+  routes.Add(Method::kHead, "/healthz", bind(Healthz));
+  routes.Add(Method::kGet, "/readyz", bind(Readyz));
+  routes.Add(Method::kHead, "/readyz", bind(Readyz));
+
+  routes.AddScope(AdminScope(api));
+  routes.Add(Method::kGet, kProgram, bind(GetProgram));
+  routes.Add(Method::kPut, kProgram, bind(PutProgram));
+  routes.Add(Method::kGet, admin("/partners"), bind(ListPartners));
+  routes.Add(Method::kGet, admin("/partners/{partner}"), bind(GetPartner));
+  routes.Add(Method::kPut, admin("/partners/{partner}"), bind(PutPartner));
+  routes.Add(Method::kGet, admin("/partners/{partner}/stats"), bind(PartnerStats));
+  routes.Add(Method::kGet, admin("/partners/{partner}/commissions"), bind(Commissions));
+  routes.Add(Method::kPost, admin("/links"), bind(CreateLink));
+  routes.Add(Method::kGet, admin("/links/{code}"), bind(GetLink));
+  routes.Add(Method::kPatch, admin("/links/{code}"), bind(PatchLink));
+  routes.Add(Method::kGet, admin("/customers"), bind(CustomerByRef));
+  routes.Add(Method::kGet, admin("/customers/{customer}"), bind(CustomerById));
+  return routes;
+}
+
+std::unique_ptr<RequestHandler> NewApiHandler(const ApiContext& api, PostToLoop post) {
+  return std::make_unique<ApiHandler>(api, std::move(post));
+}
+
+}  // namespace clicktrack::tracker

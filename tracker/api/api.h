@@ -1,0 +1,22 @@
+#pragma once
+
+// The API of SPEC §4–§6 as request handlers, one per event loop.
+
+#include <memory>
+
+#include "tracker/api/click_batcher.h"
+#include "tracker/api/context.h"
+#include "tracker/api/route_table.h"
+#include "tracker/http/request_handler.h"
+
+namespace clicktrack::tracker {
+
+// Every route of the API, with `click_sink` taking the redirects' clicks. `api` and
+// `click_sink` must outlive the table.
+RouteTable ApiRoutes(const ApiContext& api, ClickSink& click_sink);
+
+// The handler of one event loop: the routes, with a click batcher that posts its flushes to
+// the loop through `post`. `api` must outlive it.
+std::unique_ptr<RequestHandler> NewApiHandler(const ApiContext& api, PostToLoop post);
+
+}  // namespace clicktrack::tracker

@@ -1,0 +1,51 @@
+#include "tracker/api/context.h"
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include <openssl/crypto.h>
+#include <openssl/sha.h>
+
+namespace clicktrack::tracker {
+namespace {
+
+std::array<unsigned char, 32> Sha256(absl::string_view text) {
+  std::array<unsigned char, 32> digest;
+  SHA256(reinterpret_cast<const unsigned char*>(text.data()), text.size(), digest.data());
+  return digest;
+}
+
+std::string CookieAttributes(absl::string_view public_url) {
+  const bool https = absl::StartsWithIgnoreCase(public_url, "https://");
+  return absl::StrCat("; Max-Age=", kCustomerCookieMaxAgeSeconds, "; Path=/; HttpOnly",
+                      https ? "; SameSite=None; Secure" : "; SameSite=Lax");
+}
+
+}  // namespace
+
+ApiContext::ApiContext(storage::Store& store, const Clock& clock, IdGenerator& ids,
+                       ApiOptions options)
+    : config(store.config()),
+      clicks(store.clicks()),
+      committer(store.committer()),
+      reports(store.reports()),
+      maintenance(store.maintenance()),
+      clock(clock),
+      ids(ids),
+      options(std::move(options)),
+      cookie_attributes(CookieAttributes(this->options.public_url)),
+      admin_token_digest_(Sha256(this->options.admin_token)) {}
+
+bool ApiContext::IsAdmin(absl::string_view authorization) const {
+  constexpr absl::string_view kScheme = "bearer ";
+  if (authorization.size() <= kScheme.size() ||
+      !absl::StartsWithIgnoreCase(authorization, kScheme)) {
+    return false;
+  }
+  const absl::string_view token = absl::StripAsciiWhitespace(authorization.substr(kScheme.size()));
+  // Comparing digests takes the same time whatever the token's length or content.
+  const std::array<unsigned char, 32> digest = Sha256(token);
+  return CRYPTO_memcmp(digest.data(), admin_token_digest_.data(), digest.size()) == 0;
+}
+
+}  // namespace clicktrack::tracker

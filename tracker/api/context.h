@@ -1,0 +1,51 @@
+#pragma once
+
+// What every handler of the API works with: the store's roles, the clock, id minting and the
+// options. Built once by main(); shared read-only by the handlers of every event loop.
+
+#include <array>
+#include <string>
+
+#include "absl/strings/string_view.h"
+
+#include "storage/store.h"
+#include "tracker/common/clock.h"
+#include "tracker/common/id_generator.h"
+
+namespace clicktrack::tracker {
+
+struct ApiOptions {
+  // Base of the links handed out ("https://t.example.com"), without a trailing slash.
+  // An https base makes the customer cookie SameSite=None; Secure.
+  std::string public_url = "http://127.0.0.1:8080";
+  // The admin API's bearer token. Must not be empty.
+  std::string admin_token;
+};
+
+inline constexpr absl::string_view kCustomerCookie = "tc_cid";
+// 400 days: the longest lifetime Chrome keeps. Re-set on every click, so it slides.
+inline constexpr int64_t kCustomerCookieMaxAgeSeconds = 34'560'000;
+
+class ApiContext {
+ public:
+  ApiContext(storage::Store& store, const Clock& clock, IdGenerator& ids, ApiOptions options);
+
+  storage::ConfigStore& config;
+  storage::ClickLog& clicks;
+  storage::ConversionCommitter& committer;
+  storage::ReportReader& reports;
+  storage::Maintenance& maintenance;
+  const Clock& clock;
+  IdGenerator& ids;
+  const ApiOptions options;
+  // "; Max-Age=…; Path=/; HttpOnly; SameSite=…" for the customer cookie.
+  const std::string cookie_attributes;
+
+  // Whether an Authorization header carries the admin token, compared in constant time.
+  bool IsAdmin(absl::string_view authorization) const;
+
+ private:
+  const std::array<unsigned char, 32> admin_token_digest_;
+};
+
+}  // namespace clicktrack::tracker

@@ -1,0 +1,52 @@
+#pragma once
+
+// Every handler of the API, one file per resource. Each takes the API's context and the call
+// (its path segments, the program a scope loaded, the query, the body) and returns a response
+// or an error status; routes.cc puts each in the table. A deferring handler returns nullopt
+// once it has called call.defer().
+
+#include <optional>
+
+#include "absl/status/statusor.h"
+
+#include "tracker/api/click_batcher.h"
+#include "tracker/api/context.h"
+#include "tracker/api/route_table.h"
+
+namespace clicktrack::tracker {
+
+using Reply = absl::StatusOr<HttpResponse>;
+using DeferredReply = absl::StatusOr<std::optional<HttpResponse>>;
+
+// Service (service_handlers.cc): liveness, and readiness (the store accepts writes).
+Reply Healthz(const ApiContext& api, const Call& call);
+Reply Readyz(const ApiContext& api, const Call& call);
+
+// The partner link (redirect_handler.cc). A HEAD is a preview: the bare destination, no
+// cookie, no click. A GET stores the click through the loop's sink before its 302 leaves.
+Reply RedirectPreview(const ApiContext& api, const Call& call);
+DeferredReply Redirect(const ApiContext& api, ClickSink& click_sink, const Call& call);
+
+// Conversions (pixel_handler.cc, postback_handler.cc): answered once durable.
+DeferredReply Pixel(const ApiContext& api, const Call& call);
+DeferredReply Postback(const ApiContext& api, const Call& call);
+
+// Programs and partners (program_handlers.cc).
+Reply PutProgram(const ApiContext& api, const Call& call);
+Reply GetProgram(const ApiContext& api, const Call& call);
+Reply PutPartner(const ApiContext& api, const Call& call);
+Reply GetPartner(const ApiContext& api, const Call& call);
+Reply ListPartners(const ApiContext& api, const Call& call);
+
+// Links (link_handlers.cc).
+Reply CreateLink(const ApiContext& api, const Call& call);
+Reply GetLink(const ApiContext& api, const Call& call);
+Reply PatchLink(const ApiContext& api, const Call& call);
+
+// Reports (report_handlers.cc).
+Reply PartnerStats(const ApiContext& api, const Call& call);
+Reply Commissions(const ApiContext& api, const Call& call);
+Reply CustomerById(const ApiContext& api, const Call& call);
+Reply CustomerByRef(const ApiContext& api, const Call& call);
+
+}  // namespace clicktrack::tracker

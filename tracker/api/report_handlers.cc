@@ -1,0 +1,278 @@
+// Reports over a partner's records (SPEC §6): stats, the commission ledger, customers.
+
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/civil_time.h"
+#include "boost/json/array.hpp"
+
+#include "attribution/base/status_macros.h"
+#include "attribution/commission.h"
+#include "attribution/conversion.h"
+#include "attribution/money.h"
+#include "attribution/stats_counter.h"
+#include "tracker/api/handlers.h"
+#include "tracker/api/responses.h"
+#include "tracker/codec/conversion_request.h"
+#include "tracker/common/json_text.h"
+#include "tracker/common/log.h"
+#include "tracker/common/query_string.h"
+
+namespace clicktrack::tracker {
+namespace {
+
+// Report ranges longer than this are refused: ten years of days is already a slow answer.
+constexpr int kMaxReportDays = 3660;
+constexpr int kDefaultReportDays = 30;
+
+absl::StatusOr<absl::CivilDay> ParseDay(absl::string_view field, absl::string_view text) {
+  absl::CivilDay day;
+  if (text.size() != 10 || !absl::ParseCivilTime(text, &day)) {
+    return absl::InvalidArgumentError(absl::StrCat(field, ": must be a date YYYY-MM-DD"));
+  }
+  return day;
+}
+
+// The report range of `from`/`to` (UTC days, both inclusive; default: the last 30 days).
+absl::StatusOr<std::pair<absl::CivilDay, absl::CivilDay>> ReportRange(absl::string_view query,
+                                                                      absl::Time now) {
+  const absl::CivilDay today = absl::ToCivilDay(now, absl::UTCTimeZone());
+  absl::CivilDay to = today;
+  if (std::optional<std::string> text = QueryParam(query, "to")) {
+    CLICKTRACK_ASSIGN_OR_RETURN(to, ParseDay("to", *text));
+  }
+  absl::CivilDay from = to - (kDefaultReportDays - 1);
+  if (std::optional<std::string> text = QueryParam(query, "from")) {
+    CLICKTRACK_ASSIGN_OR_RETURN(from, ParseDay("from", *text));
+  }
+  if (from > to) {
+    return absl::InvalidArgumentError("from: must not be after to");
+  }
+  if (to - from >= kMaxReportDays) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("from/to: a range may span at most ", kMaxReportDays, " days"));
+  }
+  return std::make_pair(from, to);
+}
+
+std::string DayText(absl::CivilDay day) { return absl::FormatCivilTime(day); }
+
+boost::json::object EncodeStats(const attribution::Program& program, absl::string_view partner_id,
+                                absl::CivilDay from, absl::CivilDay to,
+                                const storage::StatsTotals& stats) {
+  using attribution::StatsCounter;
+  const auto money = [&](int64_t minor) {
+    return attribution::FormatAmount(minor, program.currency);
+  };
+  const int64_t commission =
+      stats.Get(StatsCounter::kCommissionLead) + stats.Get(StatsCounter::kCommissionFirstSale) +
+      stats.Get(StatsCounter::kCommissionRepeatSale) + stats.Get(StatsCounter::kCommissionUpsell) +
+      stats.Get(StatsCounter::kBonus);
+  return boost::json::object{
+      {"program_id", program.id},
+      {"partner_id", std::string(partner_id)},
+      {"from", DayText(from)},
+      {"to", DayText(to)},
+      {"currency", std::string(program.currency.Code())},
+      {"clicks", stats.Get(StatsCounter::kClicks)},
+      {"unique_clicks", stats.Get(StatsCounter::kUniqueClicks)},
+      {"customers_acquired", stats.Get(StatsCounter::kCustomersAcquired)},
+      {"conversions", boost::json::object{{"lead", stats.Get(StatsCounter::kLeads)},
+                                          {"first_sale", stats.Get(StatsCounter::kFirstSales)},
+                                          {"repeat_sale", stats.Get(StatsCounter::kRepeatSales)},
+                                          {"upsell", stats.Get(StatsCounter::kUpsells)}}},
+      {"revenue", money(stats.Get(StatsCounter::kRevenue))},
+      {"refunded", money(stats.Get(StatsCounter::kRefunded))},
+      {"commission",
+       boost::json::object{{"lead", money(stats.Get(StatsCounter::kCommissionLead))},
+                           {"first_sale", money(stats.Get(StatsCounter::kCommissionFirstSale))},
+                           {"repeat_sale", money(stats.Get(StatsCounter::kCommissionRepeatSale))},
+                           {"upsell", money(stats.Get(StatsCounter::kCommissionUpsell))},
+                           {"bonus", money(stats.Get(StatsCounter::kBonus))},
+                           {"total", money(commission)}}},
+  };
+}
+
+constexpr size_t kDefaultPageSize = 50;
+constexpr size_t kMaxPageSize = 500;
+
+boost::json::object EncodeCustomer(const attribution::Program& program,
+                                   const attribution::CustomerState& customer) {
+  boost::json::object out;
+  out["customer_id"] = customer.id.ToString();
+  out["program_id"] = program.id;
+  if (customer.has_owner()) {
+    const absl::Duration lifetime = program.attribution.lifetime;
+    out["owner"] = boost::json::object{
+        {"partner_id", customer.owner_partner_id},
+        {"since", FormatTimestamp(customer.owned_since)},
+        {"until", lifetime == absl::ZeroDuration()
+                      ? boost::json::value(nullptr)
+                      : boost::json::value(FormatTimestamp(customer.owned_since + lifetime))},
+    };
+  } else {
+    out["owner"] = nullptr;
+  }
+  out["orders"] = customer.sales;
+  out["leads"] = customer.leads;
+  out["revenue"] = attribution::FormatAmount(customer.ltv_minor, program.currency);
+  out["currency"] = std::string(program.currency.Code());
+  out["loyalty_bonus_paid"] = customer.bonus_paid;
+  boost::json::array merged;
+  for (const attribution::Ulid& id : customer.merged) {
+    merged.emplace_back(id.ToString());
+  }
+  out["merged_customer_ids"] = std::move(merged);
+  return out;
+}
+
+void LogUnreadable(absl::string_view program_id, absl::string_view partner_id,
+                   const std::vector<attribution::Ulid>& entry_ids) {
+  for (const attribution::Ulid& entry_id : entry_ids) {
+    Log(LogLevel::kError, "unreadable ledger record left out",
+        {{"program", JsonText(program_id)},
+         {"partner", JsonText(partner_id)},
+         {"entry_id", JsonText(entry_id.ToString())}});
+  }
+}
+
+}  // namespace
+
+absl::StatusOr<HttpResponse> PartnerStats(const ApiContext& api, const Call& call) {
+  const attribution::Program& program = *call.program;
+  const absl::string_view partner_id = call.Param("partner");
+  const absl::string_view query = call.query;
+  absl::StatusOr<std::pair<absl::CivilDay, absl::CivilDay>> range =
+      ReportRange(query, api.clock.Now());
+  if (!range.ok()) {
+    return range.status();
+  }
+  if (absl::Status found = api.config.GetPartner(program.id, partner_id).status(); !found.ok()) {
+    return found;
+  }
+  absl::StatusOr<storage::StatsTotals> stats =
+      api.reports.ReadStats(program.id, partner_id, range->first, range->second);
+  if (!stats.ok()) {
+    return stats.status();
+  }
+  return JsonResponse(200, EncodeStats(program, partner_id, range->first, range->second, *stats));
+}
+
+absl::StatusOr<HttpResponse> Commissions(const ApiContext& api, const Call& call) {
+  const attribution::Program& program = *call.program;
+  const absl::string_view partner_id = call.Param("partner");
+  const absl::string_view query = call.query;
+  size_t limit = kDefaultPageSize;
+  if (std::optional<std::string> text = QueryParam(query, "limit")) {
+    if (!absl::SimpleAtoi(*text, &limit) || limit == 0) {
+      return absl::InvalidArgumentError("limit: must be a whole number from 1");
+    }
+    limit = std::min(limit, kMaxPageSize);
+  }
+  std::optional<attribution::Ulid> cursor;
+  if (std::optional<std::string> text = QueryParam(query, "cursor")) {
+    cursor = attribution::Ulid::FromText(*text);
+    if (!cursor.has_value()) {
+      return absl::InvalidArgumentError("cursor: must be a next_cursor of this route");
+    }
+  }
+  if (absl::Status found = api.config.GetPartner(program.id, partner_id).status(); !found.ok()) {
+    return found;
+  }
+  absl::StatusOr<storage::LedgerPage> page =
+      api.reports.ListLedger(program.id, partner_id, cursor, limit);
+  if (!page.ok()) {
+    return page.status();
+  }
+  LogUnreadable(program.id, partner_id, page->unreadable);
+  const absl::Time now = api.clock.Now();
+  // An accrual's status is its conversion's: one read per order on the page.
+  std::map<std::string, std::optional<attribution::Conversion>> conversions;
+  boost::json::array entries;
+  for (const attribution::LedgerEntry& entry : page->entries) {
+    const attribution::Conversion* conversion = nullptr;
+    if (entry.type == attribution::LedgerType::kAccrual) {
+      auto [it, inserted] = conversions.try_emplace(entry.order_id);
+      if (inserted) {
+        absl::StatusOr<attribution::Conversion> found =
+            api.reports.GetConversion(program.id, entry.order_id);
+        if (found.ok()) {
+          it->second = *std::move(found);
+        } else if (!absl::IsNotFound(found.status())) {
+          return found.status();
+        }
+      }
+      conversion = it->second.has_value() ? &*it->second : nullptr;
+    }
+    const attribution::CommissionStatus status = attribution::EntryStatusAt(entry, conversion, now);
+    entries.emplace_back(boost::json::object{
+        {"entry_id", entry.id.ToString()},
+        {"created_at", FormatTimestamp(entry.created_at)},
+        {"partner_id", entry.partner_id},
+        {"conversion_id", entry.conversion_id.ToString()},
+        {"order_id", entry.order_id},
+        {"kind", entry.kind.has_value()
+                     ? boost::json::value(std::string(attribution::ConversionKindName(*entry.kind)))
+                     : boost::json::value(nullptr)},
+        {"type", std::string(attribution::LedgerTypeName(entry.type))},
+        {"amount",
+         entry.type == attribution::LedgerType::kBonus
+             ? boost::json::value(nullptr)
+             : boost::json::value(attribution::FormatAmount(entry.amount_minor, program.currency))},
+        {"commission", attribution::FormatAmount(entry.commission_minor, program.currency)},
+        {"currency", std::string(program.currency.Code())},
+        {"commission_status", std::string(attribution::CommissionStatusName(status))},
+        {"approve_at", FormatTimestamp(entry.approve_at)},
+    });
+  }
+  boost::json::object out{{"entries", std::move(entries)}};
+  if (!page->unreadable.empty()) {
+    out["unreadable_entries"] = page->unreadable.size();
+  }
+  out["next_cursor"] = page->next_cursor.has_value()
+                           ? boost::json::value(page->next_cursor->ToString())
+                           : boost::json::value(nullptr);
+  return JsonResponse(200, out);
+}
+
+absl::StatusOr<HttpResponse> CustomerById(const ApiContext& api, const Call& call) {
+  const attribution::Program& program = *call.program;
+  const absl::string_view customer_id = call.Param("customer");
+  const std::optional<attribution::Ulid> id = attribution::Ulid::FromText(customer_id);
+  if (!id.has_value()) {
+    return absl::InvalidArgumentError("customer_id: must be a 26-character customer id");
+  }
+  absl::StatusOr<attribution::CustomerState> customer = api.reports.GetCustomer(program.id, *id);
+  if (absl::IsNotFound(customer.status())) {
+    // As the client wrote the id, which may differ in case from the stored one.
+    return absl::NotFoundError(absl::StrCat("customer ", customer_id, " not found"));
+  }
+  if (!customer.ok()) {
+    return customer.status();
+  }
+  return JsonResponse(200, EncodeCustomer(program, *customer));
+}
+
+absl::StatusOr<HttpResponse> CustomerByRef(const ApiContext& api, const Call& call) {
+  const attribution::Program& program = *call.program;
+  const absl::string_view query = call.query;
+  const std::optional<std::string> ref = QueryParam(query, "ref");
+  if (!ref.has_value() || ref->empty()) {
+    return absl::InvalidArgumentError("ref: is required (the merchant's customer reference)");
+  }
+  if (absl::Status status = ValidateText("ref", *ref, kMaxCustomerRefSize); !status.ok()) {
+    return status;
+  }
+  absl::StatusOr<attribution::CustomerState> customer =
+      api.reports.FindCustomerByRef(program.id, *ref);
+  if (!customer.ok()) {
+    return customer.status();
+  }
+  return JsonResponse(200, EncodeCustomer(program, *customer));
+}
+
+}  // namespace clicktrack::tracker

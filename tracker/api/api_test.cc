@@ -10,30 +10,24 @@
 #include "absl/strings/match.h"
 #include "gtest/gtest.h"
 
+#include "storage/testing/in_memory_store.h"
 #include "tests/fake_clock.h"
-#include "tests/temp_dir.h"
 
 namespace clicktrack::tracker {
 namespace {
 
 constexpr char kToken[] = "router-test-token-0123";
 
-// The API's routes with a real RocksDB store in a temp dir and a fake clock: no sockets. The
+// The API's routes over the in-memory store and a fake clock: no sockets, no RocksDB. The
 // click batcher's flushes run when the test asks for the answer.
 class RouterTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    absl::StatusOr<std::unique_ptr<storage::Store>> store =
-        storage::OpenRocksDbStore({.path = dir_.path()});
-    ASSERT_TRUE(store.ok()) << store.status();
-    store_ = *std::move(store);
-    MakeRouter("http://t.example.com");
-  }
+  void SetUp() override { MakeRouter("http://t.example.com"); }
 
   void MakeRouter(std::string public_url) {
     routes_.reset();
     api_ = std::make_unique<ApiContext>(
-        *store_, clock_, ids_,
+        store_, clock_, ids_,
         ApiOptions{.public_url = std::move(public_url), .admin_token = kToken});
     click_batcher_ = std::make_unique<ClickBatcher>(
         api_->clicks,
@@ -101,11 +95,10 @@ class RouterTest : public ::testing::Test {
     return "";
   }
 
-  testing::TempDir dir_;
   testing::FakeClock clock_{
       absl::FromCivil(absl::CivilSecond(2026, 11, 20, 12, 0, 0), absl::UTCTimeZone())};
   IdGenerator ids_;
-  std::unique_ptr<storage::Store> store_;
+  storage::InMemoryStore store_;
   std::unique_ptr<ApiContext> api_;
   std::vector<absl::AnyInvocable<void()>> posted_;
   std::unique_ptr<ClickBatcher> click_batcher_;
@@ -254,6 +247,49 @@ TEST_F(RouterTest, ReplacingAPartnerKeepsItsJoinDate) {
             200);
   EXPECT_TRUE(absl::StrContains(Call(Method::kGet, "/api/v1/programs/acme/partners/p1").body,
                                 R"("joined_at":"2024-01-01T00:00:00.000Z")"));
+}
+
+// The route table answers in one order for every route (route_table.h): token, program id and
+// query, then the route, then the program, then the segment, then the method.
+TEST_F(RouterTest, ErrorsComeInTheTableOrder) {
+  Seed();
+  const auto status_and_body = [](const HttpResponse& response) {
+    return std::make_pair(response.status, response.body);
+  };
+  EXPECT_EQ(Call(Method::kGet, "/api/v1/programs/nope/widgets", "", "Bearer wrong").status, 401);
+  EXPECT_EQ(Call(Method::kGet, "/api/v1/programs/no%20pe/widgets").status, 400);
+  EXPECT_EQ(Call(Method::kGet, "/api/v1/programs/nope/widgets?a=1&a=2").status, 400);
+  EXPECT_EQ(status_and_body(Call(Method::kGet, "/api/v1/programs/nope/widgets")),
+            std::make_pair(
+                404, std::string(R"({"error":"no route for /api/v1/programs/nope/widgets"})")));
+  EXPECT_EQ(status_and_body(Call(Method::kDelete, "/api/v1/programs/nope/partners")),
+            std::make_pair(404, std::string(R"({"error":"program nope not found"})")));
+  EXPECT_EQ(Call(Method::kDelete, "/api/v1/programs/acme/partners/p%201").status, 400);
+  const HttpResponse wrong_method = Call(Method::kDelete, "/api/v1/programs/acme/partners/p1");
+  EXPECT_EQ(wrong_method.status, 405);
+  EXPECT_EQ(Header(wrong_method, "Allow"), "GET, PUT");
+  EXPECT_EQ(Header(Call(Method::kHead, "/px.gif"), "Allow"), "GET");
+}
+
+// The in-memory store decides conversions with the real engine: a click, a sale through the
+// pixel, and the partner's ledger and customer, without RocksDB.
+TEST_F(RouterTest, APixelSaleReachesTheLedgerAndTheCustomer) {
+  Seed();
+  const HttpResponse click = Click("/go/c1");
+  const std::string set_cookie = Header(click, "Set-Cookie");
+  const std::string cookie = set_cookie.substr(0, set_cookie.find(';'));
+  const HttpRequest pixel{.method = Method::kGet,
+                          .target = "/px.gif?program=acme&order_id=o1&amount=49.00&currency=USD",
+                          .cookie = cookie,
+                          .user_agent = "Mozilla/5.0"};
+  const HttpResponse sale = HandleAndWait(pixel);
+  ASSERT_EQ(sale.status, 200);
+  EXPECT_EQ(Header(sale, "X-Tracker-Result"), "attributed");
+  const std::string customer_id = cookie.substr(cookie.find('=') + 1);
+  const HttpResponse customer =
+      Call(Method::kGet, "/api/v1/programs/acme/customers/" + customer_id);
+  EXPECT_TRUE(absl::StrContains(customer.body, R"("revenue":"49.00")")) << customer.body;
+  EXPECT_TRUE(absl::StrContains(customer.body, R"("partner_id":"p1")")) << customer.body;
 }
 
 }  // namespace

@@ -1,0 +1,303 @@
+#include "storage/testing/in_memory_store.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+
+#include "attribution/customer_alias.h"
+
+namespace clicktrack::storage {
+
+using attribution::Ulid;
+
+InMemoryStore::InMemoryStore(attribution::IdSource* ids) : ids_(ids != nullptr ? ids : &own_ids_) {}
+
+attribution::InMemoryView& InMemoryStore::ViewOf(const std::string& program_id) {
+  std::unique_ptr<attribution::InMemoryView>& view = views_[program_id];
+  if (view == nullptr) {
+    view = std::make_unique<attribution::InMemoryView>(program_id);
+    for (const attribution::Click& click : clicks_) {
+      view->AddClick(
+          click.program_id, click.customer_id,
+          {.id = click.id, .time = click.time, .partner_id = click.partner_id, .bot = click.bot});
+    }
+  }
+  return *view;
+}
+
+absl::Status InMemoryStore::PutProgram(const attribution::Program& program) {
+  std::lock_guard lock(mu_);
+  const auto existing = programs_.find(program.id);
+  if (existing != programs_.end() && !(existing->second->currency == program.currency) &&
+      !ViewOf(program.id).conversions().empty()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "currency: the program has conversions in ", existing->second->currency.Code(),
+        "; it cannot change to ", program.currency.Code(), " (create a new program instead)"));
+  }
+  programs_[program.id] = std::make_shared<const attribution::Program>(program);
+  ViewOf(program.id);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<ConfigStore::ProgramRef> InMemoryStore::GetProgram(
+    absl::string_view program_id) const {
+  std::lock_guard lock(mu_);
+  const auto it = programs_.find(program_id);
+  if (it == programs_.end()) {
+    return absl::NotFoundError(absl::StrCat("program ", program_id, " not found"));
+  }
+  return it->second;
+}
+
+absl::Status InMemoryStore::PutPartner(const attribution::Partner& partner) {
+  if (absl::Status found = GetProgram(partner.program_id).status(); !found.ok()) {
+    return found;
+  }
+  std::lock_guard lock(mu_);
+  partners_[{partner.program_id, partner.id}] =
+      std::make_shared<const attribution::Partner>(partner);
+  ViewOf(partner.program_id).AddPartner(partner.id, partner.commission);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<ConfigStore::PartnerRef> InMemoryStore::GetPartner(
+    absl::string_view program_id, absl::string_view partner_id) const {
+  std::lock_guard lock(mu_);
+  const auto it = partners_.find({std::string(program_id), std::string(partner_id)});
+  if (it == partners_.end()) {
+    return absl::NotFoundError(absl::StrCat("partner ", partner_id, " not found"));
+  }
+  return it->second;
+}
+
+std::vector<attribution::Partner> InMemoryStore::ListPartners(absl::string_view program_id) const {
+  std::lock_guard lock(mu_);
+  std::vector<attribution::Partner> out;
+  for (const auto& [key, partner] : partners_) {
+    if (key.first == program_id) {
+      out.push_back(*partner);
+    }
+  }
+  return out;
+}
+
+absl::Status InMemoryStore::CreateLink(const attribution::Link& link) {
+  if (absl::Status found = GetProgram(link.program_id).status(); !found.ok()) {
+    return found;
+  }
+  if (absl::Status found = GetPartner(link.program_id, link.partner_id).status(); !found.ok()) {
+    return found;
+  }
+  std::lock_guard lock(mu_);
+  if (links_.contains(link.code)) {
+    return absl::AlreadyExistsError(absl::StrCat("link code ", link.code, " is taken"));
+  }
+  links_.emplace(
+      link.code,
+      CachedLink{.link = link, .redirect = attribution::RedirectTemplate(link.destination)});
+  return absl::OkStatus();
+}
+
+absl::Status InMemoryStore::UpdateLink(const attribution::Link& link) {
+  if (absl::Status found = GetLink(link.program_id, link.code).status(); !found.ok()) {
+    return found;
+  }
+  std::lock_guard lock(mu_);
+  links_.insert_or_assign(
+      link.code,
+      CachedLink{.link = link, .redirect = attribution::RedirectTemplate(link.destination)});
+  return absl::OkStatus();
+}
+
+absl::StatusOr<attribution::Link> InMemoryStore::GetLink(absl::string_view program_id,
+                                                         absl::string_view code) const {
+  std::lock_guard lock(mu_);
+  const auto it = links_.find(code);
+  if (it == links_.end() || it->second.link.program_id != program_id) {
+    return absl::NotFoundError(absl::StrCat("link ", code, " not found"));
+  }
+  return it->second.link;
+}
+
+bool InMemoryStore::VisitActiveLink(absl::string_view code,
+                                    absl::FunctionRef<void(const CachedLink&)> visit) const {
+  std::lock_guard lock(mu_);
+  const auto it = links_.find(code);
+  if (it == links_.end() || !it->second.link.active) {
+    return false;
+  }
+  visit(it->second);
+  return true;
+}
+
+bool InMemoryStore::HadUniqueClick(const attribution::Click& click) const {
+  return std::any_of(clicks_.begin(), clicks_.end(), [&](const attribution::Click& earlier) {
+    return earlier.unique && earlier.customer_id == click.customer_id &&
+           earlier.program_id == click.program_id && earlier.link_code == click.link_code &&
+           earlier.time <= click.time &&
+           earlier.time + attribution::kUniqueClickPeriod > click.time;
+  });
+}
+
+void InMemoryStore::AddCounter(const attribution::Click& click, attribution::StatsCounter counter) {
+  counters_[{click.program_id, click.partner_id, absl::ToCivilDay(click.time, absl::UTCTimeZone()),
+             static_cast<size_t>(counter)}] += 1;
+}
+
+absl::Status InMemoryStore::RecordClicks(absl::Span<attribution::Click> clicks) {
+  std::lock_guard lock(mu_);
+  for (attribution::Click& click : clicks) {
+    click.unique = !click.bot && !HadUniqueClick(click);
+    clicks_.push_back(click);
+    for (auto& [program, view] : views_) {
+      view->AddClick(
+          click.program_id, click.customer_id,
+          {.id = click.id, .time = click.time, .partner_id = click.partner_id, .bot = click.bot});
+    }
+    if (!click.bot) {
+      AddCounter(click, attribution::StatsCounter::kClicks);
+      if (click.unique) {
+        AddCounter(click, attribution::StatsCounter::kUniqueClicks);
+      }
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<attribution::Click> InMemoryStore::GetClick(const Ulid& click_id) const {
+  std::lock_guard lock(mu_);
+  for (const attribution::Click& click : clicks_) {
+    if (click.id == click_id) {
+      return click;
+    }
+  }
+  return absl::NotFoundError(absl::StrCat("click ", click_id.ToString(), " not found"));
+}
+
+void InMemoryStore::SubmitConversion(std::string program_id, attribution::ConversionEvent event,
+                                     ConversionCallback done) {
+  absl::StatusOr<ProgramRef> program = GetProgram(program_id);
+  if (!program.ok()) {
+    std::move(done)(program.status());
+    return;
+  }
+  absl::StatusOr<attribution::Decision> decision;
+  {
+    std::lock_guard lock(mu_);
+    attribution::InMemoryView& view = ViewOf(program_id);
+    decision = attribution::Attribute(**program, event, view, *ids_);
+    if (decision.ok()) {
+      view.Apply(*decision);
+      for (const attribution::CounterDelta& delta : decision->counters) {
+        counters_[{program_id, delta.partner_id, delta.day, static_cast<size_t>(delta.counter)}] +=
+            delta.delta;
+      }
+    }
+    ++committed_.events;
+    ++committed_.batches;
+  }
+  std::move(done)(std::move(decision));
+}
+
+CommitterStats InMemoryStore::committer_stats() const {
+  std::lock_guard lock(mu_);
+  return committed_;
+}
+
+absl::StatusOr<StatsTotals> InMemoryStore::ReadStats(absl::string_view program_id,
+                                                     absl::string_view partner_id,
+                                                     absl::CivilDay from, absl::CivilDay to) const {
+  std::lock_guard lock(mu_);
+  StatsTotals totals;
+  for (const auto& [key, value] : counters_) {
+    const auto& [program, partner, day, counter] = key;
+    if (program == program_id && partner == partner_id && from <= day && day <= to &&
+        counter < totals.values.size()) {
+      totals.values[counter] += value;
+    }
+  }
+  return totals;
+}
+
+absl::StatusOr<attribution::CustomerState> InMemoryStore::GetCustomer(absl::string_view program_id,
+                                                                      const Ulid& customer) const {
+  std::lock_guard lock(mu_);
+  const auto view = views_.find(program_id);
+  if (view != views_.end()) {
+    const auto find_alias = [&](const Ulid& id) { return view->second->FindAlias(id); };
+    const absl::StatusOr<Ulid> survivor = attribution::SurvivingCustomer(customer, find_alias);
+    const auto& customers = view->second->customers();
+    if (survivor.ok() && customers.contains(*survivor)) {
+      return customers.at(*survivor);
+    }
+  }
+  return absl::NotFoundError(absl::StrCat("customer ", customer.ToString(), " not found"));
+}
+
+absl::StatusOr<attribution::CustomerState> InMemoryStore::FindCustomerByRef(
+    absl::string_view program_id, absl::string_view customer_ref) const {
+  std::optional<Ulid> id;
+  {
+    std::lock_guard lock(mu_);
+    const auto view = views_.find(program_id);
+    if (view != views_.end()) {
+      id = view->second->FindByRef(customer_ref).value_or(std::nullopt);
+    }
+  }
+  absl::StatusOr<attribution::CustomerState> found =
+      id.has_value() ? GetCustomer(program_id, *id) : absl::NotFoundError("");
+  if (absl::IsNotFound(found.status())) {
+    return absl::NotFoundError(absl::StrCat("no customer with ref ", customer_ref));
+  }
+  return found;
+}
+
+absl::StatusOr<attribution::Conversion> InMemoryStore::GetConversion(
+    absl::string_view program_id, absl::string_view order_id) const {
+  std::lock_guard lock(mu_);
+  const auto view = views_.find(program_id);
+  if (view != views_.end()) {
+    const auto it = view->second->conversions().find(std::string(order_id));
+    if (it != view->second->conversions().end()) {
+      return it->second;
+    }
+  }
+  return absl::NotFoundError(absl::StrCat("order ", order_id, " not found"));
+}
+
+absl::StatusOr<LedgerPage> InMemoryStore::ListLedger(absl::string_view program_id,
+                                                     absl::string_view partner_id,
+                                                     std::optional<Ulid> before,
+                                                     size_t limit) const {
+  std::lock_guard lock(mu_);
+  std::vector<attribution::LedgerEntry> entries;
+  if (const auto view = views_.find(program_id); view != views_.end()) {
+    for (const attribution::LedgerEntry& entry : view->second->ledger()) {
+      if (entry.partner_id == partner_id && (!before.has_value() || entry.id < *before)) {
+        entries.push_back(entry);
+      }
+    }
+  }
+  std::sort(entries.begin(), entries.end(),
+            [](const auto& a, const auto& b) { return a.id > b.id; });  // newest first
+  LedgerPage page;
+  if (entries.size() > limit) {
+    entries.resize(limit);
+    page.next_cursor = entries.back().id;
+  }
+  page.entries = std::move(entries);
+  return page;
+}
+
+bool InMemoryStore::IsWritable() const {
+  std::lock_guard lock(mu_);
+  return writable_;
+}
+
+void InMemoryStore::SetWritable(bool writable) {
+  std::lock_guard lock(mu_);
+  writable_ = writable;
+}
+
+}  // namespace clicktrack::storage

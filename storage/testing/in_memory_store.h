@@ -1,0 +1,102 @@
+#pragma once
+
+// The store in memory, for the API's tests: every role of storage/store.h, with the same
+// answers and messages as the RocksDB store, and the attribution engine deciding conversions.
+// Unlike the RocksDB store, it decides a conversion at once, on the submitting thread (so
+// `done` runs before SubmitConversion returns), and nothing is durable. Thread-safe.
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "attribution/testing/in_memory_view.h"
+#include "storage/store.h"
+
+namespace clicktrack::storage {
+
+class InMemoryStore final : public Store,
+                            public ConfigStore,
+                            public ClickLog,
+                            public ConversionCommitter,
+                            public ReportReader,
+                            public Maintenance {
+ public:
+  // Mints conversion, customer and ledger ids with `ids` (SequentialIds when null).
+  explicit InMemoryStore(attribution::IdSource* ids = nullptr);
+
+  ConfigStore& config() override { return *this; }
+  ClickLog& clicks() override { return *this; }
+  ConversionCommitter& committer() override { return *this; }
+  ReportReader& reports() override { return *this; }
+  Maintenance& maintenance() override { return *this; }
+
+  // ConfigStore.
+  absl::Status PutProgram(const attribution::Program& program) override;
+  absl::StatusOr<ProgramRef> GetProgram(absl::string_view program_id) const override;
+  absl::Status PutPartner(const attribution::Partner& partner) override;
+  absl::StatusOr<PartnerRef> GetPartner(absl::string_view program_id,
+                                        absl::string_view partner_id) const override;
+  std::vector<attribution::Partner> ListPartners(absl::string_view program_id) const override;
+  absl::Status CreateLink(const attribution::Link& link) override;
+  absl::Status UpdateLink(const attribution::Link& link) override;
+  absl::StatusOr<attribution::Link> GetLink(absl::string_view program_id,
+                                            absl::string_view code) const override;
+  bool VisitActiveLink(absl::string_view code,
+                       absl::FunctionRef<void(const CachedLink&)> visit) const override;
+
+  // ClickLog.
+  absl::Status RecordClicks(absl::Span<attribution::Click> clicks) override;
+  absl::StatusOr<attribution::Click> GetClick(const attribution::Ulid& click_id) const override;
+
+  // ConversionCommitter.
+  void SubmitConversion(std::string program_id, attribution::ConversionEvent event,
+                        ConversionCallback done) override;
+  CommitterStats committer_stats() const override;
+
+  // ReportReader.
+  absl::StatusOr<StatsTotals> ReadStats(absl::string_view program_id, absl::string_view partner_id,
+                                        absl::CivilDay from, absl::CivilDay to) const override;
+  absl::StatusOr<attribution::CustomerState> GetCustomer(
+      absl::string_view program_id, const attribution::Ulid& customer) const override;
+  absl::StatusOr<attribution::CustomerState> FindCustomerByRef(
+      absl::string_view program_id, absl::string_view customer_ref) const override;
+  absl::StatusOr<attribution::Conversion> GetConversion(absl::string_view program_id,
+                                                        absl::string_view order_id) const override;
+  absl::StatusOr<LedgerPage> ListLedger(absl::string_view program_id, absl::string_view partner_id,
+                                        std::optional<attribution::Ulid> before,
+                                        size_t limit) const override;
+
+  // Maintenance: nothing to compact or flush; writable unless told otherwise.
+  absl::Status CompactAll() override { return absl::OkStatus(); }
+  uint64_t SstBytes() const override { return 0; }
+  bool IsWritable() const override;
+  BackgroundWork PendingBackgroundWork() const override { return {}; }
+  absl::Status Flush() override { return absl::OkStatus(); }
+
+  // For tests: makes IsWritable() answer `writable`.
+  void SetWritable(bool writable);
+
+ private:
+  using CounterKey = std::tuple<std::string, std::string, absl::CivilDay, size_t>;
+
+  attribution::InMemoryView& ViewOf(const std::string& program_id);  // under mu_
+  bool HadUniqueClick(const attribution::Click& click) const;        // under mu_
+  void AddCounter(const attribution::Click& click, attribution::StatsCounter counter);
+
+  mutable std::mutex mu_;
+  attribution::SequentialIds own_ids_;
+  attribution::IdSource* ids_;
+  std::map<std::string, ProgramRef, std::less<>> programs_;
+  std::map<std::pair<std::string, std::string>, PartnerRef> partners_;
+  std::map<std::string, CachedLink, std::less<>> links_;
+  std::vector<attribution::Click> clicks_;
+  std::map<std::string, std::unique_ptr<attribution::InMemoryView>, std::less<>> views_;
+  std::map<CounterKey, int64_t> counters_;
+  CommitterStats committed_;
+  bool writable_ = true;
+};
+
+}  // namespace clicktrack::storage

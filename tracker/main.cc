@@ -214,7 +214,9 @@ int Main(int argc, char** argv) {
   LogAdminToken(*admin_token);
 
   // One handler per event loop, each with its own click batcher.
-  server.Run([&api](PostToLoop post) { return NewApiHandler(api, std::move(post)); });
+  server.Run([&api](PostToLoop post) {
+    return NewApiHandler(api, std::make_unique<ClickBatcher>(api.clicks, std::move(post)));
+  });
 
   LogCommitted((*store)->committer().committer_stats());
   if (absl::Status status = (*store)->maintenance().Flush(); !status.ok()) {

@@ -72,6 +72,17 @@ absl::Status CheckRepeatedRefundId(const ConversionEvent& event, const Refund& s
   return absl::OkStatus();
 }
 
+// The decision for a refund id seen before: a duplicate, or a conflict (409).
+absl::StatusOr<Decision> RepeatedRefund(const ConversionEvent& event, Refund seen,
+                                        std::optional<Conversion> conversion) {
+  CLICKTRACK_RETURN_IF_ERROR(CheckRepeatedRefundId(event, seen));
+  Decision decision;
+  decision.result = Result::kDuplicate;
+  decision.refund = std::move(seen);
+  decision.conversion = std::move(conversion);
+  return decision;
+}
+
 absl::Status CheckNotOverRefunded(const Program& program, const ConversionEvent& event,
                                   const Conversion& conversion) {
   if (conversion.refunded_minor + event.amount_minor <= conversion.amount_minor) {
@@ -93,17 +104,13 @@ absl::StatusOr<Decision> AttributeRefund(const Program& program, const Conversio
   if (event.amount_minor <= 0) {
     return absl::InvalidArgumentError("amount: a refund must be greater than 0");
   }
-  Decision decision;
   CLICKTRACK_ASSIGN_OR_RETURN(std::optional<Refund> seen, view.FindRefund(event.refund_id));
   CLICKTRACK_ASSIGN_OR_RETURN(std::optional<Conversion> conversion,
                               view.FindConversion(event.order_id));
   if (seen.has_value()) {
-    CLICKTRACK_RETURN_IF_ERROR(CheckRepeatedRefundId(event, *seen));
-    decision.result = Result::kDuplicate;
-    decision.refund = std::move(seen);
-    decision.conversion = std::move(conversion);
-    return decision;
+    return RepeatedRefund(event, *std::move(seen), std::move(conversion));
   }
+  Decision decision;
   Refund refund{.id = ids.NewId(event.occurred_at),
                 .refund_id = event.refund_id,
                 .order_id = event.order_id,

@@ -46,11 +46,11 @@ Scope AdminScope(const ApiContext& api) {
   };
 }
 
-// One event loop's routes and click batcher.
+// One event loop's routes and click sink.
 class ApiHandler final : public RequestHandler {
  public:
-  ApiHandler(const ApiContext& api, PostToLoop post)
-      : click_batcher_(api.clicks, std::move(post)), routes_(ApiRoutes(api, click_batcher_)) {}
+  ApiHandler(const ApiContext& api, std::unique_ptr<ClickSink> click_sink)
+      : click_sink_(std::move(click_sink)), routes_(ApiRoutes(api, *click_sink_)) {}
 
   std::optional<HttpResponse> Handle(const HttpRequest& request,
                                      absl::FunctionRef<LaterResponse()> defer) override {
@@ -58,7 +58,7 @@ class ApiHandler final : public RequestHandler {
   }
 
  private:
-  ClickBatcher click_batcher_;
+  std::unique_ptr<ClickSink> click_sink_;
   RouteTable routes_;
 };
 
@@ -104,8 +104,9 @@ RouteTable ApiRoutes(const ApiContext& api, ClickSink& click_sink) {
   return routes;
 }
 
-std::unique_ptr<RequestHandler> NewApiHandler(const ApiContext& api, PostToLoop post) {
-  return std::make_unique<ApiHandler>(api, std::move(post));
+std::unique_ptr<RequestHandler> NewApiHandler(const ApiContext& api,
+                                              std::unique_ptr<ClickSink> click_sink) {
+  return std::make_unique<ApiHandler>(api, std::move(click_sink));
 }
 
 }  // namespace clicktrack::tracker

@@ -15,8 +15,9 @@ namespace clicktrack::tracker {
 // `click_sink` must outlive the table.
 RouteTable ApiRoutes(const ApiContext& api, ClickSink& click_sink);
 
-// The handler of one event loop: the routes, with a click batcher that posts its flushes to
-// the loop through `post`. `api` must outlive it.
-std::unique_ptr<RequestHandler> NewApiHandler(const ApiContext& api, PostToLoop post);
+// The handler of one event loop: the routes, with that loop's click sink (a ClickBatcher whose
+// flushes are posted to the loop). `api` must outlive it.
+std::unique_ptr<RequestHandler> NewApiHandler(const ApiContext& api,
+                                              std::unique_ptr<ClickSink> click_sink);
 
 }  // namespace clicktrack::tracker

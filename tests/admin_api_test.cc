@@ -194,6 +194,19 @@ TEST_F(AdminApiTest, CurrencyIsFixedOnceTheProgramHasConversions) {
   EXPECT_EQ(Call("PUT", "/api/v1/programs/acme2", in_usd).status, 200);
 }
 
+// SPEC §4.7: a postback into the tracker's own network is refused when the partner is saved,
+// unless the daemon runs with --block-private-postbacks=false (private networks, tests).
+TEST_F(AdminApiTest, PrivatePostbackUrlsAreRefusedUnlessAllowed) {
+  SeedProgram();
+  const std::string body = R"({"name": "P", "postback_url": "http://127.0.0.1:9/pb?c={click_id}"})";
+  ExpectError(Call("PUT", "/api/v1/programs/acme/partners/p2", body), 400,
+              "postback_url: host 127.0.0.1 is a loopback, private or link-local address");
+  EXPECT_EQ(Call("GET", "/api/v1/programs/acme/partners/p2").status, 404);
+  ASSERT_EQ(process_->Signal(SIGTERM), 0);
+  StartTrackerd({"--block-private-postbacks=false"});
+  EXPECT_EQ(Call("PUT", "/api/v1/programs/acme/partners/p2", body).status, 200);
+}
+
 TEST_F(AdminApiTest, ConfigSurvivesRestart) {
   SeedProgram();
   MakeLink("keep", "https://shop.example.com/k");

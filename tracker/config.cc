@@ -20,6 +20,8 @@ struct Setting {
   const char* env;
   const char* value_name;
   const char* help;
+  // A switch: "--flag" alone means true; "--flag=false" turns it off.
+  bool is_switch = false;
 };
 
 constexpr Setting kSettings[] = {
@@ -42,6 +44,10 @@ constexpr Setting kSettings[] = {
      "                            keep-alive connection, such as 30s or 500ms (default 30s)"},
     {"--write-timeout", "TRACKER_WRITE_TIMEOUT", "DURATION",
      "time for a response to leave (default 10s)"},
+    {"--block-private-postbacks", "TRACKER_BLOCK_PRIVATE_POSTBACKS", "true|false",
+     "refuse partner postback URLs whose host is a loopback, private or link-local\n"
+     "                            IPv4 address (default true)",
+     /*is_switch=*/true},
 };
 
 absl::Status ParseListen(absl::string_view text, Config& config) {
@@ -83,6 +89,17 @@ absl::Status ParseTimeout(absl::string_view flag, absl::string_view text, absl::
   return absl::OkStatus();
 }
 
+absl::Status ParseSwitch(absl::string_view flag, absl::string_view text, bool& out) {
+  if (text == "true") {
+    out = true;
+  } else if (text == "false") {
+    out = false;
+  } else {
+    return Invalid(flag, "must be true or false");
+  }
+  return absl::OkStatus();
+}
+
 absl::Status Apply(const Setting& setting, absl::string_view value, Config& config) {
   const absl::string_view flag = setting.flag;
   if (flag == "--listen") {
@@ -117,6 +134,8 @@ absl::Status Apply(const Setting& setting, absl::string_view value, Config& conf
     return ParseTimeout(flag, value, config.read_timeout);
   } else if (flag == "--write-timeout") {
     return ParseTimeout(flag, value, config.write_timeout);
+  } else if (flag == "--block-private-postbacks") {
+    return ParseSwitch(flag, value, config.block_private_postbacks);
   }
   return absl::OkStatus();
 }
@@ -148,6 +167,9 @@ absl::StatusOr<Config> ParseConfig(int argc, const char* const* argv, const GetE
     }
     if (setting == nullptr) {
       return absl::InvalidArgumentError(absl::StrCat("unknown flag ", arg, " (see --help)"));
+    }
+    if (!inline_value.has_value() && setting->is_switch) {
+      inline_value = "true";
     }
     if (!inline_value.has_value()) {
       if (i + 1 >= argc) {

@@ -35,6 +35,9 @@ struct Config {
   absl::Duration read_timeout = absl::Seconds(30);
   // --write-timeout / TRACKER_WRITE_TIMEOUT: for a response to leave. Default: 10 s.
   absl::Duration write_timeout = absl::Seconds(10);
+  // --block-private-postbacks / TRACKER_BLOCK_PRIVATE_POSTBACKS: refuse partner postback URLs
+  // that point into loopback, private or link-local IPv4 space (SPEC §4.7). Default: true.
+  bool block_private_postbacks = true;
   bool help = false;
 };
 

@@ -80,6 +80,18 @@ TEST(ConfigTest, BadInputIsExplained) {
             absl::string_view::npos);
 }
 
+// SPEC §4.7: on by default; "--block-private-postbacks" alone means true, and it takes
+// "=false", "false" as the next word only when written with '=' (a switch takes no next word).
+TEST(ConfigTest, BlockPrivatePostbacksIsASwitch) {
+  EXPECT_TRUE(Parse({})->block_private_postbacks);
+  EXPECT_FALSE(Parse({"--block-private-postbacks=false"})->block_private_postbacks);
+  EXPECT_TRUE(Parse({"--block-private-postbacks", "--threads", "2"})->block_private_postbacks);
+  EXPECT_FALSE(Parse({}, {{"TRACKER_BLOCK_PRIVATE_POSTBACKS", "false"}})->block_private_postbacks);
+  const absl::StatusOr<Config> bad = Parse({"--block-private-postbacks=no"});
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.status().message(), "--block-private-postbacks: must be true or false");
+}
+
 TEST(ConfigTest, HelpListsEveryFlagAndVariable) {
   EXPECT_TRUE(Parse({"--help"})->help);
   const std::string help = HelpText();

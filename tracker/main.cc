@@ -207,7 +207,8 @@ int Main(int argc, char** argv) {
   const ApiContext api(
       **store, clock, ids,
       ApiOptions{.public_url = config->public_url.value_or(absl::StrCat("http://", *listen)),
-                 .admin_token = admin_token->token});
+                 .admin_token = admin_token->token,
+                 .block_private_postbacks = config->block_private_postbacks});
 
   LogListening(*config, *listen, api.options.public_url);
   LogIfLowered(connections, config->max_connections);

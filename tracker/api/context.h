@@ -20,6 +20,8 @@ struct ApiOptions {
   std::string public_url = "http://127.0.0.1:8080";
   // The admin API's bearer token. Must not be empty.
   std::string admin_token;
+  // SPEC §4.7: refuse partner postback URLs that point into private IPv4 space.
+  bool block_private_postbacks = true;
 };
 
 inline constexpr absl::string_view kCustomerCookie = "tc_cid";

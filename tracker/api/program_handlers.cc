@@ -55,7 +55,9 @@ absl::StatusOr<HttpResponse> PutPartner(const ApiContext& api, const Call& call)
   if (!input.ok()) {
     return input.status();
   }
-  if (absl::Status status = ValidatePostbackUrl("postback_url", input->partner.postback_url);
+  if (absl::Status status = ValidatePostbackUrl(
+          "postback_url", input->partner.postback_url,
+          api.options.block_private_postbacks ? PrivateHosts::kRefused : PrivateHosts::kAllowed);
       !status.ok()) {
     return status;
   }

@@ -1,6 +1,8 @@
 #include "tracker/codec/url_validation.h"
 
 #include <algorithm>
+#include <optional>
+#include <string>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
@@ -36,7 +38,8 @@ std::string WithoutMacros(absl::string_view url) {
 }
 
 struct ParsedHttpUrl {
-  std::string host;  // as written, not yet lower-cased
+  std::string host;              // as written, not yet lower-cased
+  std::optional<uint32_t> ipv4;  // the host, when it is an IPv4 address
 };
 
 // Checks `url` (size, characters) and parses `candidate`, which is `url` with its allowed
@@ -88,6 +91,9 @@ absl::Status ParseHttpUrl(absl::string_view field, absl::string_view url,
     return Invalid(field, "must have a port from 1 to 65535, then a path starting with /");
   }
   parsed.host.assign(host.data(), host.size());
+  if (view.host_type() == boost::urls::host_type::ipv4) {
+    parsed.ipv4 = view.host_ipv4_address().to_uint();
+  }
   return absl::OkStatus();
 }
 
@@ -108,12 +114,32 @@ absl::Status ValidateDestination(absl::string_view field, absl::string_view url,
   return absl::OkStatus();
 }
 
-absl::Status ValidatePostbackUrl(absl::string_view field, absl::string_view url) {
+bool IsPrivateIpv4(uint32_t address) {
+  const auto in = [address](uint32_t network, int prefix_bits) {
+    const uint32_t mask = ~uint32_t{0} << (32 - prefix_bits);
+    return (address & mask) == network;
+  };
+  return in(0x00000000, 8) || in(0x0A000000, 8) || in(0x7F000000, 8) || in(0xA9FE0000, 16) ||
+         in(0xAC100000, 12) || in(0xC0A80000, 16);
+}
+
+absl::Status ValidatePostbackUrl(absl::string_view field, absl::string_view url,
+                                 PrivateHosts private_hosts) {
   if (url.empty()) {
     return absl::OkStatus();
   }
   ParsedHttpUrl parsed;
-  return ParseHttpUrl(field, url, WithoutMacros(url), parsed);
+  if (absl::Status status = ParseHttpUrl(field, url, WithoutMacros(url), parsed); !status.ok()) {
+    return status;
+  }
+  if (private_hosts == PrivateHosts::kRefused && parsed.ipv4.has_value() &&
+      IsPrivateIpv4(*parsed.ipv4)) {
+    return Invalid(field, absl::StrCat("host ", parsed.host,
+                                       " is a loopback, private or link-local address; partner "
+                                       "postbacks go to public hosts (see "
+                                       "--block-private-postbacks)"));
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace clicktrack::tracker

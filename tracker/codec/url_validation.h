@@ -2,6 +2,7 @@
 
 // URL checks of the admin API (Boost.URL parses; the host rule is attribution's).
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -16,8 +17,17 @@ namespace clicktrack::tracker {
 absl::Status ValidateDestination(absl::string_view field, absl::string_view url,
                                  const std::vector<std::string>& allowed_hosts);
 
-// A partner's postback URL: an absolute http(s) URL; "{macro}" placeholders are allowed.
+// Whether an IPv4 address (host byte order) is one a partner's postback must not reach
+// (SPEC §4.7): loopback 127/8, private 10/8, 172.16/12 and 192.168/16, link-local
+// 169.254/16, and 0/8 (connecting to 0.0.0.0 reaches this host).
+bool IsPrivateIpv4(uint32_t address);
+
+enum class PrivateHosts { kAllowed, kRefused };
+
+// A partner's postback URL: an absolute http(s) URL; "{macro}" placeholders are allowed. With
+// kRefused, a host that is an IPv4 address in private space (IsPrivateIpv4) is refused too.
 // Empty is fine (no postback). kInvalidArgument naming `field` otherwise.
-absl::Status ValidatePostbackUrl(absl::string_view field, absl::string_view url);
+absl::Status ValidatePostbackUrl(absl::string_view field, absl::string_view url,
+                                 PrivateHosts private_hosts);
 
 }  // namespace clicktrack::tracker

@@ -1,5 +1,6 @@
 #include "tracker/codec/url_validation.h"
 
+#include "absl/strings/match.h"
 #include "gtest/gtest.h"
 
 namespace clicktrack::tracker {
@@ -46,12 +47,32 @@ TEST(DestinationTest, RefusesInvalidPorts) {
   }
 }
 
+constexpr PrivateHosts kRefused = PrivateHosts::kRefused;
+
 TEST(PostbackUrlTest, AllowsMacrosAndEmpty) {
-  EXPECT_TRUE(ValidatePostbackUrl("postback_url", "").ok());
-  EXPECT_TRUE(
-      ValidatePostbackUrl("postback_url", "https://partner.example/pb?cid={click_id}&a={amount}")
-          .ok());
-  EXPECT_FALSE(ValidatePostbackUrl("postback_url", "mailto:x@example.com").ok());
+  EXPECT_TRUE(ValidatePostbackUrl("postback_url", "", kRefused).ok());
+  EXPECT_TRUE(ValidatePostbackUrl("postback_url",
+                                  "https://partner.example/pb?cid={click_id}&a={amount}", kRefused)
+                  .ok());
+  EXPECT_FALSE(ValidatePostbackUrl("postback_url", "mailto:x@example.com", kRefused).ok());
+}
+
+// SPEC §4.7: no postback into the tracker's own network, unless --block-private-postbacks=false.
+TEST(PostbackUrlTest, RefusesPrivateAddressesUnlessAllowed) {
+  for (const char* url : {"http://127.0.0.1:9000/pb", "http://10.1.2.3/pb", "http://172.16.0.1/pb",
+                          "http://172.31.255.255/pb", "http://192.168.1.1/pb",
+                          "http://169.254.169.254/latest", "http://0.0.0.0:8080/"}) {
+    const absl::Status refused = ValidatePostbackUrl("postback_url", url, kRefused);
+    EXPECT_EQ(refused.code(), absl::StatusCode::kInvalidArgument) << url;
+    EXPECT_TRUE(absl::StartsWith(refused.message(), "postback_url: host ")) << refused;
+    EXPECT_TRUE(ValidatePostbackUrl("postback_url", url, PrivateHosts::kAllowed).ok()) << url;
+  }
+  for (const char* url : {"http://172.32.0.1/pb", "http://8.8.8.8/pb", "http://192.169.0.1/",
+                          "https://partner.example/pb"}) {
+    EXPECT_TRUE(ValidatePostbackUrl("postback_url", url, kRefused).ok()) << url;
+  }
+  EXPECT_TRUE(IsPrivateIpv4(0x7F000001));
+  EXPECT_FALSE(IsPrivateIpv4(0x08080808));
 }
 
 }  // namespace

@@ -41,7 +41,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (ec || !parser.is_done()) {
       return 0;  // the connection answers 400 and closes
     }
-    (void)request.View(nullptr);
+    (void)request.View();
   }
   return 0;
 }

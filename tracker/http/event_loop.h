@@ -37,8 +37,8 @@ struct Worker {
   // Requests whose answer comes later (a click flush, a conversion's fsync). While any is
   // out, the guard keeps the loop running through a graceful stop.
   size_t deferred = 0;
-  // The loop's request handler; outlives the io_context, whose pending tasks (a click
-  // batch's flush) it may own.
+  // The loop's request handler. Declared before the io_context so that it outlives it: a
+  // pending task (a click batch's flush) refers to it.
   std::unique_ptr<RequestHandler> handler;
   net::io_context ioc{1};
   // Closes connections past their deadline; one timer per loop instead of one per operation.

@@ -1,44 +1,24 @@
 // Server-to-server postbacks (SPEC §4.4): a signed JSON body or a token in the query.
 
-#include <array>
-
 #include "absl/strings/ascii.h"
-#include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include <openssl/crypto.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
 
 #include "tracker/api/decision_notes.h"
 #include "tracker/api/handlers.h"
 #include "tracker/api/responses.h"
 #include "tracker/codec/conversion_request.h"
+#include "tracker/codec/hmac.h"
 #include "tracker/codec/json_parse.h"
 #include "tracker/common/query_string.h"
 
 namespace clicktrack::tracker {
 namespace {
 
-bool ConstantTimeEquals(absl::string_view a, absl::string_view b) {
-  return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
-}
-
 // Checks "sha256=<hex HMAC-SHA256(secret, body)>", in constant time.
 bool SignatureMatches(absl::string_view header, absl::string_view secret, absl::string_view body) {
-  if (!absl::StartsWithIgnoreCase(header, "sha256=")) {
-    return false;
-  }
-  std::array<unsigned char, EVP_MAX_MD_SIZE> mac;
-  unsigned int mac_size = 0;
-  if (HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()),
-           reinterpret_cast<const unsigned char*>(body.data()), body.size(), mac.data(),
-           &mac_size) == nullptr) {
-    return false;
-  }
-  const std::string expected = absl::BytesToHexString(
-      absl::string_view(reinterpret_cast<const char*>(mac.data()), mac_size));
-  return ConstantTimeEquals(absl::AsciiStrToLower(header.substr(7)), expected);
+  return absl::StartsWithIgnoreCase(header, "sha256=") &&
+         ConstantTimeEquals(absl::AsciiStrToLower(header.substr(7)), HmacSha256Hex(secret, body));
 }
 
 }  // namespace

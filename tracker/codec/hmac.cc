@@ -1,0 +1,28 @@
+#include "tracker/codec/hmac.h"
+
+#include <array>
+
+#include "absl/strings/escaping.h"
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
+namespace clicktrack::tracker {
+
+std::string HmacSha256Hex(absl::string_view key, absl::string_view message) {
+  std::array<unsigned char, EVP_MAX_MD_SIZE> mac;
+  unsigned int mac_size = 0;
+  if (HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
+           reinterpret_cast<const unsigned char*>(message.data()), message.size(), mac.data(),
+           &mac_size) == nullptr) {
+    return "";
+  }
+  return absl::BytesToHexString(
+      absl::string_view(reinterpret_cast<const char*>(mac.data()), mac_size));
+}
+
+bool ConstantTimeEquals(absl::string_view a, absl::string_view b) {
+  return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+}  // namespace clicktrack::tracker

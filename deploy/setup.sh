@@ -25,7 +25,7 @@ packages=(
   librocksdb-dev libabsl-dev libprotobuf-dev protobuf-compiler libssl-dev libspdlog-dev
   libgtest-dev libbenchmark-dev
   wrk nginx curl
-  clang libclang-rt-14-dev clang-format python3 git
+  clang libclang-rt-14-dev clang-format python3 git nodejs
 )
 
 missing=()

@@ -83,6 +83,8 @@ RouteTable ApiRoutes(const ApiContext& api, ClickSink& click_sink) {
   routes.AddDeferring(Method::kGet, "/px.gif", bind_deferring(Pixel));
   routes.AddDeferring(Method::kGet, "/postback", bind_deferring(Postback));
   routes.AddDeferring(Method::kPost, "/postback", bind_deferring(Postback));
+  routes.Add(Method::kGet, "/t.js", bind(Snippet));
+  routes.Add(Method::kHead, "/t.js", bind(Snippet));
   routes.Add(Method::kGet, "/healthz", bind(Healthz));
   routes.Add(Method::kHead, "/healthz", bind(Healthz));
   routes.Add(Method::kGet, "/readyz", bind(Readyz));

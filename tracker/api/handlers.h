@@ -31,6 +31,9 @@ DeferredReply Redirect(const ApiContext& api, ClickSink& click_sink, const Call&
 DeferredReply Pixel(const ApiContext& api, const Call& call);
 DeferredReply Postback(const ApiContext& api, const Call& call);
 
+// The first-party snippet t.js (snippet_handler.cc): 304 when If-None-Match names its ETag.
+Reply Snippet(const ApiContext& api, const Call& call);
+
 // Programs and partners (program_handlers.cc).
 Reply PutProgram(const ApiContext& api, const Call& call);
 Reply GetProgram(const ApiContext& api, const Call& call);

@@ -80,6 +80,7 @@ void RequestData::Clear() {
   cookie.clear();
   user_agent.clear();
   x_signature.clear();
+  if_none_match.clear();
   body.clear();
   version = 11;
   expect_continue = false;
@@ -98,6 +99,7 @@ HttpRequest RequestData::View() const {
       .cookie = cookie,
       .user_agent = user_agent,
       .x_signature = x_signature,
+      .if_none_match = if_none_match,
       .body = body,
   };
 }
@@ -150,6 +152,9 @@ void RequestParser::on_field_impl(http::field name, StringView name_text, String
       break;
     case http::field::user_agent:
       Assign(data_.user_agent, value);
+      break;
+    case http::field::if_none_match:
+      Assign(data_.if_none_match, value);
       break;
     case http::field::expect:
       data_.expect_continue = boost::beast::iequals(value, "100-continue");

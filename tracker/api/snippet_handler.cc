@@ -1,0 +1,62 @@
+// The first-party snippet (SPEC §4.8): t.js, embedded at build time, cacheable by ETag.
+
+#include <array>
+#include <string>
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+#include <openssl/sha.h>
+
+#include "tracker/api/handlers.h"
+#include "tracker/api/snippet_js.h"
+
+namespace clicktrack::tracker {
+namespace {
+
+// A strong ETag from the script's bytes: it changes exactly when t.js does.
+const std::string& SnippetEtag() {
+  static const std::string etag = [] {
+    const absl::string_view script = kSnippetJs;
+    std::array<unsigned char, SHA256_DIGEST_LENGTH> digest;
+    SHA256(reinterpret_cast<const unsigned char*>(script.data()), script.size(), digest.data());
+    return absl::StrCat(
+        "\"",
+        absl::BytesToHexString(absl::string_view(reinterpret_cast<const char*>(digest.data()), 8)),
+        "\"");
+  }();
+  return etag;
+}
+
+// RFC 9110 §13.1.2: "*", or a list of entity tags compared weakly (W/ ignored).
+bool IfNoneMatchHits(absl::string_view header, absl::string_view etag) {
+  for (absl::string_view tag : absl::StrSplit(header, ',')) {
+    tag = absl::StripAsciiWhitespace(tag);
+    absl::ConsumePrefix(&tag, "W/");
+    if (tag == "*" || tag == etag) {
+      return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+Reply Snippet(const ApiContext& /*api*/, const Call& call) {
+  HttpResponse response;
+  response.headers.emplace_back("ETag", SnippetEtag());
+  response.headers.emplace_back("Cache-Control", "public, max-age=3600");
+  if (!call.request.if_none_match.empty() &&
+      IfNoneMatchHits(call.request.if_none_match, SnippetEtag())) {
+    response.status = 304;
+    return response;
+  }
+  response.status = 200;
+  response.content_type = "application/javascript";
+  response.body = kSnippetJs;
+  return response;
+}
+
+}  // namespace clicktrack::tracker

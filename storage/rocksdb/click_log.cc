@@ -13,6 +13,7 @@
 #include "storage/internal/record_codec.h"
 #include "storage/internal/rocks_status.h"
 #include "storage/key_codec.h"
+#include "storage/store_errors.h"
 
 namespace clicktrack::storage_internal {
 
@@ -124,7 +125,7 @@ absl::StatusOr<attribution::Click> RocksDbClickLog::GetClick(
   CLICKTRACK_ASSIGN_OR_RETURN(std::optional<attribution::Click> click,
                               ReadClick(database_.db(), database_.family(kClicks), click_id));
   if (!click.has_value()) {
-    return absl::NotFoundError(absl::StrCat("click ", click_id.ToString(), " not found"));
+    return storage::ClickNotFound(click_id);
   }
   return *std::move(click);
 }

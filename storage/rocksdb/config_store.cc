@@ -7,6 +7,7 @@
 #include "attribution/base/status_macros.h"
 #include "storage/internal/record_codec.h"
 #include "storage/internal/rocks_status.h"
+#include "storage/store_errors.h"
 
 namespace clicktrack::storage_internal {
 
@@ -104,9 +105,7 @@ absl::Status RocksDbConfigStore::CheckCurrencyChange(const attribution::Program&
   if (!has_conversions) {
     return absl::OkStatus();
   }
-  return absl::FailedPreconditionError(absl::StrCat(
-      "currency: the program has conversions in ", (*existing)->currency.Code(),
-      "; it cannot change to ", program.currency.Code(), " (create a new program instead)"));
+  return storage::CurrencyChangeRefused((*existing)->currency.Code(), program.currency.Code());
 }
 
 absl::Status RocksDbConfigStore::PutProgram(const attribution::Program& program) {
@@ -123,7 +122,7 @@ absl::StatusOr<storage::ConfigStore::ProgramRef> RocksDbConfigStore::GetProgram(
   std::shared_lock lock(mu_);
   const auto it = programs_.find(program_id);
   if (it == programs_.end()) {
-    return absl::NotFoundError(absl::StrCat("program ", program_id, " not found"));
+    return storage::ProgramNotFound(program_id);
   }
   return it->second;
 }
@@ -142,7 +141,7 @@ absl::StatusOr<storage::ConfigStore::PartnerRef> RocksDbConfigStore::GetPartner(
   std::shared_lock lock(mu_);
   const auto it = partners_.find({std::string(program_id), std::string(partner_id)});
   if (it == partners_.end()) {
-    return absl::NotFoundError(absl::StrCat("partner ", partner_id, " not found"));
+    return storage::PartnerNotFound(partner_id);
   }
   return it->second;
 }
@@ -166,7 +165,7 @@ absl::Status RocksDbConfigStore::CreateLink(const attribution::Link& link) {
     const LinkShard& shard = ShardFor(link.code);
     std::shared_lock lock(shard.mu);
     if (FindLink(shard, link.code) != nullptr) {
-      return absl::AlreadyExistsError(absl::StrCat("link code ", link.code, " is taken"));
+      return storage::LinkCodeTaken(link.code);
     }
   }
   CLICKTRACK_RETURN_IF_ERROR(
@@ -190,7 +189,7 @@ absl::StatusOr<attribution::Link> RocksDbConfigStore::GetLink(absl::string_view 
   std::shared_lock lock(shard.mu);
   const CachedLink* cached = FindLink(shard, code);
   if (cached == nullptr || cached->link.program_id != program_id) {
-    return absl::NotFoundError(absl::StrCat("link ", code, " not found"));
+    return storage::LinkNotFound(code);
   }
   return cached->link;
 }

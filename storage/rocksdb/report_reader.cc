@@ -10,6 +10,7 @@
 #include "storage/internal/record_codec.h"
 #include "storage/internal/rocks_status.h"
 #include "storage/key_codec.h"
+#include "storage/store_errors.h"
 
 namespace clicktrack::storage_internal {
 
@@ -67,7 +68,7 @@ absl::StatusOr<attribution::CustomerState> RocksDbReportReader::GetCustomer(
       std::optional<std::string> value,
       database_.Get(kCustomers, storage::CustomerKey(program_id, id).view()));
   if (!value.has_value()) {
-    return absl::NotFoundError(absl::StrCat("customer ", customer.ToString(), " not found"));
+    return storage::CustomerNotFound(customer);
   }
   proto::Customer record;
   CLICKTRACK_RETURN_IF_ERROR(ParseRecord(*value, record, "customer"));
@@ -81,10 +82,12 @@ absl::StatusOr<attribution::CustomerState> RocksDbReportReader::FindCustomerByRe
       database_.Get(kIdentities, storage::CustomerRefKey(program_id, customer_ref).view()));
   const std::optional<attribution::Ulid> customer =
       id.has_value() ? attribution::Ulid::FromBinary(*id) : std::nullopt;
-  absl::StatusOr<attribution::CustomerState> found =
-      customer.has_value() ? GetCustomer(program_id, *customer) : absl::NotFoundError("");
-  if (absl::IsNotFound(found.status())) {
-    return absl::NotFoundError(absl::StrCat("no customer with ref ", customer_ref));
+  if (!customer.has_value()) {
+    return storage::NoCustomerWithRef(customer_ref);
+  }
+  absl::StatusOr<attribution::CustomerState> found = GetCustomer(program_id, *customer);
+  if (absl::IsNotFound(found.status())) {  // a ref left pointing at an unknown customer
+    return storage::NoCustomerWithRef(customer_ref);
   }
   return found;
 }
@@ -95,7 +98,7 @@ absl::StatusOr<attribution::Conversion> RocksDbReportReader::GetConversion(
       std::optional<std::string> value,
       database_.Get(kConversions, storage::ConversionKey(program_id, order_id).view()));
   if (!value.has_value()) {
-    return absl::NotFoundError(absl::StrCat("order ", order_id, " not found"));
+    return storage::OrderNotFound(order_id);
   }
   proto::Conversion record;
   CLICKTRACK_RETURN_IF_ERROR(ParseRecord(*value, record, "conversion"));

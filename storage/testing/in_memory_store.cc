@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 
 #include "attribution/customer_alias.h"
+#include "storage/store_errors.h"
 
 namespace clicktrack::storage {
 
@@ -31,9 +32,8 @@ absl::Status InMemoryStore::PutProgram(const attribution::Program& program) {
   const auto existing = programs_.find(program.id);
   if (existing != programs_.end() && !(existing->second->currency == program.currency) &&
       !ViewOf(program.id).conversions().empty()) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "currency: the program has conversions in ", existing->second->currency.Code(),
-        "; it cannot change to ", program.currency.Code(), " (create a new program instead)"));
+    return storage::CurrencyChangeRefused(existing->second->currency.Code(),
+                                          program.currency.Code());
   }
   programs_[program.id] = std::make_shared<const attribution::Program>(program);
   ViewOf(program.id);
@@ -45,7 +45,7 @@ absl::StatusOr<ConfigStore::ProgramRef> InMemoryStore::GetProgram(
   std::lock_guard lock(mu_);
   const auto it = programs_.find(program_id);
   if (it == programs_.end()) {
-    return absl::NotFoundError(absl::StrCat("program ", program_id, " not found"));
+    return storage::ProgramNotFound(program_id);
   }
   return it->second;
 }
@@ -66,7 +66,7 @@ absl::StatusOr<ConfigStore::PartnerRef> InMemoryStore::GetPartner(
   std::lock_guard lock(mu_);
   const auto it = partners_.find({std::string(program_id), std::string(partner_id)});
   if (it == partners_.end()) {
-    return absl::NotFoundError(absl::StrCat("partner ", partner_id, " not found"));
+    return storage::PartnerNotFound(partner_id);
   }
   return it->second;
 }
@@ -91,7 +91,7 @@ absl::Status InMemoryStore::CreateLink(const attribution::Link& link) {
   }
   std::lock_guard lock(mu_);
   if (links_.contains(link.code)) {
-    return absl::AlreadyExistsError(absl::StrCat("link code ", link.code, " is taken"));
+    return storage::LinkCodeTaken(link.code);
   }
   links_.emplace(
       link.code,
@@ -115,7 +115,7 @@ absl::StatusOr<attribution::Link> InMemoryStore::GetLink(absl::string_view progr
   std::lock_guard lock(mu_);
   const auto it = links_.find(code);
   if (it == links_.end() || it->second.link.program_id != program_id) {
-    return absl::NotFoundError(absl::StrCat("link ", code, " not found"));
+    return storage::LinkNotFound(code);
   }
   return it->second.link;
 }
@@ -172,7 +172,7 @@ absl::StatusOr<attribution::Click> InMemoryStore::GetClick(const Ulid& click_id)
       return click;
     }
   }
-  return absl::NotFoundError(absl::StrCat("click ", click_id.ToString(), " not found"));
+  return storage::ClickNotFound(click_id);
 }
 
 void InMemoryStore::SubmitConversion(std::string program_id, attribution::ConversionEvent event,
@@ -232,7 +232,7 @@ absl::StatusOr<attribution::CustomerState> InMemoryStore::GetCustomer(absl::stri
       return customers.at(*survivor);
     }
   }
-  return absl::NotFoundError(absl::StrCat("customer ", customer.ToString(), " not found"));
+  return storage::CustomerNotFound(customer);
 }
 
 absl::StatusOr<attribution::CustomerState> InMemoryStore::FindCustomerByRef(
@@ -245,10 +245,12 @@ absl::StatusOr<attribution::CustomerState> InMemoryStore::FindCustomerByRef(
       id = view->second->FindByRef(customer_ref).value_or(std::nullopt);
     }
   }
-  absl::StatusOr<attribution::CustomerState> found =
-      id.has_value() ? GetCustomer(program_id, *id) : absl::NotFoundError("");
-  if (absl::IsNotFound(found.status())) {
-    return absl::NotFoundError(absl::StrCat("no customer with ref ", customer_ref));
+  if (!id.has_value()) {
+    return storage::NoCustomerWithRef(customer_ref);
+  }
+  absl::StatusOr<attribution::CustomerState> found = GetCustomer(program_id, *id);
+  if (absl::IsNotFound(found.status())) {  // a ref left pointing at an unknown customer
+    return storage::NoCustomerWithRef(customer_ref);
   }
   return found;
 }
@@ -263,7 +265,7 @@ absl::StatusOr<attribution::Conversion> InMemoryStore::GetConversion(
       return it->second;
     }
   }
-  return absl::NotFoundError(absl::StrCat("order ", order_id, " not found"));
+  return storage::OrderNotFound(order_id);
 }
 
 absl::StatusOr<LedgerPage> InMemoryStore::ListLedger(absl::string_view program_id,

@@ -35,6 +35,14 @@ struct Click {
 // Repeat clicks of one customer on one link within this period count as one unique click.
 inline constexpr absl::Duration kUniqueClickPeriod = absl::Hours(24);
 
+// Whether `later` repeats `earlier`, a unique click: the same customer on the same link of the
+// same program, less than kUniqueClickPeriod after it. (Callers know `earlier` came first.)
+inline bool RepeatsUniqueClick(const Click& earlier, const Click& later) {
+  return earlier.unique && earlier.customer_id == later.customer_id &&
+         earlier.program_id == later.program_id && earlier.link_code == later.link_code &&
+         earlier.time + kUniqueClickPeriod > later.time;
+}
+
 // True for a missing or empty User-Agent, and for known bots and link-preview fetchers
 // (Slackbot, facebookexternalhit, Twitterbot, TelegramBot, WhatsApp, Googlebot and the
 // other crawlers listed in click.cc), matched case-insensitively. `curl` is not a bot.

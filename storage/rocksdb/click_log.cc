@@ -71,13 +71,10 @@ absl::StatusOr<bool> RocksDbClickLog::HadUniqueClick(absl::Span<const attributio
                                                      size_t i) const {
   const attribution::Click& click = clicks[i];
   // An earlier click of this batch counts as much as a stored one.
-  const bool in_batch = std::any_of(
-      clicks.begin(), clicks.begin() + static_cast<ptrdiff_t>(i),
-      [&](const attribution::Click& earlier) {
-        return earlier.unique && earlier.customer_id == click.customer_id &&
-               earlier.program_id == click.program_id && earlier.link_code == click.link_code &&
-               earlier.time + attribution::kUniqueClickPeriod > click.time;
-      });
+  const bool in_batch = std::any_of(clicks.begin(), clicks.begin() + static_cast<ptrdiff_t>(i),
+                                    [&](const attribution::Click& earlier) {
+                                      return attribution::RepeatsUniqueClick(earlier, click);
+                                    });
   if (in_batch || click.new_customer) {
     return in_batch;
   }

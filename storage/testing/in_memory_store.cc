@@ -133,10 +133,8 @@ bool InMemoryStore::VisitActiveLink(absl::string_view code,
 
 bool InMemoryStore::HadUniqueClick(const attribution::Click& click) const {
   return std::any_of(clicks_.begin(), clicks_.end(), [&](const attribution::Click& earlier) {
-    return earlier.unique && earlier.customer_id == click.customer_id &&
-           earlier.program_id == click.program_id && earlier.link_code == click.link_code &&
-           earlier.time <= click.time &&
-           earlier.time + attribution::kUniqueClickPeriod > click.time;
+    // Stored clicks of any time: only those at or before this one count, as in RocksDB's scan.
+    return earlier.time <= click.time && attribution::RepeatsUniqueClick(earlier, click);
   });
 }
 

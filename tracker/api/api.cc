@@ -65,11 +65,8 @@ class ApiHandler final : public RequestHandler {
 }  // namespace
 
 RouteTable ApiRoutes(const ApiContext& api, ClickSink& click_sink) {
-  const auto bind = [&api](Reply (*handler)(const ApiContext&, const Call&)) -> Handler {
-    return [&api, handler](const Call& call) { return handler(api, call); };
-  };
-  const auto bind_deferring =
-      [&api](DeferredReply (*handler)(const ApiContext&, const Call&)) -> DeferringHandler {
+  // A handler of handlers.h with the API's context bound: a Handler or a DeferringHandler.
+  const auto bind = [&api](auto* handler) {
     return [&api, handler](const Call& call) { return handler(api, call); };
   };
   constexpr absl::string_view kProgram = "/api/v1/programs/{program}";
@@ -80,9 +77,9 @@ RouteTable ApiRoutes(const ApiContext& api, ClickSink& click_sink) {
     return Redirect(api, click_sink, call);
   });
   routes.Add(Method::kHead, "/go/{code}", bind(RedirectPreview));
-  routes.AddDeferring(Method::kGet, "/px.gif", bind_deferring(Pixel));
-  routes.AddDeferring(Method::kGet, "/postback", bind_deferring(Postback));
-  routes.AddDeferring(Method::kPost, "/postback", bind_deferring(Postback));
+  routes.AddDeferring(Method::kGet, "/px.gif", bind(Pixel));
+  routes.AddDeferring(Method::kGet, "/postback", bind(Postback));
+  routes.AddDeferring(Method::kPost, "/postback", bind(Postback));
   routes.Add(Method::kGet, "/t.js", bind(Snippet));
   routes.Add(Method::kHead, "/t.js", bind(Snippet));
   routes.Add(Method::kGet, "/healthz", bind(Healthz));

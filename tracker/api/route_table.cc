@@ -72,10 +72,8 @@ bool RouteTable::Pattern::Matches(const Segments& path) const {
 void RouteTable::Pattern::Bind(const Segments& path, Call& call) const {
   for (size_t i = 0; i < segments.size() && i < path.size(); ++i) {
     if (IsParam(segments[i])) {
-      const absl::string_view name(segments[i].data() + 1, segments[i].size() - 2);
-      if (call.Param(name).empty()) {
-        call.params.emplace_back(name, path[i]);
-      }
+      call.params.emplace_back(absl::string_view(segments[i].data() + 1, segments[i].size() - 2),
+                               path[i]);
     }
   }
 }
@@ -152,6 +150,7 @@ std::optional<HttpResponse> RouteTable::Dispatch(const HttpRequest& request,
   Call call{.request = request, .path = target.path, .query = target.query, .defer = defer};
   for (const ScopeRow& row : scopes_) {
     if (row.prefix.IsPrefixOf(path) && row.scope.check) {
+      call.params.clear();
       row.prefix.Bind(path, call);
       if (absl::Status checked = row.scope.check(call); !checked.ok()) {
         return ErrorResponse(checked);
@@ -162,6 +161,7 @@ std::optional<HttpResponse> RouteTable::Dispatch(const HttpRequest& request,
   if (rows.empty()) {
     return ErrorResponse(absl::NotFoundError(absl::StrCat("no route for ", target.path)));
   }
+  call.params.clear();  // the route's pattern names every segment the scopes named
   rows.front()->pattern.Bind(path, call);
   if (absl::Status prepared = PrepareBelowScopes(path, call); !prepared.ok()) {
     return ErrorResponse(prepared);

@@ -54,6 +54,10 @@ absl::string_view ResultName(Result result) {
       return "reversed";
     case Result::kQueued:
       return "queued";
+    case Result::kLinked:
+      return "linked";
+    case Result::kIgnored:
+      return "ignored";
   }
   return "unattributed";
 }

@@ -21,8 +21,13 @@ enum class ConversionType { kSale, kUpsell, kLead };
 enum class PaymentStatus { kApproved, kRefunded, kChargeback };
 // What the engine decides it is (SPEC §5.5).
 enum class ConversionKind { kLead, kFirstSale, kRepeatSale, kUpsell };
-// The result words of SPEC §5.
-enum class Result { kAttributed, kUnattributed, kDuplicate, kReversed, kQueued };
+// The result words of SPEC §5, and two for events that are no conversion: `linked` (identities
+// or a payment reference linked) and `ignored` (only remembered).
+enum class Result { kAttributed, kUnattributed, kDuplicate, kReversed, kQueued, kLinked, kIgnored };
+// What an event does. The pixel and postbacks send conversions (a sale, a lead or a refund, by
+// `type` and `status`); a payment system's event may also only link identities to one customer,
+// link payment references to an order, or do nothing but be remembered (SPEC §4.5).
+enum class EventEffect { kConversion, kLinkIdentities, kLinkPayment, kNone };
 enum class LedgerType { kAccrual, kReversal, kBonus };
 enum class CommissionStatus { kNone, kPending, kApproved, kReversed };
 
@@ -41,6 +46,10 @@ struct Identities {
   std::optional<Ulid> cookie_customer;  // the tc_cid cookie
   std::string customer_ref;             // the merchant's reference (e.g. Stripe cus_…); "" = none
   std::string email_sha256;  // lower-case hex SHA-256 of the normalised e-mail; "" = none
+
+  bool empty() const {
+    return !click_id && !cookie_customer && customer_ref.empty() && email_sha256.empty();
+  }
 };
 
 // One validated event from the pixel, a postback or a webhook.
@@ -52,6 +61,18 @@ struct ConversionEvent {
   std::string refund_id;  // refunds only; the parser defaults it (SPEC §4.4)
   absl::Time occurred_at = absl::UnixEpoch();
   Identities identities;
+
+  // What a payment system adds (SPEC §4.5).
+  EventEffect effect = EventEffect::kConversion;
+  // The payment system's own references. Of a sale: other names of its order (payment intent,
+  // charge, invoice) by which a later refund finds it. Of a refund: names of its order to try
+  // after order_id, in order. Of a payment link: the references to link to order_id.
+  std::vector<std::string> payment_refs;
+  // Of a refund whose amount_minor is the running total refunded under this key (a Stripe
+  // charge): the refund is the increase over the largest total seen for the key. "" = none.
+  std::string refund_total_key;
+  // The source's own id of the event (Stripe's evt_…): decided once; a repeat is a duplicate.
+  std::string source_event_id;
 };
 
 // A conversion as stored, unique per (program, order_id), with its refund totals.
@@ -86,6 +107,8 @@ struct Refund {
   int64_t reversed_minor = 0;  // commission this refund took back (≥ 0)
   absl::Time occurred_at = absl::UnixEpoch();
   bool applied = false;  // false while queued for its order
+  // While queued: the other references (payment refs) it waits under besides order_id.
+  std::vector<std::string> also_queued_under;
 };
 
 // A customer's state in one program.

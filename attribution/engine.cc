@@ -12,6 +12,7 @@
 #include "attribution/commission.h"
 #include "attribution/internal/customers.h"
 #include "attribution/internal/decision_counters.h"
+#include "attribution/internal/payments.h"
 #include "attribution/internal/refunds.h"
 
 namespace clicktrack::attribution {
@@ -30,15 +31,18 @@ struct Credit {
 };
 
 // SPEC §5.8: an order is recorded once. The duplicate's decision, nullopt for a new order, or
-// kAlreadyExists when the order was recorded with another amount.
+// kAlreadyExists when the order was recorded with another amount. A payment system may name one
+// order twice (a payment intent and its invoice): an order that one of the event's payment
+// references names, or that a reference equal to its order id was linked to, is the same order.
 absl::StatusOr<std::optional<Decision>> FindDuplicate(const ConversionEvent& event,
                                                       AttributionView& view) {
-  CLICKTRACK_ASSIGN_OR_RETURN(std::optional<Conversion> existing,
-                              view.FindConversion(event.order_id));
+  CLICKTRACK_ASSIGN_OR_RETURN(
+      std::optional<Conversion> existing,
+      engine_internal::FindOrderByRefs(event.order_id, event.payment_refs, view));
   if (!existing.has_value()) {
     return std::nullopt;
   }
-  if (existing->amount_minor != event.amount_minor) {
+  if (existing->order_id == event.order_id && existing->amount_minor != event.amount_minor) {
     return absl::AlreadyExistsError(
         absl::StrCat("order_id ", event.order_id, " was already recorded with another amount"));
   }
@@ -189,17 +193,8 @@ void PayLoyaltyBonus(const Program& program, const Conversion& conversion, Custo
   AddCounter(decision, conversion.partner_id, t, StatsCounter::kBonus, bonus->amount_minor);
 }
 
-}  // namespace
-
-std::string DefaultRefundId(absl::string_view order_id, int64_t amount_minor) {
-  return absl::StrCat(order_id, "+", amount_minor);
-}
-
-absl::StatusOr<Decision> Attribute(const Program& program, const ConversionEvent& event,
-                                   AttributionView& view, IdSource& ids) {
-  if (event.status != PaymentStatus::kApproved) {
-    return engine_internal::AttributeRefund(program, event, view, ids);
-  }
+absl::StatusOr<Decision> AttributeSale(const Program& program, const ConversionEvent& event,
+                                       AttributionView& view, IdSource& ids) {
   CLICKTRACK_ASSIGN_OR_RETURN(std::optional<Decision> duplicate, FindDuplicate(event, view));
   if (duplicate.has_value()) {
     return *std::move(duplicate);
@@ -225,13 +220,71 @@ absl::StatusOr<Decision> Attribute(const Program& program, const ConversionEvent
       .approve_at = t + program.commission.hold};
   CLICKTRACK_RETURN_IF_ERROR(RecordConversion(program, event, conversion, customer, ids, decision));
   PayLoyaltyBonus(program, conversion, customer, ids, decision);
-  CLICKTRACK_RETURN_IF_ERROR(
-      engine_internal::ApplyQueuedRefunds(view, ids, conversion, customer, decision));
+  CLICKTRACK_RETURN_IF_ERROR(engine_internal::ApplyQueuedRefunds(view, ids, event.payment_refs, t,
+                                                                 conversion, customer, decision));
+  for (const std::string& ref : event.payment_refs) {
+    decision.put_payment_links.emplace_back(ref, event.order_id);
+  }
   CLICKTRACK_RETURN_IF_ERROR(AccountTotals(program, view, decision));
   decision.result = credit.partner_id.empty() ? Result::kUnattributed : Result::kAttributed;
   decision.conversion = conversion;
   decision.put_conversion = std::move(conversion);
   decision.put_customer = std::move(customer);
+  return decision;
+}
+
+// Links the event's identities to one customer (SPEC §5.1), and nothing else.
+absl::StatusOr<Decision> LinkIdentities(const ConversionEvent& event, AttributionView& view,
+                                        IdSource& ids) {
+  Decision decision;
+  if (event.identities.empty()) {
+    decision.result = Result::kIgnored;
+    return decision;
+  }
+  CLICKTRACK_ASSIGN_OR_RETURN(engine_internal::ResolvedCustomer resolved,
+                              engine_internal::ResolveCustomer(event, view, ids, decision));
+  decision.result = Result::kLinked;
+  decision.put_customer = std::move(resolved.state);
+  return decision;
+}
+
+absl::StatusOr<Decision> Decide(const Program& program, const ConversionEvent& event,
+                                AttributionView& view, IdSource& ids) {
+  switch (event.effect) {
+    case EventEffect::kConversion:
+      return event.status == PaymentStatus::kApproved
+                 ? AttributeSale(program, event, view, ids)
+                 : engine_internal::AttributeRefund(program, event, view, ids);
+    case EventEffect::kLinkIdentities:
+      return LinkIdentities(event, view, ids);
+    case EventEffect::kLinkPayment:
+      return engine_internal::LinkPayment(program, event, view, ids);
+    case EventEffect::kNone:
+      break;
+  }
+  Decision ignored;
+  ignored.result = Result::kIgnored;
+  return ignored;
+}
+
+}  // namespace
+
+std::string DefaultRefundId(absl::string_view order_id, int64_t amount_minor) {
+  return absl::StrCat(order_id, "+", amount_minor);
+}
+
+absl::StatusOr<Decision> Attribute(const Program& program, const ConversionEvent& event,
+                                   AttributionView& view, IdSource& ids) {
+  if (!event.source_event_id.empty()) {
+    CLICKTRACK_ASSIGN_OR_RETURN(const bool seen, view.SeenSourceEvent(event.source_event_id));
+    if (seen) {
+      Decision duplicate;
+      duplicate.result = Result::kDuplicate;
+      return duplicate;
+    }
+  }
+  CLICKTRACK_ASSIGN_OR_RETURN(Decision decision, Decide(program, event, view, ids));
+  decision.put_source_event = event.source_event_id;
   return decision;
 }
 

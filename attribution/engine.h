@@ -47,6 +47,13 @@ class AttributionView {
   virtual absl::StatusOr<PartnerTotals> FindPartnerTotals(absl::string_view partner_id) = 0;
   // The partner's per-partner rule overrides, if the partner exists.
   virtual std::optional<CommissionRules> PartnerRules(absl::string_view partner_id) = 0;
+
+  // The order id a payment reference was linked to, if any.
+  virtual absl::StatusOr<std::optional<std::string>> FindPaymentLink(absl::string_view ref) = 0;
+  // The largest running refund total recorded under `key` (0 if none).
+  virtual absl::StatusOr<int64_t> FindRefundTotal(absl::string_view key) = 0;
+  // Whether an event with this source id was decided already.
+  virtual absl::StatusOr<bool> SeenSourceEvent(absl::string_view source_event_id) = 0;
 };
 
 // Mints ids for new records. Thread-compatible.
@@ -83,11 +90,15 @@ struct Decision {
   std::vector<CounterDelta> counters;
   // The totals of each partner in `counters`, after them.
   std::vector<std::pair<std::string, PartnerTotals>> put_partner_totals;
+  std::vector<std::pair<std::string, std::string>> put_payment_links;  // reference -> order id
+  std::vector<std::pair<std::string, int64_t>> put_refund_totals;      // key -> running total
+  std::string put_source_event;  // the source event id to remember; "" = none
   // Facts worth a log line (a queued refund capped at its order, say).
   std::vector<std::string> notes;
 
   bool has_writes() const {
-    return put_conversion.has_value() || !put_refunds.empty() || put_customer.has_value();
+    return put_conversion.has_value() || !put_refunds.empty() || put_customer.has_value() ||
+           !put_payment_links.empty() || !put_source_event.empty();
   }
 };
 

@@ -235,6 +235,24 @@ KeyBuffer QueuedRefundsKey(absl::string_view program_id, absl::string_view order
   return key;
 }
 
+KeyBuffer PaymentLinkKey(absl::string_view program_id, absl::string_view ref) {
+  KeyBuffer key;
+  key.Byte('L').Id(program_id).Id(ref);
+  return key;
+}
+
+KeyBuffer RefundTotalKey(absl::string_view program_id, absl::string_view key_name) {
+  KeyBuffer key;
+  key.Byte('T').Id(program_id).Id(key_name);
+  return key;
+}
+
+KeyBuffer SourceEventKey(absl::string_view program_id, absl::string_view source_event_id) {
+  KeyBuffer key;
+  key.Byte('E').Id(program_id).Id(source_event_id);
+  return key;
+}
+
 KeyBuffer LedgerPrefix(absl::string_view program_id, absl::string_view partner_id) {
   KeyBuffer key;
   key.Id(program_id).Id(partner_id);

@@ -116,6 +116,12 @@ KeyBuffer ConversionPrefix(absl::string_view program_id);
 // per conversion, behind a bloom filter, instead of an iterator).
 KeyBuffer RefundKey(absl::string_view program_id, absl::string_view refund_id);
 KeyBuffer QueuedRefundsKey(absl::string_view program_id, absl::string_view order_id);
+// refunds family, the payment system's state (SPEC §4.5): 'L', program, payment reference ->
+// the order id it names; 'T', program, key -> the largest running refund total seen (int64);
+// 'E', program, source event id -> empty (an event decided once, kept for good).
+KeyBuffer PaymentLinkKey(absl::string_view program_id, absl::string_view ref);
+KeyBuffer RefundTotalKey(absl::string_view program_id, absl::string_view key);
+KeyBuffer SourceEventKey(absl::string_view program_id, absl::string_view source_event_id);
 
 // ledger family: program, partner, entry ULID (time-ordered).
 KeyBuffer LedgerPrefix(absl::string_view program_id, absl::string_view partner_id);

@@ -36,6 +36,15 @@ void InMemoryView::Apply(const Decision& decision) {
   for (const auto& [from, to] : decision.put_aliases) {
     aliases_[from] = to;
   }
+  for (const auto& [ref, order_id] : decision.put_payment_links) {
+    payment_links_[ref] = order_id;
+  }
+  for (const auto& [key, total] : decision.put_refund_totals) {
+    refund_totals_[key] = total;
+  }
+  if (!decision.put_source_event.empty()) {
+    source_events_.insert(decision.put_source_event);
+  }
   ledger_.insert(ledger_.end(), decision.ledger.begin(), decision.ledger.end());
   for (const CounterDelta& delta : decision.counters) {
     counters_[{delta.partner_id, delta.counter}] += delta.delta;
@@ -60,7 +69,11 @@ absl::StatusOr<std::optional<Refund>> InMemoryView::FindRefund(absl::string_view
 absl::StatusOr<std::vector<Refund>> InMemoryView::QueuedRefunds(absl::string_view order_id) {
   std::vector<Refund> queued;
   for (const auto& [id, refund] : refunds_) {
-    if (refund.order_id == order_id && !refund.applied) {
+    const bool waits_here =
+        refund.order_id == order_id ||
+        std::find(refund.also_queued_under.begin(), refund.also_queued_under.end(), order_id) !=
+            refund.also_queued_under.end();
+    if (waits_here && !refund.applied) {
       queued.push_back(refund);
     }
   }
@@ -119,6 +132,20 @@ void InMemoryView::SetPartnerTotals(absl::string_view partner_id, PartnerTotals 
 std::optional<CommissionRules> InMemoryView::PartnerRules(absl::string_view partner_id) {
   const auto it = partners_.find(partner_id);
   return it == partners_.end() ? std::nullopt : std::optional<CommissionRules>(it->second);
+}
+
+absl::StatusOr<std::optional<std::string>> InMemoryView::FindPaymentLink(absl::string_view ref) {
+  const auto it = payment_links_.find(ref);
+  return it == payment_links_.end() ? std::nullopt : std::optional<std::string>(it->second);
+}
+
+absl::StatusOr<int64_t> InMemoryView::FindRefundTotal(absl::string_view key) {
+  const auto it = refund_totals_.find(key);
+  return it == refund_totals_.end() ? 0 : it->second;
+}
+
+absl::StatusOr<bool> InMemoryView::SeenSourceEvent(absl::string_view source_event_id) {
+  return source_events_.contains(source_event_id);
 }
 
 }  // namespace clicktrack::attribution

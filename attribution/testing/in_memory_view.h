@@ -4,6 +4,7 @@
 // engine's tests and benchmarks, and a record of what decisions wrote. Not thread-safe.
 
 #include <map>
+#include <set>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -43,6 +44,9 @@ class InMemoryView final : public AttributionView {
                                                  absl::Time to) override;
   absl::StatusOr<PartnerTotals> FindPartnerTotals(absl::string_view partner_id) override;
   std::optional<CommissionRules> PartnerRules(absl::string_view partner_id) override;
+  absl::StatusOr<std::optional<std::string>> FindPaymentLink(absl::string_view ref) override;
+  absl::StatusOr<int64_t> FindRefundTotal(absl::string_view key) override;
+  absl::StatusOr<bool> SeenSourceEvent(absl::string_view source_event_id) override;
 
   // Set-up: a partner's all-time totals as if earlier events had made them.
   void SetPartnerTotals(absl::string_view partner_id, PartnerTotals totals);
@@ -60,6 +64,9 @@ class InMemoryView final : public AttributionView {
   std::vector<LedgerEntry> ledger_;
   std::map<std::tuple<std::string, StatsCounter>, int64_t> counters_;
   std::map<std::string, PartnerTotals, std::less<>> totals_;
+  std::map<std::string, std::string, std::less<>> payment_links_;
+  std::map<std::string, int64_t, std::less<>> refund_totals_;
+  std::set<std::string, std::less<>> source_events_;
 };
 
 // Deterministic ids for tests: the given time and a counter.

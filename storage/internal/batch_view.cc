@@ -180,8 +180,38 @@ std::optional<attribution::CommissionRules> BatchView::PartnerRules(absl::string
   return partner_rules_(partner_id);
 }
 
+absl::StatusOr<std::optional<std::string>> BatchView::FindPaymentLink(absl::string_view ref) {
+  return Get(kRefunds, storage::PaymentLinkKey(program_id_, ref).view());
+}
+
+absl::StatusOr<int64_t> BatchView::FindRefundTotal(absl::string_view key) {
+  CLICKTRACK_ASSIGN_OR_RETURN(std::optional<std::string> value,
+                              Get(kRefunds, storage::RefundTotalKey(program_id_, key).view()));
+  int64_t total = 0;
+  if (value.has_value() && !storage::DecodeCounter(*value, total)) {
+    return absl::DataLossError(absl::StrCat("refund total of ", key, " is unreadable"));
+  }
+  return total;
+}
+
+absl::StatusOr<bool> BatchView::SeenSourceEvent(absl::string_view source_event_id) {
+  CLICKTRACK_ASSIGN_OR_RETURN(
+      std::optional<std::string> value,
+      Get(kRefunds, storage::SourceEventKey(program_id_, source_event_id).view()));
+  return value.has_value();
+}
+
 absl::Status BatchView::UpdateRefundQueue(const attribution::Refund& refund) {
-  const storage::KeyBuffer key = storage::QueuedRefundsKey(program_id_, refund.order_id);
+  CLICKTRACK_RETURN_IF_ERROR(UpdateRefundQueueOf(refund.order_id, refund));
+  for (const std::string& ref : refund.also_queued_under) {
+    CLICKTRACK_RETURN_IF_ERROR(UpdateRefundQueueOf(ref, refund));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status BatchView::UpdateRefundQueueOf(absl::string_view order_id,
+                                            const attribution::Refund& refund) {
+  const storage::KeyBuffer key = storage::QueuedRefundsKey(program_id_, order_id);
   CLICKTRACK_ASSIGN_OR_RETURN(std::optional<std::string> value, Get(kRefunds, key.view()));
   storage::proto::QueuedRefunds queue;
   if (value.has_value()) {
@@ -251,9 +281,29 @@ absl::Status BatchView::Apply(const attribution::Decision& decision, CounterSums
     CLICKTRACK_RETURN_IF_ERROR(put(kCustomers, storage::PartnerTotalsKey(program_id_, partner),
                                    record.SerializeAsString()));
   }
+  CLICKTRACK_RETURN_IF_ERROR(ApplyPaymentState(decision));
   for (const attribution::CounterDelta& delta : decision.counters) {
     counters.Add(storage::StatsKey(program_id_, delta.partner_id, delta.day, delta.counter).view(),
                  delta.delta);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status BatchView::ApplyPaymentState(const attribution::Decision& decision) {
+  auto put = [&](const storage::KeyBuffer& key, absl::string_view value) {
+    return FromRocksStatus(batch_.Put(families_[kRefunds], ToSlice(key.view()), ToSlice(value)));
+  };
+  for (const auto& [ref, order_id] : decision.put_payment_links) {
+    CLICKTRACK_RETURN_IF_ERROR(put(storage::PaymentLinkKey(program_id_, ref), order_id));
+  }
+  for (const auto& [key, total] : decision.put_refund_totals) {
+    const std::array<char, 8> bytes = storage::EncodeCounter(total);
+    CLICKTRACK_RETURN_IF_ERROR(put(storage::RefundTotalKey(program_id_, key),
+                                   absl::string_view(bytes.data(), bytes.size())));
+  }
+  if (!decision.put_source_event.empty()) {
+    CLICKTRACK_RETURN_IF_ERROR(
+        put(storage::SourceEventKey(program_id_, decision.put_source_event), ""));
   }
   return absl::OkStatus();
 }

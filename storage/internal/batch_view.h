@@ -51,6 +51,9 @@ class BatchView final : public attribution::AttributionView {
   absl::StatusOr<attribution::PartnerTotals> FindPartnerTotals(
       absl::string_view partner_id) override;
   std::optional<attribution::CommissionRules> PartnerRules(absl::string_view partner_id) override;
+  absl::StatusOr<std::optional<std::string>> FindPaymentLink(absl::string_view ref) override;
+  absl::StatusOr<int64_t> FindRefundTotal(absl::string_view key) override;
+  absl::StatusOr<bool> SeenSourceEvent(absl::string_view source_event_id) override;
 
   // Adds the writes of `decision` to the batch, and its stats counter deltas to `counters`
   // (merged into the batch once per batch: the engine never reads stats). Reads through the
@@ -58,8 +61,12 @@ class BatchView final : public attribution::AttributionView {
   absl::Status Apply(const attribution::Decision& decision, CounterSums& counters);
 
  private:
-  // Adds `refund` to, or (once applied) removes it from, the queue of its order.
+  // Adds `refund` to, or (once applied) removes it from, the queues of its order and of the
+  // other references it waits under.
   absl::Status UpdateRefundQueue(const attribution::Refund& refund);
+  absl::Status UpdateRefundQueueOf(absl::string_view order_id, const attribution::Refund& refund);
+  // The payment system's state of `decision`: payment links, refund totals, the source event.
+  absl::Status ApplyPaymentState(const attribution::Decision& decision);
 
   // The value at `key` in `family`, batch first. nullopt if absent.
   absl::StatusOr<std::optional<std::string>> Get(size_t family, absl::string_view key);

@@ -340,18 +340,23 @@ proto::Refund ToProto(const attribution::Refund& refund) {
   record.set_reversed_minor(refund.reversed_minor);
   record.set_occurred_at_micros(Micros(refund.occurred_at));
   record.set_applied(refund.applied);
+  for (const std::string& ref : refund.also_queued_under) {
+    record.add_also_queued_under(ref);
+  }
   return record;
 }
 
 attribution::Refund FromProto(absl::string_view refund_id, const proto::Refund& record) {
-  return attribution::Refund{.id = UlidFrom(record.id()),
-                             .refund_id = std::string(refund_id),
-                             .order_id = record.order_id(),
-                             .amount_minor = record.amount_minor(),
-                             .applied_minor = record.applied_minor(),
-                             .reversed_minor = record.reversed_minor(),
-                             .occurred_at = absl::FromUnixMicros(record.occurred_at_micros()),
-                             .applied = record.applied()};
+  return attribution::Refund{
+      .id = UlidFrom(record.id()),
+      .refund_id = std::string(refund_id),
+      .order_id = record.order_id(),
+      .amount_minor = record.amount_minor(),
+      .applied_minor = record.applied_minor(),
+      .reversed_minor = record.reversed_minor(),
+      .occurred_at = absl::FromUnixMicros(record.occurred_at_micros()),
+      .applied = record.applied(),
+      .also_queued_under = {record.also_queued_under().begin(), record.also_queued_under().end()}};
 }
 
 proto::LedgerEntry ToProto(const attribution::LedgerEntry& entry) {

@@ -80,6 +80,7 @@ RouteTable ApiRoutes(const ApiContext& api, ClickSink& click_sink) {
   routes.AddDeferring(Method::kGet, "/px.gif", bind(Pixel));
   routes.AddDeferring(Method::kGet, "/postback", bind(Postback));
   routes.AddDeferring(Method::kPost, "/postback", bind(Postback));
+  routes.AddDeferring(Method::kPost, "/webhooks/stripe/{program}", bind(StripeWebhook));
   routes.Add(Method::kGet, "/t.js", bind(Snippet));
   routes.Add(Method::kHead, "/t.js", bind(Snippet));
   routes.Add(Method::kGet, "/healthz", bind(Healthz));

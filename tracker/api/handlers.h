@@ -30,6 +30,8 @@ DeferredReply Redirect(const ApiContext& api, ClickSink& click_sink, const Call&
 // Conversions (pixel_handler.cc, postback_handler.cc): answered once durable.
 DeferredReply Pixel(const ApiContext& api, const Call& call);
 DeferredReply Postback(const ApiContext& api, const Call& call);
+// Stripe webhooks (stripe_handler.cc): verified, decoded, decided once per event id.
+DeferredReply StripeWebhook(const ApiContext& api, const Call& call);
 
 // The first-party snippet t.js (snippet_handler.cc): 304 when If-None-Match names its ETag.
 Reply Snippet(const ApiContext& api, const Call& call);

@@ -22,6 +22,7 @@ struct HttpRequest {
   absl::string_view cookie;
   absl::string_view user_agent;
   absl::string_view x_signature;
+  absl::string_view stripe_signature;
   absl::string_view if_none_match;
   absl::string_view body;
 };

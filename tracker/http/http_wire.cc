@@ -80,6 +80,7 @@ void RequestData::Clear() {
   cookie.clear();
   user_agent.clear();
   x_signature.clear();
+  stripe_signature.clear();
   if_none_match.clear();
   body.clear();
   version = 11;
@@ -99,6 +100,7 @@ HttpRequest RequestData::View() const {
       .cookie = cookie,
       .user_agent = user_agent,
       .x_signature = x_signature,
+      .stripe_signature = stripe_signature,
       .if_none_match = if_none_match,
       .body = body,
   };
@@ -162,6 +164,8 @@ void RequestParser::on_field_impl(http::field name, StringView name_text, String
     case http::field::unknown:
       if (boost::beast::iequals(name_text, "X-Signature")) {
         Assign(data_.x_signature, value);
+      } else if (boost::beast::iequals(name_text, "Stripe-Signature")) {
+        Assign(data_.stripe_signature, value);
       }
       break;
     default:

@@ -26,6 +26,7 @@ struct RequestData {
   std::string cookie;  // several Cookie fields are joined with "; "
   std::string user_agent;
   std::string x_signature;
+  std::string stripe_signature;
   std::string if_none_match;
   std::string body;
   unsigned version = 11;  // 10 or 11

@@ -253,6 +253,43 @@ KeyBuffer SourceEventKey(absl::string_view program_id, absl::string_view source_
   return key;
 }
 
+KeyBuffer DeliveryKey(const attribution::Ulid& delivery_id) {
+  KeyBuffer key;
+  key.Byte('D').Ulid(delivery_id);
+  return key;
+}
+
+KeyBuffer PartnerDeliveriesPrefix(absl::string_view program_id, absl::string_view partner_id) {
+  KeyBuffer key;
+  key.Byte('P').Id(program_id).Id(partner_id);
+  return key;
+}
+
+KeyBuffer PartnerDeliveryKey(absl::string_view program_id, absl::string_view partner_id,
+                             const attribution::Ulid& delivery_id) {
+  KeyBuffer key = PartnerDeliveriesPrefix(program_id, partner_id);
+  key.Ulid(delivery_id);
+  return key;
+}
+
+KeyBuffer DueDeliveryKey(absl::Time due, const attribution::Ulid& delivery_id) {
+  KeyBuffer key;
+  key.Byte(kDueDeliveryTag).Int64(absl::ToUnixMicros(due)).Ulid(delivery_id);
+  return key;
+}
+
+bool DecodeDueDeliveryKey(absl::string_view key, absl::Time& due, attribution::Ulid& delivery_id) {
+  KeyReader reader(key);
+  uint8_t tag = 0;
+  int64_t micros = 0;
+  if (!reader.Byte(tag) || tag != kDueDeliveryTag || !reader.Int64(micros) ||
+      !reader.Ulid(delivery_id) || !reader.done()) {
+    return false;
+  }
+  due = absl::FromUnixMicros(micros);
+  return true;
+}
+
 KeyBuffer LedgerPrefix(absl::string_view program_id, absl::string_view partner_id) {
   KeyBuffer key;
   key.Id(program_id).Id(partner_id);

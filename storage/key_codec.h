@@ -128,6 +128,18 @@ KeyBuffer LedgerPrefix(absl::string_view program_id, absl::string_view partner_i
 KeyBuffer LedgerKey(absl::string_view program_id, absl::string_view partner_id,
                     const attribution::Ulid& entry);
 
+// outbox family: 'D', delivery id -> the delivery; 'P', program, partner, delivery id -> ""
+// (a partner's deliveries, newest last); 'N', next attempt (µs), delivery id -> "" while
+// pending (the worker's queue, the most overdue first).
+KeyBuffer DeliveryKey(const attribution::Ulid& delivery_id);
+KeyBuffer PartnerDeliveriesPrefix(absl::string_view program_id, absl::string_view partner_id);
+KeyBuffer PartnerDeliveryKey(absl::string_view program_id, absl::string_view partner_id,
+                             const attribution::Ulid& delivery_id);
+KeyBuffer DueDeliveryKey(absl::Time due, const attribution::Ulid& delivery_id);
+inline constexpr uint8_t kDueDeliveryTag = 'N';
+// Decodes a DueDeliveryKey.
+bool DecodeDueDeliveryKey(absl::string_view key, absl::Time& due, attribution::Ulid& delivery_id);
+
 // Stats values: int64, 8 bytes little-endian.
 std::array<char, 8> EncodeCounter(int64_t value);
 bool DecodeCounter(absl::string_view bytes, int64_t& value);

@@ -19,6 +19,7 @@
 #include "absl/types/span.h"
 
 #include "attribution/click.h"
+#include "attribution/delivery.h"
 #include "attribution/engine.h"
 #include "attribution/ids.h"
 #include "attribution/link.h"
@@ -127,7 +128,8 @@ class ClickLog {
   virtual absl::StatusOr<attribution::Click> GetClick(const attribution::Ulid& click_id) const = 0;
 };
 
-// DESIGN's seam for Kafka: the single writer of conversion state.
+// DESIGN's seam for Kafka: the single writer of conversion state. With each commission
+// movement credited to a partner with a postback_url, it writes a delivery to the Outbox.
 class ConversionCommitter {
  public:
   virtual ~ConversionCommitter() = default;
@@ -169,6 +171,41 @@ class ReportReader {
                                                 size_t limit) const = 0;
 };
 
+// One page of a partner's postback deliveries, newest first.
+struct DeliveryPage {
+  std::vector<attribution::Delivery> deliveries;
+  // Pass as `before` for the next page; nullopt on the last page.
+  std::optional<attribution::Ulid> next_cursor;
+};
+
+// SPEC §4.7: the postbacks to partners that the committer wrote with their movements, for the
+// worker that sends them and for the admin API.
+class Outbox {
+ public:
+  virtual ~Outbox() = default;
+
+  // Up to `limit` pending deliveries due at `now`, the most overdue first.
+  virtual absl::StatusOr<std::vector<attribution::Delivery>> DueDeliveries(absl::Time now,
+                                                                           size_t limit) = 0;
+  // When the next pending delivery is due; nullopt when none is pending.
+  virtual absl::StatusOr<std::optional<absl::Time>> NextDue() = 0;
+  // Stores a pending delivery as an attempt left it (attribution::RecordAttempt). The write is
+  // not synced: a crash before the next sync may send the delivery once more, with its id.
+  virtual absl::Status RecordAttempt(const attribution::Delivery& delivery, absl::Time was_due) = 0;
+  // Up to `limit` of the partner's deliveries, newest first, older than `before` if given.
+  virtual absl::StatusOr<DeliveryPage> ListDeliveries(absl::string_view program_id,
+                                                      absl::string_view partner_id,
+                                                      std::optional<attribution::Ulid> before,
+                                                      size_t limit) const = 0;
+  // Puts the partner's failed delivery back to pending, due at `now`, with its attempts
+  // counted afresh. kNotFound ("delivery <id> not found", also for another partner's);
+  // kFailedPrecondition when it is not failed.
+  virtual absl::StatusOr<attribution::Delivery> RetryDelivery(absl::string_view program_id,
+                                                              absl::string_view partner_id,
+                                                              const attribution::Ulid& id,
+                                                              absl::Time now) = 0;
+};
+
 // The store's health and upkeep.
 class Maintenance {
  public:
@@ -202,6 +239,7 @@ class Store {
   virtual ConversionCommitter& committer() = 0;
   virtual ReportReader& reports() = 0;
   virtual Maintenance& maintenance() = 0;
+  virtual Outbox& outbox() = 0;
 };
 
 struct StoreOptions {

@@ -19,11 +19,13 @@
 #include "storage/store.h"
 #include "tracker/api/api.h"
 #include "tracker/background_yield.h"
+#include "tracker/codec/url_validation.h"
 #include "tracker/common/clock.h"
 #include "tracker/common/id_generator.h"
 #include "tracker/common/log.h"
 #include "tracker/config.h"
 #include "tracker/http/server.h"
+#include "tracker/outbox/worker.h"
 
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -119,6 +121,17 @@ void LogIfLowered(const ConnectionLimit& connections, int requested) {
   }
 }
 
+// SPEC §4.7: postbacks to partners, and with --block-private-postbacks, never to a private
+// address the partner's host name resolves to.
+OutboxWorkerOptions PostbackOptions(const Config& config) {
+  OutboxWorkerOptions options;
+  options.outgoing.timeout = attribution::kDeliveryTimeout;
+  if (config.block_private_postbacks) {
+    options.outgoing.refuse_ipv4 = IsPrivateIpv4;
+  }
+  return options;
+}
+
 ServerOptions ServerOptionsFor(const Config& config, const ConnectionLimit& connections,
                                storage::Maintenance& maintenance) {
   ServerOptions options;
@@ -210,6 +223,10 @@ int Main(int argc, char** argv) {
                  .admin_token = admin_token->token,
                  .block_private_postbacks = config->block_private_postbacks});
 
+  auto postbacks =
+      std::make_unique<OutboxWorker>((*store)->outbox(), clock, PostbackOptions(*config));
+  postbacks->Start();
+
   LogListening(*config, *listen, api.options.public_url);
   LogIfLowered(connections, config->max_connections);
   LogAdminToken(*admin_token);
@@ -220,6 +237,7 @@ int Main(int argc, char** argv) {
   });
 
   LogCommitted((*store)->committer().committer_stats());
+  postbacks.reset();  // after the batch in flight
   if (absl::Status status = (*store)->maintenance().Flush(); !status.ok()) {
     Log(LogLevel::kError, "flush failed", {{"error", JsonText(status.ToString())}});
   }

@@ -16,11 +16,12 @@ enum Family : size_t {
   kConversions,
   kRefunds,
   kLedger,
+  kOutbox,
   kFamilyCount
 };
 
 inline constexpr const char* kFamilyNames[kFamilyCount] = {
-    "default",    "config",    "clicks",      "customer_clicks", "stats",
-    "identities", "customers", "conversions", "refunds",         "ledger"};
+    "default",   "config",      "clicks",  "customer_clicks", "stats", "identities",
+    "customers", "conversions", "refunds", "ledger",          "outbox"};
 
 }  // namespace clicktrack::storage_internal

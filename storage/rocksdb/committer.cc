@@ -7,6 +7,8 @@
 
 #include "attribution/base/status_macros.h"
 #include "storage/internal/batch_view.h"
+#include "storage/internal/click_records.h"
+#include "storage/internal/outbox_records.h"
 
 namespace clicktrack::storage_internal {
 
@@ -112,12 +114,44 @@ absl::StatusOr<attribution::Decision> RocksDbCommitter::Decide(const PendingConv
   CLICKTRACK_ASSIGN_OR_RETURN(attribution::Decision decision,
                               attribution::Attribute(*program, pending.event, view, *ids_));
   writes.SetSavePoint();
-  if (absl::Status applied = view.Apply(decision, counters); !applied.ok()) {
+  absl::Status applied = view.Apply(decision, counters);
+  if (applied.ok()) {
+    applied = AddDeliveries(*program, decision, writes);
+  }
+  if (!applied.ok()) {
     (void)writes.RollbackToSavePoint();  // none of this event's writes stay in the batch
     return applied;
   }
   (void)writes.PopSavePoint();
   return decision;
+}
+
+absl::Status RocksDbCommitter::AddDeliveries(const attribution::Program& program,
+                                             const attribution::Decision& decision,
+                                             rocksdb::WriteBatchWithIndex& writes) {
+  if (decision.ledger.empty() || !decision.conversion.has_value()) {
+    return absl::OkStatus();
+  }
+  const attribution::Conversion& conversion = *decision.conversion;
+  std::optional<attribution::Click> click;
+  bool click_read = false;
+  for (const attribution::LedgerEntry& entry : decision.ledger) {
+    absl::StatusOr<storage::ConfigStore::PartnerRef> partner =
+        config_.GetPartner(program.id, entry.partner_id);
+    if (!partner.ok() || (*partner)->postback_url.empty()) {
+      continue;
+    }
+    if (!click_read && conversion.click_id.has_value()) {
+      CLICKTRACK_ASSIGN_OR_RETURN(
+          click, ReadClick(database_.db(), database_.family(kClicks), *conversion.click_id));
+      click_read = true;
+    }
+    const attribution::Delivery delivery = attribution::NewDelivery(
+        ids_->NewId(entry.created_at), program.id, (*partner)->postback_url, entry, conversion,
+        click ? &*click : nullptr, program.currency);
+    CLICKTRACK_RETURN_IF_ERROR(PutDelivery(writes, database_.families(), delivery, std::nullopt));
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace clicktrack::storage_internal

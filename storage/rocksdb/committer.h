@@ -48,6 +48,11 @@ class RocksDbCommitter final : public storage::ConversionCommitter {
   absl::StatusOr<attribution::Decision> Decide(const PendingConversion& pending,
                                                rocksdb::WriteBatchWithIndex& writes,
                                                CounterSums& counters);
+  // SPEC §4.7: a delivery for each of the decision's ledger entries whose partner has a
+  // postback_url, in the batch of the entries.
+  absl::Status AddDeliveries(const attribution::Program& program,
+                             const attribution::Decision& decision,
+                             rocksdb::WriteBatchWithIndex& writes);
 
   Database& database_;
   const storage::ConfigStore& config_;

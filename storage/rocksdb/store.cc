@@ -21,6 +21,7 @@
 #include "storage/rocksdb/database.h"
 #include "storage/rocksdb/maintenance.h"
 #include "storage/rocksdb/options.h"
+#include "storage/rocksdb/outbox.h"
 #include "storage/rocksdb/report_reader.h"
 
 namespace clicktrack::storage {
@@ -39,6 +40,7 @@ class RocksDbStore final : public Store {
         clicks_(database_),
         reports_(database_),
         maintenance_(database_),
+        outbox_(database_),
         committer_(database_, config_, options.ids, options.max_batch) {}
 
   absl::Status Load() { return config_.Load(); }
@@ -48,6 +50,7 @@ class RocksDbStore final : public Store {
   ConversionCommitter& committer() override { return committer_; }
   ReportReader& reports() override { return reports_; }
   Maintenance& maintenance() override { return maintenance_; }
+  Outbox& outbox() override { return outbox_; }
 
  private:
   Database database_;
@@ -55,6 +58,7 @@ class RocksDbStore final : public Store {
   storage_internal::RocksDbClickLog clicks_;
   storage_internal::RocksDbReportReader reports_;
   storage_internal::RocksDbMaintenance maintenance_;
+  storage_internal::RocksDbOutbox outbox_;
   storage_internal::RocksDbCommitter committer_;
 };
 

@@ -187,6 +187,7 @@ void InMemoryStore::SubmitConversion(std::string program_id, attribution::Conver
     decision = attribution::Attribute(**program, event, view, *ids_);
     if (decision.ok()) {
       view.Apply(*decision);
+      AddDeliveries(**program, *decision);
       for (const attribution::CounterDelta& delta : decision->counters) {
         counters_[{program_id, delta.partner_id, delta.day, static_cast<size_t>(delta.counter)}] +=
             delta.delta;
@@ -196,6 +197,26 @@ void InMemoryStore::SubmitConversion(std::string program_id, attribution::Conver
     ++committed_.batches;
   }
   std::move(done)(std::move(decision));
+}
+
+void InMemoryStore::AddDeliveries(const attribution::Program& program,
+                                  const attribution::Decision& decision) {
+  if (!decision.conversion.has_value()) {
+    return;
+  }
+  const attribution::Conversion& conversion = *decision.conversion;
+  const auto click = std::find_if(clicks_.begin(), clicks_.end(), [&](const auto& c) {
+    return conversion.click_id.has_value() && c.id == *conversion.click_id;
+  });
+  for (const attribution::LedgerEntry& entry : decision.ledger) {
+    const auto partner = partners_.find({program.id, entry.partner_id});
+    if (partner == partners_.end() || partner->second->postback_url.empty()) {
+      continue;
+    }
+    outbox_.Add(attribution::NewDelivery(
+        ids_->NewId(entry.created_at), program.id, partner->second->postback_url, entry, conversion,
+        click == clicks_.end() ? nullptr : &*click, program.currency));
+  }
 }
 
 CommitterStats InMemoryStore::committer_stats() const {

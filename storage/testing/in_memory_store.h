@@ -14,6 +14,7 @@
 
 #include "attribution/testing/in_memory_view.h"
 #include "storage/store.h"
+#include "storage/testing/in_memory_outbox.h"
 
 namespace clicktrack::storage {
 
@@ -32,6 +33,7 @@ class InMemoryStore final : public Store,
   ConversionCommitter& committer() override { return *this; }
   ReportReader& reports() override { return *this; }
   Maintenance& maintenance() override { return *this; }
+  Outbox& outbox() override { return outbox_; }
 
   // ConfigStore.
   absl::Status PutProgram(const attribution::Program& program) override;
@@ -85,6 +87,8 @@ class InMemoryStore final : public Store,
   attribution::InMemoryView& ViewOf(const std::string& program_id);  // under mu_
   bool HadUniqueClick(const attribution::Click& click) const;        // under mu_
   void AddCounter(const attribution::Click& click, attribution::StatsCounter counter);
+  // What the committer adds: a delivery of each movement to a partner with a postback_url.
+  void AddDeliveries(const attribution::Program& program, const attribution::Decision& decision);
 
   mutable std::mutex mu_;
   attribution::SequentialIds own_ids_;
@@ -97,6 +101,7 @@ class InMemoryStore final : public Store,
   std::map<CounterKey, int64_t> counters_;
   CommitterStats committed_;
   bool writable_ = true;
+  InMemoryOutbox outbox_;
 };
 
 }  // namespace clicktrack::storage

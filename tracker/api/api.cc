@@ -96,6 +96,9 @@ RouteTable ApiRoutes(const ApiContext& api, ClickSink& click_sink) {
   routes.Add(Method::kPut, admin("/partners/{partner}"), bind(PutPartner));
   routes.Add(Method::kGet, admin("/partners/{partner}/stats"), bind(PartnerStats));
   routes.Add(Method::kGet, admin("/partners/{partner}/commissions"), bind(Commissions));
+  routes.Add(Method::kGet, admin("/partners/{partner}/postbacks"), bind(ListDeliveries));
+  routes.Add(Method::kPost, admin("/partners/{partner}/postbacks/{delivery}/retry"),
+             bind(RetryDelivery));
   routes.Add(Method::kPost, admin("/links"), bind(CreateLink));
   routes.Add(Method::kGet, admin("/links/{code}"), bind(GetLink));
   routes.Add(Method::kPatch, admin("/links/{code}"), bind(PatchLink));

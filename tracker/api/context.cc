@@ -30,6 +30,7 @@ ApiContext::ApiContext(storage::Store& store, const Clock& clock, IdGenerator& i
       committer(store.committer()),
       reports(store.reports()),
       maintenance(store.maintenance()),
+      outbox(store.outbox()),
       clock(clock),
       ids(ids),
       options(std::move(options)),

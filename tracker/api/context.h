@@ -37,6 +37,7 @@ class ApiContext {
   storage::ConversionCommitter& committer;
   storage::ReportReader& reports;
   storage::Maintenance& maintenance;
+  storage::Outbox& outbox;
   const Clock& clock;
   IdGenerator& ids;
   const ApiOptions options;

@@ -48,6 +48,10 @@ Reply CreateLink(const ApiContext& api, const Call& call);
 Reply GetLink(const ApiContext& api, const Call& call);
 Reply PatchLink(const ApiContext& api, const Call& call);
 
+// Postbacks to partners (delivery_handlers.cc): the deliveries, and a retry of a failed one.
+Reply ListDeliveries(const ApiContext& api, const Call& call);
+Reply RetryDelivery(const ApiContext& api, const Call& call);
+
 // Reports (report_handlers.cc).
 Reply PartnerStats(const ApiContext& api, const Call& call);
 Reply Commissions(const ApiContext& api, const Call& call);

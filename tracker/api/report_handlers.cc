@@ -16,6 +16,7 @@
 #include "attribution/money.h"
 #include "attribution/stats_counter.h"
 #include "tracker/api/handlers.h"
+#include "tracker/api/paging.h"
 #include "tracker/api/responses.h"
 #include "tracker/codec/conversion_request.h"
 #include "tracker/common/json_text.h"
@@ -97,9 +98,6 @@ boost::json::object EncodeStats(const attribution::Program& program, absl::strin
   };
 }
 
-constexpr size_t kDefaultPageSize = 50;
-constexpr size_t kMaxPageSize = 500;
-
 boost::json::object EncodeCustomer(const attribution::Program& program,
                                    const attribution::CustomerState& customer) {
   boost::json::object out;
@@ -166,25 +164,15 @@ absl::StatusOr<HttpResponse> Commissions(const ApiContext& api, const Call& call
   const attribution::Program& program = *call.program;
   const absl::string_view partner_id = call.Param("partner");
   const absl::string_view query = call.query;
-  size_t limit = kDefaultPageSize;
-  if (std::optional<std::string> text = QueryParam(query, "limit")) {
-    if (!absl::SimpleAtoi(*text, &limit) || limit == 0) {
-      return absl::InvalidArgumentError("limit: must be a whole number from 1");
-    }
-    limit = std::min(limit, kMaxPageSize);
-  }
-  std::optional<attribution::Ulid> cursor;
-  if (std::optional<std::string> text = QueryParam(query, "cursor")) {
-    cursor = attribution::Ulid::FromText(*text);
-    if (!cursor.has_value()) {
-      return absl::InvalidArgumentError("cursor: must be a next_cursor of this route");
-    }
+  absl::StatusOr<PageRequest> paging = ParsePageRequest(query);
+  if (!paging.ok()) {
+    return paging.status();
   }
   if (absl::Status found = api.config.GetPartner(program.id, partner_id).status(); !found.ok()) {
     return found;
   }
   absl::StatusOr<storage::LedgerPage> page =
-      api.reports.ListLedger(program.id, partner_id, cursor, limit);
+      api.reports.ListLedger(program.id, partner_id, paging->cursor, paging->limit);
   if (!page.ok()) {
     return page.status();
   }

@@ -26,6 +26,7 @@ packages=(
   libgtest-dev libbenchmark-dev
   wrk nginx curl
   clang libclang-rt-14-dev clang-format python3 git nodejs
+  chromium chromium-driver python3-selenium ca-certificates
 )
 
 missing=()

@@ -1,6 +1,8 @@
 -- wrk script: requests that each carry a new order id, as checkouts do. MODE picks the route:
 --   MODE=postback  GET /postback?token=… (durable server-to-server postbacks)
 --   MODE=pixel     GET /px.gif (checkout pixel hits)
+--   MODE=stripe    POST /webhooks/stripe/PROGRAM, the signed events of the file EVENTS
+--                  (bench/load/stripe_events.py), each sent once
 -- PROGRAM and TOKEN name the program and its postback_secret; each wrk thread numbers its own.
 local mode = os.getenv("MODE") or "postback"
 local program = os.getenv("PROGRAM") or "bench"
@@ -16,8 +18,21 @@ function init(args)
   prefix = prefix ~= "" and prefix or tostring(math.random(1, 1e9))
 end
 
+local events = {}
+if mode == "stripe" then
+  for line in io.lines(os.getenv("EVENTS")) do
+    local tab = line:find("\t", 1, true)
+    events[#events + 1] = wrk.format("POST", "/webhooks/stripe/" .. program,
+        {["Stripe-Signature"] = line:sub(1, tab - 1), ["Content-Type"] = "application/json"},
+        line:sub(tab + 1))
+  end
+end
+
 function request()
   counter = counter + 1
+  if mode == "stripe" then
+    return events[(counter - 1) % #events + 1]  -- past the file: redeliveries (duplicates)
+  end
   local order = prefix .. "-" .. counter
   if mode == "pixel" then
     return wrk.format("GET", "/px.gif?program=" .. program .. "&order_id=px-" .. order ..

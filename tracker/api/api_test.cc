@@ -294,3 +294,55 @@ TEST_F(RouterTest, APixelSaleReachesTheLedgerAndTheCustomer) {
 
 }  // namespace
 }  // namespace clicktrack::tracker
+
+namespace clicktrack::tracker {
+namespace {
+
+TEST_F(RouterTest, AFailedDeliveryCanBeRetriedOnce) {
+  Seed();
+  ASSERT_EQ(Call(Method::kPut, "/api/v1/programs/acme/partners/p1",
+                 R"({"name": "P", "postback_url": "https://t.partner.example/pb?c={commission}"})")
+                .status,
+            200);
+  ASSERT_EQ(Call(Method::kPut, "/api/v1/programs/acme",
+                 R"({"name": "Acme", "currency": "USD", "allowed_hosts": ["shop.example.com"],
+                     "pixel": true, "commission": {"first_sale": {"percent": "10"}}})")
+                .status,
+            200);
+  const HttpResponse click = Click("/go/c1");
+  const std::string location = Header(click, "Location");
+  const std::string click_id = location.substr(location.find("click_id=") + 9);
+  ASSERT_EQ(Click(absl::StrCat("/px.gif?program=acme&order_id=o1&amount=20.00&currency=USD"
+                               "&click_id=",
+                               click_id))
+                .status,
+            200);
+  absl::StatusOr<std::vector<attribution::Delivery>> due =
+      store_.outbox().DueDeliveries(clock_.Now(), 10);
+  ASSERT_TRUE(due.ok());
+  ASSERT_EQ(due->size(), 1u);
+  attribution::Delivery delivery = due->front();
+  EXPECT_EQ(delivery.url, "https://t.partner.example/pb?c=2.00");
+  const std::string path = absl::StrCat("/api/v1/programs/acme/partners/p1/postbacks/",
+                                        delivery.id.ToString(), "/retry");
+  EXPECT_EQ(Call(Method::kPost, path).status, 409);  // pending, not failed
+  while (delivery.state == attribution::DeliveryState::kPending) {
+    attribution::RecordAttempt(delivery, clock_.Now(), 502, "");
+  }
+  ASSERT_TRUE(store_.outbox().RecordAttempt(delivery, delivery.next_attempt_at).ok());
+  const HttpResponse listed =
+      Call(Method::kGet, "/api/v1/programs/acme/partners/p1/postbacks?limit=1");
+  EXPECT_TRUE(absl::StrContains(listed.body, R"("state":"failed","attempts":12,"last_status":502)"))
+      << listed.body;
+  const HttpResponse retried = Call(Method::kPost, path);
+  EXPECT_EQ(retried.status, 200);
+  EXPECT_TRUE(absl::StrContains(retried.body, R"("state":"pending","attempts":0)")) << retried.body;
+  EXPECT_EQ(Call(Method::kPost, path).status, 409);
+  EXPECT_EQ(Call(Method::kPost,
+                 "/api/v1/programs/acme/partners/p2/postbacks/" + delivery.id.ToString() + "/retry")
+                .status,
+            404);
+}
+
+}  // namespace
+}  // namespace clicktrack::tracker

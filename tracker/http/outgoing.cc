@@ -1,5 +1,6 @@
 #include "tracker/http/outgoing.h"
 
+#include <algorithm>
 #include <chrono>
 #include <optional>
 
@@ -140,7 +141,12 @@ std::vector<OutgoingResult> SendAll(const std::vector<OutgoingGet>& requests,
                                     const OutgoingOptions& options) {
   asio::io_context io;
   asio::ssl::context tls(asio::ssl::context::tls_client);
-  tls.set_default_verify_paths();
+  const bool any_https = std::any_of(requests.begin(), requests.end(), [](const OutgoingGet& r) {
+    return r.url.rfind("https:", 0) == 0;
+  });
+  if (any_https) {  // loads the system's CA certificates: only when needed
+    tls.set_default_verify_paths();
+  }
   tls.set_verify_mode(asio::ssl::verify_peer);
   std::vector<OutgoingResult> results(requests.size());
   for (size_t i = 0; i < requests.size(); ++i) {

@@ -62,6 +62,9 @@ size_t OutboxWorker::SendDue() {
     Log(LogLevel::kError, "cannot read the outbox", {{"error", JsonText(due.status().message())}});
     return 0;
   }
+  if (due->empty()) {
+    return 0;
+  }
   std::vector<OutgoingGet> requests;
   for (const attribution::Delivery& delivery : *due) {
     requests.push_back(OutgoingGet{.url = delivery.url,

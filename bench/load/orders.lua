@@ -16,14 +16,20 @@ end
 
 function init(args)
   prefix = prefix ~= "" and prefix or tostring(math.random(1, 1e9))
+  if mode == "stripe" then
+    load_stripe_events()
+  end
 end
 
 local events = {}
-if mode == "stripe" then
+
+-- The signed events, formatted once (in init: wrk.headers.Host is set by then).
+function load_stripe_events()
   for line in io.lines(os.getenv("EVENTS")) do
     local tab = line:find("\t", 1, true)
     events[#events + 1] = wrk.format("POST", "/webhooks/stripe/" .. program,
-        {["Stripe-Signature"] = line:sub(1, tab - 1), ["Content-Type"] = "application/json"},
+        {["Host"] = wrk.headers["Host"], ["Stripe-Signature"] = line:sub(1, tab - 1),
+         ["Content-Type"] = "application/json"},
         line:sub(tab + 1))
   end
 end

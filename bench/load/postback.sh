@@ -53,7 +53,7 @@ measure() {
   rps="$(echo "$out" | awk '/Requests\/sec/ {print $2}')"
   p50="$(echo "$out" | awk '$1=="50%" {print $2}')"
   p99="$(echo "$out" | awk '$1=="99%" {print $2}')"
-  non2xx="$(echo "$out" | awk '/non-2xx/ {print $2}')"
+  non2xx="$(echo "$out" | awk '/Non-2xx/ {print $NF}')"
   mean_batch="$(grep -o '"mean_batch":"[^"]*"' "$log" | cut -d'"' -f4)"
   cpu_us="$(awk -v a="$cpu_before" -v b="$cpu_after" -v n="$requests" -v t="$(getconf CLK_TCK)" \
     'BEGIN {printf "%.1f", (b - a) / t * 1e6 / n}')"

@@ -114,10 +114,11 @@ std::vector<rocksdb::ColumnFamilyDescriptor> FamilyDescriptors(size_t block_cach
     if (i == kStats) {
       opts.merge_operator = std::make_shared<CounterAddOperator>();
     }
-    if (i == kConversions || i == kCustomers || i == kIdentities) {
-      // The committer looks up every new order id, customer and identity, and most are not
-      // there yet: a whole-key bloom filter over the memtable answers those misses without
-      // walking the skip list (SST files have theirs from `table.filter_policy`).
+    if (i == kConversions || i == kCustomers || i == kIdentities || i == kRefunds) {
+      // The committer looks up every new order id, customer, identity, payment link and
+      // source event, and most are not there yet: a whole-key bloom filter over the memtable
+      // answers those misses without walking the skip list (SST files have theirs from
+      // `table.filter_policy`).
       opts.memtable_whole_key_filtering = true;
       opts.memtable_prefix_bloom_size_ratio = 0.02;
     }

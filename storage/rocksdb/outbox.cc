@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 
 #include "attribution/base/status_macros.h"
+#include "storage/internal/newest_first.h"
 #include "storage/internal/outbox_records.h"
 #include "storage/internal/rocks_status.h"
 #include "storage/key_codec.h"
@@ -78,35 +79,25 @@ absl::StatusOr<storage::DeliveryPage> RocksDbOutbox::ListDeliveries(absl::string
                                                                     std::optional<Ulid> before,
                                                                     size_t limit) const {
   const storage::KeyBuffer prefix = storage::PartnerDeliveriesPrefix(program_id, partner_id);
-  storage::KeyBuffer start = prefix;
-  start.Ulid(before.value_or(Ulid{.hi = ~uint64_t{0}, .lo = ~uint64_t{0}}));
-  std::unique_ptr<rocksdb::Iterator> it(
-      database_.db().NewIterator(rocksdb::ReadOptions(), database_.family(kOutbox)));
-  it->SeekForPrev(ToSlice(start.view()));
-  if (before.has_value() && it->Valid() && ToView(it->key()) == start.view()) {
-    it->Prev();  // the cursor's own delivery was on the previous page
-  }
   storage::DeliveryPage page;
-  for (; it->Valid(); it->Prev()) {
-    const absl::string_view key = ToView(it->key());
-    if (!absl::StartsWith(key, prefix.view())) {
-      break;
-    }
-    const std::optional<Ulid> id = Ulid::FromBinary(key.substr(prefix.size()));
-    if (!id.has_value()) {
-      continue;
-    }
-    if (page.deliveries.size() == limit) {
-      page.next_cursor = page.deliveries.back().id;
-      break;
-    }
+  std::vector<Ulid> ids;
+  CLICKTRACK_RETURN_IF_ERROR(VisitNewestFirst(database_.db(), database_.family(kOutbox),
+                                              prefix.view(), before,
+                                              [&](const Ulid& id, absl::string_view) {
+                                                if (ids.size() == limit) {
+                                                  page.next_cursor = ids.back();
+                                                  return false;
+                                                }
+                                                ids.push_back(id);
+                                                return true;
+                                              }));
+  for (const Ulid& id : ids) {
     CLICKTRACK_ASSIGN_OR_RETURN(std::optional<Delivery> delivery,
-                                ReadDelivery(database_.db(), database_.family(kOutbox), *id));
+                                ReadDelivery(database_.db(), database_.family(kOutbox), id));
     if (delivery.has_value()) {
       page.deliveries.push_back(*std::move(delivery));
     }
   }
-  CLICKTRACK_RETURN_IF_ERROR(FromRocksStatus(it->status()));
   return page;
 }
 

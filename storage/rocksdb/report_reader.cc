@@ -7,6 +7,7 @@
 
 #include "attribution/base/status_macros.h"
 #include "attribution/customer_alias.h"
+#include "storage/internal/newest_first.h"
 #include "storage/internal/record_codec.h"
 #include "storage/internal/rocks_status.h"
 #include "storage/key_codec.h"
@@ -109,37 +110,22 @@ absl::StatusOr<storage::LedgerPage> RocksDbReportReader::ListLedger(
     absl::string_view program_id, absl::string_view partner_id,
     std::optional<attribution::Ulid> before, size_t limit) const {
   const KeyBuffer prefix = storage::LedgerPrefix(program_id, partner_id);
-  KeyBuffer start = prefix;
-  start.Ulid(before.value_or(attribution::Ulid{.hi = ~uint64_t{0}, .lo = ~uint64_t{0}}));
   storage::LedgerPage page;
-  std::unique_ptr<rocksdb::Iterator> it(
-      database_.db().NewIterator(rocksdb::ReadOptions(), database_.family(kLedger)));
-  it->SeekForPrev(ToSlice(start.view()));
-  if (before.has_value() && it->Valid() && ToView(it->key()) == start.view()) {
-    it->Prev();  // the cursor's own entry was on the previous page
-  }
   proto::LedgerEntry record;
-  for (; it->Valid(); it->Prev()) {
-    const absl::string_view key = ToView(it->key());
-    if (!absl::StartsWith(key, prefix.view())) {
-      break;
-    }
-    const std::optional<attribution::Ulid> id =
-        attribution::Ulid::FromBinary(key.substr(prefix.size()));
-    if (!id.has_value()) {
-      continue;
-    }
-    if (page.entries.size() == limit) {
-      page.next_cursor = page.entries.back().id;
-      break;
-    }
-    if (!ParseRecord(ToView(it->value()), record, "ledger").ok()) {
-      page.unreadable.push_back(*id);  // the rest of the ledger stays readable
-      continue;
-    }
-    page.entries.push_back(FromProto(partner_id, *id, record));
-  }
-  CLICKTRACK_RETURN_IF_ERROR(FromRocksStatus(it->status()));
+  CLICKTRACK_RETURN_IF_ERROR(
+      VisitNewestFirst(database_.db(), database_.family(kLedger), prefix.view(), before,
+                       [&](const attribution::Ulid& id, absl::string_view value) {
+                         if (page.entries.size() == limit) {
+                           page.next_cursor = page.entries.back().id;
+                           return false;
+                         }
+                         if (!ParseRecord(value, record, "ledger").ok()) {
+                           page.unreadable.push_back(id);  // the rest of the ledger stays readable
+                           return true;
+                         }
+                         page.entries.push_back(FromProto(partner_id, id, record));
+                         return true;
+                       }));
   return page;
 }
 

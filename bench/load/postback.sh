@@ -11,6 +11,7 @@
 # time per request, and the mean number of events per fsync (committer batch).
 #
 #   bench/load/postback.sh [rounds=3] [seconds=10]
+#   MODES=postback bench/load/postback.sh …   only one route (an A/B against an older binary)
 #
 # Pinning as in SPEC's bench notes: trackerd on core 0 (--threads 1), wrk on core 1.
 set -euo pipefail
@@ -64,14 +65,15 @@ measure() {
 
 postbacks=()
 stripe=()
+modes="${MODES:-postback stripe}"
 for round in $(seq 1 "$rounds"); do
-  postbacks+=("$(measure postback)")
-  stripe+=("$(measure stripe)")
+  [[ " $modes " == *" postback "* ]] && postbacks+=("$(measure postback)")
+  [[ " $modes " == *" stripe "* ]] && stripe+=("$(measure stripe)")
 done
 summary() {
   sort -n | awk -v n="$rounds" -v what="$1" '
     {rps[NR]=$1; cpu[NR]=$2; batch[NR]=$3}
     END {m=int((n+1)/2); printf "median round (by rate), %s: %s/s, %s us CPU/request, mean batch %s\n", what, rps[m], cpu[m], batch[m]}'
 }
-printf '%s\n' "${postbacks[@]}" | summary "GET /postback"
-printf '%s\n' "${stripe[@]}" | summary "Stripe invoice.paid"
+if [ ${#postbacks[@]} -gt 0 ]; then printf '%s\n' "${postbacks[@]}" | summary "GET /postback"; fi
+if [ ${#stripe[@]} -gt 0 ]; then printf '%s\n' "${stripe[@]}" | summary "Stripe invoice.paid"; fi

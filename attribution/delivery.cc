@@ -107,6 +107,13 @@ void RecordAttempt(Delivery& delivery, absl::Time now, int status, absl::string_
       now + std::min(kFirstRetryDelay * (int64_t{1} << doublings), kLongestRetryDelay);
 }
 
+void RecordRefusal(Delivery& delivery, absl::string_view reason) {
+  ++delivery.attempts;
+  delivery.last_status = 0;
+  delivery.last_error = std::string(reason);
+  delivery.state = DeliveryState::kFailed;
+}
+
 std::string ExpandPostbackUrl(absl::string_view url, const PostbackMacros& macros) {
   if (url.find('{') == absl::string_view::npos) {
     return std::string(url);

@@ -52,6 +52,9 @@ Delivery NewDelivery(const Ulid& id, absl::string_view program_id, absl::string_
 
 // The delivery after an attempt at `now` that got `status` (0: no answer) or `error`.
 void RecordAttempt(Delivery& delivery, absl::Time now, int status, absl::string_view error);
+// The delivery after an attempt refused before any connection (its host resolves to a private
+// address): failed at once, with `reason`; an admin may retry it once the URL is fixed.
+void RecordRefusal(Delivery& delivery, absl::string_view reason);
 
 // SPEC §4.7's macros, each value URL-encoded (RFC 3986 unreserved characters kept).
 struct PostbackMacros {

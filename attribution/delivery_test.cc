@@ -37,6 +37,14 @@ TEST(DeliveryTest, AnyTwoHundredDelivers) {
   EXPECT_TRUE(delivery.last_error.empty());
 }
 
+TEST(DeliveryTest, ARefusalFailsAtOnce) {
+  Delivery delivery;
+  RecordRefusal(delivery, "t.example resolves to a private address (10.0.0.1)");
+  EXPECT_EQ(delivery.state, DeliveryState::kFailed);
+  EXPECT_EQ(delivery.attempts, 1);
+  EXPECT_EQ(delivery.last_error, "t.example resolves to a private address (10.0.0.1)");
+}
+
 TEST(DeliveryTest, TheLongestDelayIsAnHour) {
   Delivery delivery{.attempts = 20};
   RecordAttempt(delivery, kT0, 500, "");

@@ -111,6 +111,7 @@ awaitable<void> SendOne(const OutgoingGet& request, const OutgoingOptions& optio
         result.error = absl::StrCat(target->host, " resolves to a private address (",
                                     entry.endpoint().address().to_string(),
                                     "): refused by --block-private-postbacks");
+        result.refused = true;
         co_return;
       }
     }

@@ -20,8 +20,9 @@ struct OutgoingGet {
 };
 
 struct OutgoingResult {
-  int status = 0;     // the answer's HTTP status; 0 when there was none
-  std::string error;  // why there was no answer ("" when there was one)
+  int status = 0;        // the answer's HTTP status; 0 when there was none
+  std::string error;     // why there was no answer ("" when there was one)
+  bool refused = false;  // never sent: the host resolved to a refused address (`error` says)
 };
 
 struct OutgoingOptions {

@@ -75,7 +75,11 @@ size_t OutboxWorker::SendDue() {
   for (size_t i = 0; i < due->size(); ++i) {
     attribution::Delivery& delivery = (*due)[i];
     const absl::Time was_due = delivery.next_attempt_at;
-    attribution::RecordAttempt(delivery, now, results[i].status, results[i].error);
+    if (results[i].refused) {
+      attribution::RecordRefusal(delivery, results[i].error);
+    } else {
+      attribution::RecordAttempt(delivery, now, results[i].status, results[i].error);
+    }
     if (delivery.state != attribution::DeliveryState::kDelivered) {
       LogFailure(delivery);
     }

@@ -2,16 +2,13 @@
 
 #include <algorithm>
 #include <chrono>
+#include <memory>
 #include <optional>
 
 #include "absl/strings/str_cat.h"
-#include "boost/asio/co_spawn.hpp"
-#include "boost/asio/detached.hpp"
 #include "boost/asio/io_context.hpp"
 #include "boost/asio/ip/tcp.hpp"
-#include "boost/asio/redirect_error.hpp"
 #include "boost/asio/ssl.hpp"
-#include "boost/asio/use_awaitable.hpp"
 #include "boost/beast/core.hpp"
 #include "boost/beast/http.hpp"
 #include "boost/beast/ssl.hpp"
@@ -23,8 +20,6 @@ namespace {
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
-using asio::awaitable;
-using asio::use_awaitable;
 using tcp = asio::ip::tcp;
 
 struct Target {
@@ -68,73 +63,143 @@ bool Refused(const asio::ip::address& address, const OutgoingOptions& options) {
          v6.is_unspecified();
 }
 
-template <class Stream>
-awaitable<void> Exchange(Stream& stream, const Target& target, const OutgoingGet& request,
-                         const OutgoingOptions& options, OutgoingResult& result) {
-  http::request<http::empty_body> get{http::verb::get, target.path, 11};
-  get.set(http::field::host, target.host);
-  get.set(http::field::user_agent, options.user_agent);
-  get.set(http::field::connection, "close");
-  for (const auto& [name, value] : request.headers) {
-    get.set(name, value);
-  }
-  co_await http::async_write(stream, get, use_awaitable);
-  beast::flat_buffer buffer;
-  http::response_parser<http::string_body> parser;
-  parser.body_limit(options.max_body_bytes);
-  boost::system::error_code ec;
-  co_await http::async_read_header(stream, buffer, parser, asio::redirect_error(use_awaitable, ec));
-  if (ec) {
-    throw boost::system::system_error(ec);
-  }
-  result.status = static_cast<int>(parser.get().result_int());
-  // The body is read up to the limit and dropped; a longer one is no error.
-  co_await http::async_read(stream, buffer, parser, asio::redirect_error(use_awaitable, ec));
-}
+// One GET, as a chain of callbacks on the client's io_context: resolve, check the addresses,
+// connect, (TLS handshake,) write, read the header, read the body up to the limit. Every step
+// runs under one deadline (the stream's expiry), set once the name is resolved.
+class Exchange : public std::enable_shared_from_this<Exchange> {
+ public:
+  Exchange(asio::io_context& io, asio::ssl::context& tls, const OutgoingGet& request,
+           const OutgoingOptions& options, OutgoingResult& result)
+      : io_(io), tls_(tls), request_(request), options_(options), result_(result), resolver_(io) {}
 
-awaitable<void> SendOne(const OutgoingGet& request, const OutgoingOptions& options,
-                        asio::ssl::context& tls, OutgoingResult& result) {
-  const std::optional<Target> target = ParseTarget(request.url);
-  if (!target.has_value()) {
-    result.error = "not an absolute http(s) URL";
-    co_return;
+  void Start() {
+    const std::optional<Target> target = ParseTarget(request_.url);
+    if (!target.has_value()) {
+      result_.error = "not an absolute http(s) URL";
+      return;
+    }
+    target_ = *target;
+    resolver_.async_resolve(
+        target_.host, target_.port,
+        [self = shared_from_this()](ErrorCode ec, tcp::resolver::results_type found) {
+          self->OnResolved(ec, std::move(found));
+        });
   }
-  auto executor = co_await asio::this_coro::executor;
-  const auto deadline =
-      std::chrono::steady_clock::now() + absl::ToChronoMicroseconds(options.timeout);
-  try {
-    tcp::resolver resolver(executor);
-    const tcp::resolver::results_type found =
-        co_await resolver.async_resolve(target->host, target->port, use_awaitable);
+
+ private:
+  using ErrorCode = boost::system::error_code;
+  using TlsStream = beast::ssl_stream<beast::tcp_stream>;
+
+  void OnResolved(ErrorCode ec, tcp::resolver::results_type found) {
+    if (ec) {
+      return Fail(ec);
+    }
     for (const auto& entry : found) {
-      if (Refused(entry.endpoint().address(), options)) {
-        result.error = absl::StrCat(target->host, " resolves to a private address (",
-                                    entry.endpoint().address().to_string(),
-                                    "): refused by --block-private-postbacks");
-        result.refused = true;
-        co_return;
+      if (Refused(entry.endpoint().address(), options_)) {
+        result_.error = absl::StrCat(target_.host, " resolves to a private address (",
+                                     entry.endpoint().address().to_string(),
+                                     "): refused by --block-private-postbacks");
+        result_.refused = true;
+        return;
       }
     }
-    beast::tcp_stream tcp_stream(executor);
-    tcp_stream.expires_at(deadline);
-    co_await tcp_stream.async_connect(found, use_awaitable);
-    if (!target->tls) {
-      co_await Exchange(tcp_stream, *target, request, options, result);
-      co_return;
+    beast::tcp_stream& stream = plain_.emplace(io_);
+    stream.expires_after(absl::ToChronoMicroseconds(options_.timeout));
+    stream.async_connect(found, [self = shared_from_this()](ErrorCode ec, const tcp::endpoint&) {
+      self->OnConnected(ec);
+    });
+  }
+
+  void OnConnected(ErrorCode ec) {
+    if (ec) {
+      return Fail(ec);
     }
-    beast::ssl_stream<beast::tcp_stream> tls_stream(std::move(tcp_stream), tls);
-    SSL_set_tlsext_host_name(tls_stream.native_handle(), target->host.c_str());
-    tls_stream.set_verify_callback(asio::ssl::host_name_verification(target->host));
-    co_await tls_stream.async_handshake(asio::ssl::stream_base::client, use_awaitable);
-    co_await Exchange(tls_stream, *target, request, options, result);
-  } catch (const boost::system::system_error& e) {
-    if (result.status == 0) {
-      result.error = e.code() == beast::error::timeout
-                         ? absl::StrCat("no answer within ", absl::FormatDuration(options.timeout))
-                         : e.code().message();
+    if (!target_.tls) {
+      return Write();
+    }
+    TlsStream& stream = tls_stream_.emplace(std::move(*plain_), tls_);
+    plain_.reset();
+    SSL_set_tlsext_host_name(stream.native_handle(), target_.host.c_str());
+    stream.set_verify_callback(asio::ssl::host_name_verification(target_.host));
+    stream.async_handshake(asio::ssl::stream_base::client,
+                           [self = shared_from_this()](ErrorCode ec) {
+                             if (ec) {
+                               return self->Fail(ec);
+                             }
+                             self->Write();
+                           });
+  }
+
+  void Write() {
+    get_ = {http::verb::get, target_.path, 11};
+    get_.set(http::field::host, target_.host);
+    get_.set(http::field::user_agent, options_.user_agent);
+    get_.set(http::field::connection, "close");
+    for (const auto& [name, value] : request_.headers) {
+      get_.set(name, value);
+    }
+    parser_.body_limit(options_.max_body_bytes);
+    WithStream([&](auto& stream) {
+      http::async_write(stream, get_, [self = shared_from_this()](ErrorCode ec, size_t) {
+        if (ec) {
+          return self->Fail(ec);
+        }
+        self->ReadHeader();
+      });
+    });
+  }
+
+  void ReadHeader() {
+    WithStream([&](auto& stream) {
+      http::async_read_header(
+          stream, buffer_, parser_, [self = shared_from_this()](ErrorCode ec, size_t) {
+            if (ec) {
+              return self->Fail(ec);
+            }
+            self->result_.status = static_cast<int>(self->parser_.get().result_int());
+            self->ReadBody();
+          });
+    });
+  }
+
+  // The body is read up to the limit and dropped; a longer one, or none, is no error.
+  void ReadBody() {
+    WithStream([&](auto& stream) {
+      http::async_read(stream, buffer_, parser_, [self = shared_from_this()](ErrorCode, size_t) {});
+    });
+  }
+
+  template <class Visit>
+  void WithStream(Visit visit) {
+    if (tls_stream_.has_value()) {
+      visit(*tls_stream_);
+    } else {
+      visit(*plain_);
     }
   }
-}
+
+  void Fail(ErrorCode ec) {
+    if (result_.status == 0) {
+      result_.error =
+          ec == beast::error::timeout
+              ? absl::StrCat("no answer within ", absl::FormatDuration(options_.timeout))
+              : ec.message();
+    }
+  }
+
+  asio::io_context& io_;
+  asio::ssl::context& tls_;
+  const OutgoingGet& request_;
+  const OutgoingOptions& options_;
+  OutgoingResult& result_;
+  Target target_;
+  tcp::resolver resolver_;
+  std::optional<beast::tcp_stream> plain_;
+  std::optional<TlsStream> tls_stream_;
+  http::request<http::empty_body> get_;
+  beast::flat_buffer buffer_;
+  http::response_parser<http::string_body> parser_;
+};
 
 }  // namespace
 
@@ -151,7 +216,7 @@ std::vector<OutgoingResult> SendAll(const std::vector<OutgoingGet>& requests,
   tls.set_verify_mode(asio::ssl::verify_peer);
   std::vector<OutgoingResult> results(requests.size());
   for (size_t i = 0; i < requests.size(); ++i) {
-    asio::co_spawn(io, SendOne(requests[i], options, tls, results[i]), asio::detached);
+    std::make_shared<Exchange>(io, tls, requests[i], options, results[i])->Start();
   }
   io.run();
   return results;

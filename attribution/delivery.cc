@@ -114,6 +114,18 @@ void RecordRefusal(Delivery& delivery, absl::string_view reason) {
   delivery.state = DeliveryState::kFailed;
 }
 
+absl::Status Reopen(Delivery& delivery, absl::Time now) {
+  if (delivery.state != DeliveryState::kFailed) {
+    return absl::FailedPreconditionError(absl::StrCat("delivery ", delivery.id.ToString(), " is ",
+                                                      DeliveryStateName(delivery.state),
+                                                      ", not failed"));
+  }
+  delivery.state = DeliveryState::kPending;
+  delivery.attempts = 0;
+  delivery.next_attempt_at = now;
+  return absl::OkStatus();
+}
+
 std::string ExpandPostbackUrl(absl::string_view url, const PostbackMacros& macros) {
   if (url.find('{') == absl::string_view::npos) {
     return std::string(url);

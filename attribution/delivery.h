@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 
+#include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 
@@ -55,6 +56,10 @@ void RecordAttempt(Delivery& delivery, absl::Time now, int status, absl::string_
 // The delivery after an attempt refused before any connection (its host resolves to a private
 // address): failed at once, with `reason`; an admin may retry it once the URL is fixed.
 void RecordRefusal(Delivery& delivery, absl::string_view reason);
+
+// A failed delivery put back to pending, due at `now`, its attempts counted afresh (the admin
+// API's retry). kFailedPrecondition, naming its state, when it is not failed.
+absl::Status Reopen(Delivery& delivery, absl::Time now);
 
 // SPEC §4.7's macros, each value URL-encoded (RFC 3986 unreserved characters kept).
 struct PostbackMacros {

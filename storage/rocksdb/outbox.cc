@@ -111,14 +111,7 @@ absl::StatusOr<Delivery> RocksDbOutbox::RetryDelivery(absl::string_view program_
       delivery->partner_id != partner_id) {
     return absl::NotFoundError(absl::StrCat("delivery ", id.ToString(), " not found"));
   }
-  if (delivery->state != DeliveryState::kFailed) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("delivery ", id.ToString(), " is ",
-                     attribution::DeliveryStateName(delivery->state), ", not failed"));
-  }
-  delivery->state = DeliveryState::kPending;
-  delivery->attempts = 0;
-  delivery->next_attempt_at = now;
+  CLICKTRACK_RETURN_IF_ERROR(attribution::Reopen(*delivery, now));
   rocksdb::WriteBatch batch;
   CLICKTRACK_RETURN_IF_ERROR(PutDelivery(batch, database_.families(), *delivery, std::nullopt));
   CLICKTRACK_RETURN_IF_ERROR(database_.Write(rocksdb::WriteOptions(), &batch));

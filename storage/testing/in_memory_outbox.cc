@@ -79,14 +79,9 @@ absl::StatusOr<Delivery> InMemoryOutbox::RetryDelivery(absl::string_view program
     return absl::NotFoundError(absl::StrCat("delivery ", id.ToString(), " not found"));
   }
   Delivery& delivery = it->second;
-  if (delivery.state != DeliveryState::kFailed) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("delivery ", id.ToString(), " is ",
-                     attribution::DeliveryStateName(delivery.state), ", not failed"));
+  if (absl::Status reopened = attribution::Reopen(delivery, now); !reopened.ok()) {
+    return reopened;
   }
-  delivery.state = DeliveryState::kPending;
-  delivery.attempts = 0;
-  delivery.next_attempt_at = now;
   return delivery;
 }
 

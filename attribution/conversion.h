@@ -89,6 +89,9 @@ struct Conversion {
   absl::Time approve_at = absl::UnixEpoch();  // end of the hold
   int64_t refunded_minor = 0;
   int64_t reversed_minor = 0;  // commission taken back by refunds so far (≥ 0)
+  // When the credited partner became the customer's owner (its cohort); nullopt when
+  // unattributed, and for conversions stored before cohorts were kept.
+  std::optional<absl::Time> acquired_at;
 
   bool attributed() const { return !partner_id.empty(); }
   bool is_sale() const { return kind != ConversionKind::kLead; }
@@ -118,7 +121,8 @@ struct CustomerState {
   absl::Time owned_since = absl::UnixEpoch();
   int64_t sales = 0;
   int64_t leads = 0;
-  int64_t ltv_minor = 0;  // sales minus refunds, leads excluded
+  int64_t ltv_minor = 0;    // sales minus refunds, leads excluded
+  int64_t owner_sales = 0;  // sales credited to the owner since owned_since
   bool bonus_paid = false;
   std::vector<Ulid> merged;  // customers merged into this one: their clicks count as its own
 
@@ -133,6 +137,8 @@ struct PartnerTotals {
   int64_t revenue_minor = 0;     // sales amounts
   int64_t refunded_minor = 0;    // refunded amounts of sales
   int64_t commission_minor = 0;  // accruals, reversals and bonuses, all kinds together
+  // The first attributed conversion credited to the partner (SPEC §6, dormant); nullopt if none.
+  std::optional<absl::Time> first_conversion_at;
 };
 
 // One commission movement of a partner.

@@ -108,7 +108,9 @@ absl::StatusOr<Credit> CreditOwnerOrClick(const Program& program, absl::Time t,
   }
   customer.owner_partner_id = click->partner_id;
   customer.owned_since = t;
-  AddCounter(decision, click->partner_id, t, StatsCounter::kCustomersAcquired, 1);
+  customer.owner_sales = 0;
+  engine_internal::AddAcquiredCounter(decision, click->partner_id, t, t,
+                                      StatsCounter::kCustomersAcquired, 1);
   return Credit{.partner_id = click->partner_id, .click_id = click->id};
 }
 
@@ -149,6 +151,9 @@ absl::Status RecordConversion(const Program& program, const ConversionEvent& eve
       return engine_internal::TotalTooLarge(program, "the customer's lifetime value");
     }
     AddCounter(decision, partner, t, StatsCounter::kRevenue, event.amount_minor);
+    if (conversion.attributed()) {  // credited to the owner (SPEC §5.2, §5.3)
+      engine_internal::CountOwnerSale(decision, customer, t, event.amount_minor);
+    }
   }
   AddCounter(decision, partner, t, CountCounter(conversion.kind), 1);
   if (conversion.commission_minor != 0) {
@@ -217,7 +222,9 @@ absl::StatusOr<Decision> AttributeSale(const Program& program, const ConversionE
       .amount_minor = event.amount_minor,
       .commission_minor = CommissionOf(program, view, credit.partner_id, kind, event.amount_minor),
       .occurred_at = t,
-      .approve_at = t + program.commission.hold};
+      .approve_at = t + program.commission.hold,
+      .acquired_at = credit.partner_id.empty() ? std::nullopt
+                                               : std::optional<absl::Time>(customer.owned_since)};
   CLICKTRACK_RETURN_IF_ERROR(RecordConversion(program, event, conversion, customer, ids, decision));
   PayLoyaltyBonus(program, conversion, customer, ids, decision);
   CLICKTRACK_RETURN_IF_ERROR(engine_internal::ApplyQueuedRefunds(view, ids, event.payment_refs, t,
@@ -226,6 +233,7 @@ absl::StatusOr<Decision> AttributeSale(const Program& program, const ConversionE
     decision.put_payment_links.emplace_back(ref, event.order_id);
   }
   CLICKTRACK_RETURN_IF_ERROR(AccountTotals(program, view, decision));
+  engine_internal::NoteFirstConversion(decision, credit.partner_id, t);
   decision.result = credit.partner_id.empty() ? Result::kUnattributed : Result::kAttributed;
   decision.conversion = conversion;
   decision.put_conversion = std::move(conversion);

@@ -70,6 +70,15 @@ struct CounterDelta {
   int64_t delta = 0;
 };
 
+// A cohort counter: customers `partner_id` acquired in month `cohort`, active in `month`.
+struct CohortDelta {
+  std::string partner_id;
+  absl::CivilMonth cohort;
+  absl::CivilMonth month;
+  StatsCounter counter;
+  int64_t delta = 0;
+};
+
 // What happened and what to write. The writes are complete: applying them in any order within
 // one atomic batch carries the decision out.
 struct Decision {
@@ -88,6 +97,7 @@ struct Decision {
   std::string link_email;                          // email hash -> put_customer->id
   std::vector<LedgerEntry> ledger;
   std::vector<CounterDelta> counters;
+  std::vector<CohortDelta> cohort_counters;
   // The totals of each partner in `counters`, after them.
   std::vector<std::pair<std::string, PartnerTotals>> put_partner_totals;
   std::vector<std::pair<std::string, std::string>> put_payment_links;  // reference -> order id

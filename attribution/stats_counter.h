@@ -21,6 +21,18 @@ enum class StatsCounter : uint8_t {
   kCommissionUpsell = 12,
   kBonus = 13,              // loyalty bonuses, minor units
   kCustomersAcquired = 14,  // customers who became this partner's
+  // Counted on the day the customer was acquired (the partner became its owner), whenever the
+  // customer buys from that owner later: "the customers acquired that day" as they are now.
+  kCustomersWithSale = 15,   // those who made a sale since
+  kRepeatCustomers = 16,     // those who made a second sale since
+  kAcquiredSales = 17,       // their sales
+  kAcquiredNetRevenue = 18,  // their sales amounts net of refunds, minor units
+  kCommissionReversed = 19,  // commission taken back by refunds (≤ 0), minor units
 };
+
+// Cohort counters (SPEC §6 cohorts) are kept per (partner, month acquired, month of activity)
+// with the numbers above: kCustomersAcquired (in the month acquired), kCustomersWithSale and
+// kRepeatCustomers (in the month of the first and second sale), kAcquiredSales and
+// kAcquiredNetRevenue.
 
 }  // namespace clicktrack::attribution

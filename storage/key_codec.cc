@@ -181,6 +181,38 @@ bool DecodeStatsSuffix(absl::string_view suffix, StatsKeyParts& parts) {
   return true;
 }
 
+int32_t MonthNumber(absl::CivilMonth month) {
+  return static_cast<int32_t>(month - absl::CivilMonth(1970, 1));
+}
+
+absl::CivilMonth MonthFromNumber(int32_t number) { return absl::CivilMonth(1970, 1) + number; }
+
+KeyBuffer CohortPrefix(absl::string_view program_id, absl::string_view partner_id) {
+  KeyBuffer key;
+  key.Byte(0xFE).Id(program_id).Id(partner_id);
+  return key;
+}
+
+KeyBuffer CohortKey(absl::string_view program_id, absl::string_view partner_id,
+                    absl::CivilMonth cohort, absl::CivilMonth month, StatsCounter counter) {
+  KeyBuffer key = CohortPrefix(program_id, partner_id);
+  key.Int32(MonthNumber(cohort)).Int32(MonthNumber(month)).Byte(static_cast<uint8_t>(counter));
+  return key;
+}
+
+bool DecodeCohortSuffix(absl::string_view suffix, CohortKeyParts& parts) {
+  KeyReader reader(suffix);
+  int32_t cohort = 0;
+  int32_t month = 0;
+  if (!reader.Int32(cohort) || !reader.Int32(month) || !reader.Byte(parts.counter) ||
+      !reader.done()) {
+    return false;
+  }
+  parts.cohort = MonthFromNumber(cohort);
+  parts.month = MonthFromNumber(month);
+  return true;
+}
+
 KeyBuffer AliasKey(absl::string_view program_id, const attribution::Ulid& customer) {
   KeyBuffer key;
   key.Byte('A').Id(program_id).Ulid(customer);

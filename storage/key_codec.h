@@ -94,6 +94,21 @@ struct StatsKeyParts {
 };
 bool DecodeStatsSuffix(absl::string_view suffix, StatsKeyParts& parts);
 
+// stats family, cohort counters: 0xFE, program, partner, month acquired, month active,
+// counter -> int64 (stats keys start with a program id's length, 1 to 64: the two never meet).
+// Months count from 1970-01.
+int32_t MonthNumber(absl::CivilMonth month);
+absl::CivilMonth MonthFromNumber(int32_t number);
+KeyBuffer CohortPrefix(absl::string_view program_id, absl::string_view partner_id);
+KeyBuffer CohortKey(absl::string_view program_id, absl::string_view partner_id,
+                    absl::CivilMonth cohort, absl::CivilMonth month, StatsCounter counter);
+struct CohortKeyParts {
+  absl::CivilMonth cohort;
+  absl::CivilMonth month;
+  uint8_t counter = 0;
+};
+bool DecodeCohortSuffix(absl::string_view suffix, CohortKeyParts& parts);
+
 // identities family: per program, a customer's alias (the customer it was merged into), and
 // the merchant's references and e-mail hashes that identify a customer.
 KeyBuffer AliasKey(absl::string_view program_id, const attribution::Ulid& customer);

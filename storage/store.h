@@ -41,6 +41,14 @@ struct StatsTotals {
   }
 };
 
+// One cell of a partner's cohort table: the customers acquired in month `cohort`, their
+// counters in month `month` (attribution/stats_counter.h names those kept).
+struct CohortCell {
+  absl::CivilMonth cohort;
+  absl::CivilMonth month;
+  StatsTotals values;
+};
+
 // One page of a partner's ledger, newest first.
 struct LedgerPage {
   std::vector<attribution::LedgerEntry> entries;
@@ -152,6 +160,16 @@ class ReportReader {
   virtual absl::StatusOr<StatsTotals> ReadStats(absl::string_view program_id,
                                                 absl::string_view partner_id, absl::CivilDay from,
                                                 absl::CivilDay to) const = 0;
+
+  // The partner's cohort cells of the customers acquired in [first, last], ordered by
+  // (cohort, month); cells without counters are left out. Cost grows with the months asked.
+  virtual absl::StatusOr<std::vector<CohortCell>> ReadCohorts(absl::string_view program_id,
+                                                              absl::string_view partner_id,
+                                                              absl::CivilMonth first,
+                                                              absl::CivilMonth last) const = 0;
+  // The partner's all-time totals (zeros for a partner never credited).
+  virtual absl::StatusOr<attribution::PartnerTotals> ReadPartnerTotals(
+      absl::string_view program_id, absl::string_view partner_id) const = 0;
 
   // A customer's state in a program, following merges (the survivor's state). kNotFound
   // ("customer <id> not found") if the program has never seen the customer.

@@ -73,6 +73,34 @@ void AddCounter(Decision& decision, absl::string_view partner, absl::Time time,
   }
 }
 
+void AddAcquiredCounter(Decision& decision, absl::string_view partner, absl::Time acquired_at,
+                        absl::Time time, StatsCounter counter, int64_t delta) {
+  if (delta == 0) {
+    return;
+  }
+  AddCounter(decision, partner, acquired_at, counter, delta);
+  const absl::TimeZone utc = absl::UTCTimeZone();
+  decision.cohort_counters.push_back(
+      CohortDelta{.partner_id = std::string(partner),
+                  .cohort = absl::CivilMonth(absl::ToCivilDay(acquired_at, utc)),
+                  .month = absl::CivilMonth(absl::ToCivilDay(time, utc)),
+                  .counter = counter,
+                  .delta = delta});
+}
+
+void CountOwnerSale(Decision& decision, CustomerState& customer, absl::Time time, int64_t amount) {
+  const std::string& owner = customer.owner_partner_id;
+  const absl::Time acquired = customer.owned_since;
+  ++customer.owner_sales;
+  if (customer.owner_sales == 1) {
+    AddAcquiredCounter(decision, owner, acquired, time, StatsCounter::kCustomersWithSale, 1);
+  } else if (customer.owner_sales == 2) {
+    AddAcquiredCounter(decision, owner, acquired, time, StatsCounter::kRepeatCustomers, 1);
+  }
+  AddAcquiredCounter(decision, owner, acquired, time, StatsCounter::kAcquiredSales, 1);
+  AddAcquiredCounter(decision, owner, acquired, time, StatsCounter::kAcquiredNetRevenue, amount);
+}
+
 absl::Status TotalTooLarge(const Program& program, absl::string_view what) {
   return absl::InvalidArgumentError(
       absl::StrCat("amount: would take ", what, " past ",
@@ -98,6 +126,15 @@ absl::Status AccountTotals(const Program& program, AttributionView& view, Decisi
     }
   }
   return absl::OkStatus();
+}
+
+void NoteFirstConversion(Decision& decision, absl::string_view partner, absl::Time time) {
+  for (auto& [partner_id, totals] : decision.put_partner_totals) {
+    if (!partner.empty() && partner_id == partner &&
+        (!totals.first_conversion_at.has_value() || time < *totals.first_conversion_at)) {
+      totals.first_conversion_at = time;
+    }
+  }
 }
 
 }  // namespace clicktrack::attribution::engine_internal

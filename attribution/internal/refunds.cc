@@ -50,9 +50,14 @@ void ApplyRefund(Conversion& conversion, Refund& refund, int64_t amount, Custome
                                           .created_at = now,
                                           .approve_at = now});
     AddCounter(decision, conversion.partner_id, now, CommissionCounter(conversion.kind), -delta);
+    AddCounter(decision, conversion.partner_id, now, StatsCounter::kCommissionReversed, -delta);
   }
   if (conversion.is_sale()) {
     AddCounter(decision, conversion.partner_id, now, StatsCounter::kRefunded, amount);
+    if (conversion.attributed() && conversion.acquired_at.has_value()) {
+      AddAcquiredCounter(decision, conversion.partner_id, *conversion.acquired_at, now,
+                         StatsCounter::kAcquiredNetRevenue, -amount);
+    }
     if (customer != nullptr) {
       customer->ltv_minor -= amount;
     }

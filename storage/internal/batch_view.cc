@@ -121,9 +121,7 @@ absl::StatusOr<attribution::PartnerTotals> BatchView::FindPartnerTotals(
   }
   storage::proto::PartnerTotals record;
   CLICKTRACK_RETURN_IF_ERROR(ParseRecord(*value, record, "partner totals"));
-  return attribution::PartnerTotals{.revenue_minor = record.revenue_minor(),
-                                    .refunded_minor = record.refunded_minor(),
-                                    .commission_minor = record.commission_minor()};
+  return FromProto(record);
 }
 
 absl::StatusOr<std::optional<Ulid>> BatchView::FindAlias(const Ulid& customer) {
@@ -274,17 +272,19 @@ absl::Status BatchView::Apply(const attribution::Decision& decision, CounterSums
                                    ToProto(entry).SerializeAsString()));
   }
   for (const auto& [partner, totals] : decision.put_partner_totals) {
-    storage::proto::PartnerTotals record;
-    record.set_revenue_minor(totals.revenue_minor);
-    record.set_refunded_minor(totals.refunded_minor);
-    record.set_commission_minor(totals.commission_minor);
     CLICKTRACK_RETURN_IF_ERROR(put(kCustomers, storage::PartnerTotalsKey(program_id_, partner),
-                                   record.SerializeAsString()));
+                                   ToProto(totals).SerializeAsString()));
   }
   CLICKTRACK_RETURN_IF_ERROR(ApplyPaymentState(decision));
   for (const attribution::CounterDelta& delta : decision.counters) {
     counters.Add(storage::StatsKey(program_id_, delta.partner_id, delta.day, delta.counter).view(),
                  delta.delta);
+  }
+  for (const attribution::CohortDelta& delta : decision.cohort_counters) {
+    counters.Add(
+        storage::CohortKey(program_id_, delta.partner_id, delta.cohort, delta.month, delta.counter)
+            .view(),
+        delta.delta);
   }
   return absl::OkStatus();
 }

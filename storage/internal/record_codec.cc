@@ -273,6 +273,7 @@ proto::Customer ToProto(const attribution::CustomerState& customer) {
   record.set_leads(customer.leads);
   record.set_ltv_minor(customer.ltv_minor);
   record.set_bonus_paid(customer.bonus_paid);
+  record.set_owner_sales(customer.owner_sales);
   for (const attribution::Ulid& merged : customer.merged) {
     record.add_merged(UlidBytes(merged));
   }
@@ -288,10 +289,32 @@ attribution::CustomerState FromProto(const attribution::Ulid& id, const proto::C
   customer.leads = record.leads();
   customer.ltv_minor = record.ltv_minor();
   customer.bonus_paid = record.bonus_paid();
+  customer.owner_sales = record.owner_sales();
   for (const std::string& merged : record.merged()) {
     customer.merged.push_back(UlidFrom(merged));
   }
   return customer;
+}
+
+proto::PartnerTotals ToProto(const attribution::PartnerTotals& totals) {
+  proto::PartnerTotals record;
+  record.set_revenue_minor(totals.revenue_minor);
+  record.set_refunded_minor(totals.refunded_minor);
+  record.set_commission_minor(totals.commission_minor);
+  if (totals.first_conversion_at.has_value()) {
+    record.set_first_conversion_micros(Micros(*totals.first_conversion_at));
+  }
+  return record;
+}
+
+attribution::PartnerTotals FromProto(const proto::PartnerTotals& record) {
+  attribution::PartnerTotals totals{.revenue_minor = record.revenue_minor(),
+                                    .refunded_minor = record.refunded_minor(),
+                                    .commission_minor = record.commission_minor()};
+  if (record.has_first_conversion_micros()) {
+    totals.first_conversion_at = absl::FromUnixMicros(record.first_conversion_micros());
+  }
+  return totals;
 }
 
 proto::Conversion ToProto(const attribution::Conversion& conversion) {
@@ -309,6 +332,9 @@ proto::Conversion ToProto(const attribution::Conversion& conversion) {
   record.set_approve_at_micros(Micros(conversion.approve_at));
   record.set_refunded_minor(conversion.refunded_minor);
   record.set_reversed_minor(conversion.reversed_minor);
+  if (conversion.acquired_at.has_value()) {
+    record.set_acquired_at_micros(Micros(*conversion.acquired_at));
+  }
   return record;
 }
 
@@ -328,6 +354,9 @@ attribution::Conversion FromProto(absl::string_view order_id, const proto::Conve
   conversion.approve_at = absl::FromUnixMicros(record.approve_at_micros());
   conversion.refunded_minor = record.refunded_minor();
   conversion.reversed_minor = record.reversed_minor();
+  if (record.has_acquired_at_micros()) {
+    conversion.acquired_at = absl::FromUnixMicros(record.acquired_at_micros());
+  }
   return conversion;
 }
 

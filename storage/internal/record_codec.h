@@ -44,6 +44,9 @@ attribution::Click FromProto(const attribution::Ulid& id, const proto::Click& re
 proto::Customer ToProto(const attribution::CustomerState& customer);
 attribution::CustomerState FromProto(const attribution::Ulid& id, const proto::Customer& record);
 
+proto::PartnerTotals ToProto(const attribution::PartnerTotals& totals);
+attribution::PartnerTotals FromProto(const proto::PartnerTotals& record);
+
 proto::Conversion ToProto(const attribution::Conversion& conversion);
 attribution::Conversion FromProto(absl::string_view order_id, const proto::Conversion& record);
 

@@ -52,6 +52,48 @@ absl::StatusOr<storage::StatsTotals> RocksDbReportReader::ReadStats(absl::string
   return totals;
 }
 
+absl::StatusOr<std::vector<storage::CohortCell>> RocksDbReportReader::ReadCohorts(
+    absl::string_view program_id, absl::string_view partner_id, absl::CivilMonth first,
+    absl::CivilMonth last) const {
+  std::vector<storage::CohortCell> cells;
+  const KeyBuffer prefix = storage::CohortPrefix(program_id, partner_id);
+  KeyBuffer start = prefix;
+  start.Int32(storage::MonthNumber(first));
+  std::unique_ptr<rocksdb::Iterator> it(
+      database_.db().NewIterator(rocksdb::ReadOptions(), database_.family(kStats)));
+  for (it->Seek(ToSlice(start.view())); it->Valid(); it->Next()) {
+    const absl::string_view key = ToView(it->key());
+    storage::CohortKeyParts parts;
+    if (!absl::StartsWith(key, prefix.view()) ||
+        !storage::DecodeCohortSuffix(key.substr(prefix.size()), parts) || parts.cohort > last) {
+      break;
+    }
+    if (cells.empty() || cells.back().cohort != parts.cohort || cells.back().month != parts.month) {
+      cells.push_back(storage::CohortCell{.cohort = parts.cohort, .month = parts.month});
+    }
+    int64_t value = 0;
+    if (parts.counter < cells.back().values.values.size() &&
+        storage::DecodeCounter(ToView(it->value()), value)) {
+      cells.back().values.values[parts.counter] += value;
+    }
+  }
+  CLICKTRACK_RETURN_IF_ERROR(FromRocksStatus(it->status()));
+  return cells;
+}
+
+absl::StatusOr<attribution::PartnerTotals> RocksDbReportReader::ReadPartnerTotals(
+    absl::string_view program_id, absl::string_view partner_id) const {
+  CLICKTRACK_ASSIGN_OR_RETURN(
+      std::optional<std::string> value,
+      database_.Get(kCustomers, storage::PartnerTotalsKey(program_id, partner_id).view()));
+  if (!value.has_value()) {
+    return attribution::PartnerTotals{};
+  }
+  proto::PartnerTotals record;
+  CLICKTRACK_RETURN_IF_ERROR(ParseRecord(*value, record, "partner totals"));
+  return FromProto(record);
+}
+
 absl::StatusOr<std::optional<attribution::Ulid>> RocksDbReportReader::FindAlias(
     absl::string_view program_id, const attribution::Ulid& customer) const {
   CLICKTRACK_ASSIGN_OR_RETURN(

@@ -14,6 +14,11 @@ class RocksDbReportReader final : public storage::ReportReader {
   absl::StatusOr<storage::StatsTotals> ReadStats(absl::string_view program_id,
                                                  absl::string_view partner_id, absl::CivilDay from,
                                                  absl::CivilDay to) const override;
+  absl::StatusOr<std::vector<storage::CohortCell>> ReadCohorts(
+      absl::string_view program_id, absl::string_view partner_id, absl::CivilMonth first,
+      absl::CivilMonth last) const override;
+  absl::StatusOr<attribution::PartnerTotals> ReadPartnerTotals(
+      absl::string_view program_id, absl::string_view partner_id) const override;
   absl::StatusOr<attribution::CustomerState> GetCustomer(
       absl::string_view program_id, const attribution::Ulid& customer) const override;
   absl::StatusOr<attribution::CustomerState> FindCustomerByRef(

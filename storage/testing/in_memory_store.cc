@@ -192,6 +192,10 @@ void InMemoryStore::SubmitConversion(std::string program_id, attribution::Conver
         counters_[{program_id, delta.partner_id, delta.day, static_cast<size_t>(delta.counter)}] +=
             delta.delta;
       }
+      for (const attribution::CohortDelta& delta : decision->cohort_counters) {
+        cohort_counters_[{program_id, delta.partner_id, delta.cohort, delta.month,
+                          static_cast<size_t>(delta.counter)}] += delta.delta;
+      }
     }
     ++committed_.events;
     ++committed_.batches;
@@ -237,6 +241,35 @@ absl::StatusOr<StatsTotals> InMemoryStore::ReadStats(absl::string_view program_i
     }
   }
   return totals;
+}
+
+absl::StatusOr<std::vector<CohortCell>> InMemoryStore::ReadCohorts(absl::string_view program_id,
+                                                                   absl::string_view partner_id,
+                                                                   absl::CivilMonth first,
+                                                                   absl::CivilMonth last) const {
+  std::lock_guard lock(mu_);
+  std::vector<CohortCell> cells;
+  for (const auto& [key, value] : cohort_counters_) {
+    const auto& [program, partner, cohort, month, counter] = key;
+    if (program != program_id || partner != partner_id || cohort < first || cohort > last) {
+      continue;
+    }
+    if (cells.empty() || cells.back().cohort != cohort || cells.back().month != month) {
+      cells.push_back(CohortCell{.cohort = cohort, .month = month});
+    }
+    cells.back().values.values[counter] += value;
+  }
+  return cells;
+}
+
+absl::StatusOr<attribution::PartnerTotals> InMemoryStore::ReadPartnerTotals(
+    absl::string_view program_id, absl::string_view partner_id) const {
+  std::lock_guard lock(mu_);
+  const auto view = views_.find(program_id);
+  if (view == views_.end()) {
+    return attribution::PartnerTotals{};
+  }
+  return view->second->FindPartnerTotals(partner_id);
 }
 
 absl::StatusOr<attribution::CustomerState> InMemoryStore::GetCustomer(absl::string_view program_id,

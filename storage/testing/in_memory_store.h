@@ -61,6 +61,12 @@ class InMemoryStore final : public Store,
   // ReportReader.
   absl::StatusOr<StatsTotals> ReadStats(absl::string_view program_id, absl::string_view partner_id,
                                         absl::CivilDay from, absl::CivilDay to) const override;
+  absl::StatusOr<std::vector<CohortCell>> ReadCohorts(absl::string_view program_id,
+                                                      absl::string_view partner_id,
+                                                      absl::CivilMonth first,
+                                                      absl::CivilMonth last) const override;
+  absl::StatusOr<attribution::PartnerTotals> ReadPartnerTotals(
+      absl::string_view program_id, absl::string_view partner_id) const override;
   absl::StatusOr<attribution::CustomerState> GetCustomer(
       absl::string_view program_id, const attribution::Ulid& customer) const override;
   absl::StatusOr<attribution::CustomerState> FindCustomerByRef(
@@ -83,6 +89,8 @@ class InMemoryStore final : public Store,
 
  private:
   using CounterKey = std::tuple<std::string, std::string, absl::CivilDay, size_t>;
+  using CohortKey =
+      std::tuple<std::string, std::string, absl::CivilMonth, absl::CivilMonth, size_t>;
 
   attribution::InMemoryView& ViewOf(const std::string& program_id);  // under mu_
   bool HadUniqueClick(const attribution::Click& click) const;        // under mu_
@@ -99,6 +107,7 @@ class InMemoryStore final : public Store,
   std::vector<attribution::Click> clicks_;
   std::map<std::string, std::unique_ptr<attribution::InMemoryView>, std::less<>> views_;
   std::map<CounterKey, int64_t> counters_;
+  std::map<CohortKey, int64_t> cohort_counters_;
   CommitterStats committed_;
   bool writable_ = true;
   InMemoryOutbox outbox_;

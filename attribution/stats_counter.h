@@ -1,5 +1,7 @@
 #pragma once
 
+#include <array>
+#include <cstddef>
 #include <cstdint>
 
 namespace clicktrack::attribution {
@@ -34,5 +36,16 @@ enum class StatsCounter : uint8_t {
 // with the numbers above: kCustomersAcquired (in the month acquired), kCustomersWithSale and
 // kRepeatCustomers (in the month of the first and second sale), kAcquiredSales and
 // kAcquiredNetRevenue.
+
+// Counters summed over some days (or cohort cells), by counter.
+struct CounterTotals {
+  std::array<int64_t, 32> values{};
+  int64_t Get(StatsCounter counter) const { return values[static_cast<size_t>(counter)]; }
+  void Add(const CounterTotals& other) {
+    for (size_t i = 0; i < values.size(); ++i) {
+      values[i] += other.values[i];
+    }
+  }
+};
 
 }  // namespace clicktrack::attribution

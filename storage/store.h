@@ -34,12 +34,7 @@ struct CachedLink {
 };
 
 // The daily counters of one partner summed over a range of days, by counter.
-struct StatsTotals {
-  std::array<int64_t, 32> values{};
-  int64_t Get(attribution::StatsCounter counter) const {
-    return values[static_cast<size_t>(counter)];
-  }
-};
+using StatsTotals = attribution::CounterTotals;
 
 // One cell of a partner's cohort table: the customers acquired in month `cohort`, their
 // counters in month `month` (attribution/stats_counter.h names those kept).

@@ -144,6 +144,20 @@ std::vector<PartnerStanding> Standings(absl::CivilDay as_of, const SegmentSettin
   return standings;
 }
 
+bool MovedUp(const Move& move) {
+  // Enumerators run best first.
+  if (move.tier_now != move.tier_before) {
+    return move.tier_now < move.tier_before;
+  }
+  const auto rank = [](Segment segment) {
+    return segment == Segment::kStar        ? 3
+           : segment == Segment::kWorkhorse ? 2
+           : segment == Segment::kNewcomer  ? 1
+                                            : 0;
+  };
+  return rank(move.segment_now) > rank(move.segment_before);
+}
+
 std::vector<Move> Movers(absl::Span<const PartnerStanding> before,
                          absl::Span<const PartnerStanding> now) {
   std::map<std::string, const PartnerStanding*> earlier;

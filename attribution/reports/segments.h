@@ -68,6 +68,10 @@ struct Move {
   Tier tier_before = Tier::kBronze;
   Tier tier_now = Tier::kBronze;
 };
+// Whether a move is up: a better tier, or the same tier and a better segment (star, then
+// workhorse, newcomer, dormant). Otherwise the partner slipped.
+bool MovedUp(const Move& move);
+
 // The partners listed in both whose segment or tier differs, ordered by partner id.
 std::vector<Move> Movers(absl::Span<const PartnerStanding> before,
                          absl::Span<const PartnerStanding> now);

@@ -179,6 +179,23 @@ TEST(MoversTest, ListsWhoseSegmentOrTierChanged) {
   EXPECT_EQ(moves[1].partner_id, "c");
   EXPECT_EQ(moves[1].tier_before, Tier::kPlatinum);
   EXPECT_EQ(moves[1].tier_now, Tier::kGold);
+  EXPECT_TRUE(MovedUp(moves[0]));   // newcomer to workhorse, same tier
+  EXPECT_FALSE(MovedUp(moves[1]));  // platinum to gold
+}
+
+TEST(MoversTest, TheTierDecidesBeforeTheSegment) {
+  EXPECT_TRUE(MovedUp({.segment_before = Segment::kStar,
+                       .segment_now = Segment::kDormant,
+                       .tier_before = Tier::kSilver,
+                       .tier_now = Tier::kGold}));
+  EXPECT_FALSE(MovedUp({.segment_before = Segment::kWorkhorse,
+                        .segment_now = Segment::kDormant,
+                        .tier_before = Tier::kBronze,
+                        .tier_now = Tier::kBronze}));
+  EXPECT_TRUE(MovedUp({.segment_before = Segment::kDormant,
+                       .segment_now = Segment::kNewcomer,
+                       .tier_before = Tier::kBronze,
+                       .tier_now = Tier::kBronze}));
 }
 
 }  // namespace

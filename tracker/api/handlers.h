@@ -57,5 +57,10 @@ Reply PartnerStats(const ApiContext& api, const Call& call);
 Reply Commissions(const ApiContext& api, const Call& call);
 Reply CustomerById(const ApiContext& api, const Call& call);
 Reply CustomerByRef(const ApiContext& api, const Call& call);
+// A partner's cohorts (cohort_handler.cc).
+Reply Cohorts(const ApiContext& api, const Call& call);
+// Program reports: KPIs (program_report_handlers.cc), segments and tiers (segment_handler.cc).
+Reply ProgramKpis(const ApiContext& api, const Call& call);
+Reply Segments(const ApiContext& api, const Call& call);
 
 }  // namespace clicktrack::tracker

@@ -17,6 +17,8 @@
 #include "attribution/stats_counter.h"
 #include "tracker/api/handlers.h"
 #include "tracker/api/paging.h"
+#include "tracker/api/report_json.h"
+#include "tracker/api/report_range.h"
 #include "tracker/api/responses.h"
 #include "tracker/codec/conversion_request.h"
 #include "tracker/common/json_text.h"
@@ -25,78 +27,6 @@
 
 namespace clicktrack::tracker {
 namespace {
-
-// Report ranges longer than this are refused: ten years of days is already a slow answer.
-constexpr int kMaxReportDays = 3660;
-constexpr int kDefaultReportDays = 30;
-
-absl::StatusOr<absl::CivilDay> ParseDay(absl::string_view field, absl::string_view text) {
-  absl::CivilDay day;
-  if (text.size() != 10 || !absl::ParseCivilTime(text, &day)) {
-    return absl::InvalidArgumentError(absl::StrCat(field, ": must be a date YYYY-MM-DD"));
-  }
-  return day;
-}
-
-// The report range of `from`/`to` (UTC days, both inclusive; default: the last 30 days).
-absl::StatusOr<std::pair<absl::CivilDay, absl::CivilDay>> ReportRange(absl::string_view query,
-                                                                      absl::Time now) {
-  const absl::CivilDay today = absl::ToCivilDay(now, absl::UTCTimeZone());
-  absl::CivilDay to = today;
-  if (std::optional<std::string> text = QueryParam(query, "to")) {
-    CLICKTRACK_ASSIGN_OR_RETURN(to, ParseDay("to", *text));
-  }
-  absl::CivilDay from = to - (kDefaultReportDays - 1);
-  if (std::optional<std::string> text = QueryParam(query, "from")) {
-    CLICKTRACK_ASSIGN_OR_RETURN(from, ParseDay("from", *text));
-  }
-  if (from > to) {
-    return absl::InvalidArgumentError("from: must not be after to");
-  }
-  if (to - from >= kMaxReportDays) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("from/to: a range may span at most ", kMaxReportDays, " days"));
-  }
-  return std::make_pair(from, to);
-}
-
-std::string DayText(absl::CivilDay day) { return absl::FormatCivilTime(day); }
-
-boost::json::object EncodeStats(const attribution::Program& program, absl::string_view partner_id,
-                                absl::CivilDay from, absl::CivilDay to,
-                                const storage::StatsTotals& stats) {
-  using attribution::StatsCounter;
-  const auto money = [&](int64_t minor) {
-    return attribution::FormatAmount(minor, program.currency);
-  };
-  const int64_t commission =
-      stats.Get(StatsCounter::kCommissionLead) + stats.Get(StatsCounter::kCommissionFirstSale) +
-      stats.Get(StatsCounter::kCommissionRepeatSale) + stats.Get(StatsCounter::kCommissionUpsell) +
-      stats.Get(StatsCounter::kBonus);
-  return boost::json::object{
-      {"program_id", program.id},
-      {"partner_id", std::string(partner_id)},
-      {"from", DayText(from)},
-      {"to", DayText(to)},
-      {"currency", std::string(program.currency.Code())},
-      {"clicks", stats.Get(StatsCounter::kClicks)},
-      {"unique_clicks", stats.Get(StatsCounter::kUniqueClicks)},
-      {"customers_acquired", stats.Get(StatsCounter::kCustomersAcquired)},
-      {"conversions", boost::json::object{{"lead", stats.Get(StatsCounter::kLeads)},
-                                          {"first_sale", stats.Get(StatsCounter::kFirstSales)},
-                                          {"repeat_sale", stats.Get(StatsCounter::kRepeatSales)},
-                                          {"upsell", stats.Get(StatsCounter::kUpsells)}}},
-      {"revenue", money(stats.Get(StatsCounter::kRevenue))},
-      {"refunded", money(stats.Get(StatsCounter::kRefunded))},
-      {"commission",
-       boost::json::object{{"lead", money(stats.Get(StatsCounter::kCommissionLead))},
-                           {"first_sale", money(stats.Get(StatsCounter::kCommissionFirstSale))},
-                           {"repeat_sale", money(stats.Get(StatsCounter::kCommissionRepeatSale))},
-                           {"upsell", money(stats.Get(StatsCounter::kCommissionUpsell))},
-                           {"bonus", money(stats.Get(StatsCounter::kBonus))},
-                           {"total", money(commission)}}},
-  };
-}
 
 boost::json::object EncodeCustomer(const attribution::Program& program,
                                    const attribution::CustomerState& customer) {
@@ -143,21 +73,18 @@ void LogUnreadable(absl::string_view program_id, absl::string_view partner_id,
 absl::StatusOr<HttpResponse> PartnerStats(const ApiContext& api, const Call& call) {
   const attribution::Program& program = *call.program;
   const absl::string_view partner_id = call.Param("partner");
-  const absl::string_view query = call.query;
-  absl::StatusOr<std::pair<absl::CivilDay, absl::CivilDay>> range =
-      ReportRange(query, api.clock.Now());
-  if (!range.ok()) {
-    return range.status();
+  CLICKTRACK_ASSIGN_OR_RETURN(const DayRange range, ParseDayRange(call.query, api.clock.Now()));
+  CLICKTRACK_RETURN_IF_ERROR(api.config.GetPartner(program.id, partner_id).status());
+  CLICKTRACK_ASSIGN_OR_RETURN(const storage::StatsTotals stats,
+                              api.reports.ReadStats(program.id, partner_id, range.from, range.to));
+  boost::json::object out{{"program_id", program.id},
+                          {"partner_id", std::string(partner_id)},
+                          {"from", DayText(range.from)},
+                          {"to", DayText(range.to)}};
+  for (auto& [key, value] : EncodeFigures(program, stats)) {
+    out[key] = std::move(value);
   }
-  if (absl::Status found = api.config.GetPartner(program.id, partner_id).status(); !found.ok()) {
-    return found;
-  }
-  absl::StatusOr<storage::StatsTotals> stats =
-      api.reports.ReadStats(program.id, partner_id, range->first, range->second);
-  if (!stats.ok()) {
-    return stats.status();
-  }
-  return JsonResponse(200, EncodeStats(program, partner_id, range->first, range->second, *stats));
+  return JsonResponse(200, out);
 }
 
 absl::StatusOr<HttpResponse> Commissions(const ApiContext& api, const Call& call) {

@@ -27,7 +27,8 @@ enum class Result { kAttributed, kUnattributed, kDuplicate, kReversed, kQueued, 
 // What an event does. The pixel and postbacks send conversions (a sale, a lead or a refund, by
 // `type` and `status`); a payment system's event may also only link identities to one customer,
 // link payment references to an order, or do nothing but be remembered (SPEC §4.5).
-enum class EventEffect { kConversion, kLinkIdentities, kLinkPayment, kNone };
+// An import (SPEC §6) may also set a customer's owner as the old platform had it.
+enum class EventEffect { kConversion, kLinkIdentities, kLinkPayment, kNone, kSetOwner };
 enum class LedgerType { kAccrual, kReversal, kBonus };
 enum class CommissionStatus { kNone, kPending, kApproved, kReversed };
 
@@ -73,6 +74,8 @@ struct ConversionEvent {
   std::string refund_total_key;
   // The source's own id of the event (Stripe's evt_…): decided once; a repeat is a duplicate.
   std::string source_event_id;
+  // Of kSetOwner: the partner that owns the customer from occurred_at.
+  std::string owner_partner_id;
 };
 
 // A conversion as stored, unique per (program, order_id), with its refund totals.

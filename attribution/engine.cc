@@ -256,6 +256,36 @@ absl::StatusOr<Decision> LinkIdentities(const ConversionEvent& event, Attributio
   return decision;
 }
 
+// An owner carried over from another platform (SPEC §6 import): the customer named by the
+// event's identities is the partner's from occurred_at, unless it has an owner since then or
+// earlier (the earliest ownership stands, as when customers merge).
+absl::StatusOr<Decision> SetOwner(const Program& program, const ConversionEvent& event,
+                                  AttributionView& view, IdSource& ids) {
+  if (!view.PartnerRules(event.owner_partner_id).has_value()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("partner_id: partner ", event.owner_partner_id, " not found"));
+  }
+  Decision decision;
+  CLICKTRACK_ASSIGN_OR_RETURN(ResolvedCustomer resolved,
+                              engine_internal::ResolveCustomer(event, view, ids, decision));
+  CustomerState& customer = resolved.state;
+  const absl::Time since = event.occurred_at;
+  if (customer.has_owner() && customer.owned_since <= since) {
+    decision.result = Result::kDuplicate;
+    decision.put_customer = std::move(customer);  // the identities still link
+    return decision;
+  }
+  customer.owner_partner_id = event.owner_partner_id;
+  customer.owned_since = since;
+  customer.owner_sales = 0;
+  engine_internal::AddAcquiredCounter(decision, event.owner_partner_id, since, since,
+                                      StatsCounter::kCustomersAcquired, 1);
+  CLICKTRACK_RETURN_IF_ERROR(AccountTotals(program, view, decision));
+  decision.result = Result::kLinked;
+  decision.put_customer = std::move(customer);
+  return decision;
+}
+
 absl::StatusOr<Decision> Decide(const Program& program, const ConversionEvent& event,
                                 AttributionView& view, IdSource& ids) {
   switch (event.effect) {
@@ -267,6 +297,8 @@ absl::StatusOr<Decision> Decide(const Program& program, const ConversionEvent& e
       return LinkIdentities(event, view, ids);
     case EventEffect::kLinkPayment:
       return engine_internal::LinkPayment(program, event, view, ids);
+    case EventEffect::kSetOwner:
+      return SetOwner(program, event, view, ids);
     case EventEffect::kNone:
       break;
   }

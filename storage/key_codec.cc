@@ -231,6 +231,12 @@ KeyBuffer EmailKey(absl::string_view program_id, absl::string_view email_sha256)
   return key;
 }
 
+KeyBuffer ImportedClickKey(absl::string_view program_id, absl::string_view import_id) {
+  KeyBuffer key;
+  key.Byte('X').Id(program_id).Id(import_id);
+  return key;
+}
+
 KeyBuffer CustomerKey(absl::string_view program_id, const attribution::Ulid& customer) {
   KeyBuffer key;
   key.Id(program_id).Ulid(customer);

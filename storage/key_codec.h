@@ -114,6 +114,9 @@ bool DecodeCohortSuffix(absl::string_view suffix, CohortKeyParts& parts);
 KeyBuffer AliasKey(absl::string_view program_id, const attribution::Ulid& customer);
 KeyBuffer CustomerRefKey(absl::string_view program_id, absl::string_view customer_ref);
 KeyBuffer EmailKey(absl::string_view program_id, absl::string_view email_sha256);
+// identities family: 'X', program, a click's id on the platform it was imported from -> the
+// click's 16-byte ULID here.
+KeyBuffer ImportedClickKey(absl::string_view program_id, absl::string_view import_id);
 
 // customers family: program, customer.
 KeyBuffer CustomerKey(absl::string_view program_id, const attribution::Ulid& customer);

@@ -129,6 +129,17 @@ class ClickLog {
 
   // kNotFound: "click <id> not found".
   virtual absl::StatusOr<attribution::Click> GetClick(const attribution::Ulid& click_id) const = 0;
+
+  // SPEC §6 import: clicks of one program from another platform, clicks[i] named there by
+  // import_ids[i]. Stores each click whose import id the program has not seen, with its index
+  // entry, its counters and its import id, in one write (WAL, no fsync); returns for each
+  // whether it was stored (false: imported before, or named earlier in `clicks`). Each click
+  // mints its customer (new_customer), so every click that is no bot is unique.
+  virtual absl::StatusOr<std::vector<bool>> ImportClicks(
+      absl::Span<attribution::Click> clicks, absl::Span<const std::string> import_ids) = 0;
+  // The id of the click imported under `import_id` into the program, if any.
+  virtual absl::StatusOr<std::optional<attribution::Ulid>> FindImportedClick(
+      absl::string_view program_id, absl::string_view import_id) const = 0;
 };
 
 // DESIGN's seam for Kafka: the single writer of conversion state. With each commission

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/container/inlined_vector.h"
 #include "absl/hash/hash.h"
 #include "absl/strings/match.h"
@@ -125,6 +126,45 @@ absl::StatusOr<attribution::Click> RocksDbClickLog::GetClick(
     return storage::ClickNotFound(click_id);
   }
   return *std::move(click);
+}
+
+absl::StatusOr<std::vector<bool>> RocksDbClickLog::ImportClicks(
+    absl::Span<attribution::Click> clicks, absl::Span<const std::string> import_ids) {
+  std::lock_guard lock(import_mu_);  // one import's look-ups and writes at a time
+  rocksdb::WriteBatch batch;
+  ClickScratch records;
+  CounterSums counters;
+  std::vector<bool> stored(clicks.size(), false);
+  absl::flat_hash_set<std::string> in_batch;
+  for (size_t i = 0; i < clicks.size(); ++i) {
+    attribution::Click& click = clicks[i];
+    const KeyBuffer key = storage::ImportedClickKey(click.program_id, import_ids[i]);
+    CLICKTRACK_ASSIGN_OR_RETURN(const std::optional<std::string> seen,
+                                database_.Get(kIdentities, key.view()));
+    if (seen.has_value() || !in_batch.insert(std::string(key.view())).second) {
+      continue;
+    }
+    click.new_customer = true;
+    click.customer_id = click.id;
+    click.unique = !click.bot;
+    AddClick(click, database_.family(kClicks), database_.family(kCustomerClicks), records, batch,
+             counters);
+    const auto id = click.id.Binary();
+    CLICKTRACK_RETURN_IF_ERROR(FromRocksStatus(batch.Put(
+        database_.family(kIdentities), ToSlice(key.view()), rocksdb::Slice(id.data(), id.size()))));
+    stored[i] = true;
+  }
+  counters.MergeInto(batch, database_.family(kStats));
+  CLICKTRACK_RETURN_IF_ERROR(database_.Write(write_, &batch));
+  return stored;
+}
+
+absl::StatusOr<std::optional<attribution::Ulid>> RocksDbClickLog::FindImportedClick(
+    absl::string_view program_id, absl::string_view import_id) const {
+  CLICKTRACK_ASSIGN_OR_RETURN(
+      const std::optional<std::string> id,
+      database_.Get(kIdentities, storage::ImportedClickKey(program_id, import_id).view()));
+  return id.has_value() ? attribution::Ulid::FromBinary(*id) : std::nullopt;
 }
 
 }  // namespace clicktrack::storage_internal

@@ -4,6 +4,9 @@
 
 #include <array>
 #include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
 
 #include "storage/rocksdb/database.h"
 #include "storage/store.h"
@@ -16,6 +19,10 @@ class RocksDbClickLog final : public storage::ClickLog {
 
   absl::Status RecordClicks(absl::Span<attribution::Click> clicks) override;
   absl::StatusOr<attribution::Click> GetClick(const attribution::Ulid& click_id) const override;
+  absl::StatusOr<std::vector<bool>> ImportClicks(absl::Span<attribution::Click> clicks,
+                                                 absl::Span<const std::string> import_ids) override;
+  absl::StatusOr<std::optional<attribution::Ulid>> FindImportedClick(
+      absl::string_view program_id, absl::string_view import_id) const override;
 
  private:
   // Clicks of one customer are serialised by a striped lock while deciding uniqueness.
@@ -34,6 +41,7 @@ class RocksDbClickLog final : public storage::ClickLog {
   Database& database_;
   rocksdb::WriteOptions write_;  // WAL on, no fsync: a process crash loses nothing
   mutable std::array<std::mutex, kCustomerStripes> customer_stripes_;
+  std::mutex import_mu_;
 };
 
 }  // namespace clicktrack::storage_internal

@@ -173,6 +173,35 @@ absl::StatusOr<attribution::Click> InMemoryStore::GetClick(const Ulid& click_id)
   return storage::ClickNotFound(click_id);
 }
 
+absl::StatusOr<std::vector<bool>> InMemoryStore::ImportClicks(
+    absl::Span<attribution::Click> clicks, absl::Span<const std::string> import_ids) {
+  std::vector<bool> stored(clicks.size(), false);
+  std::vector<attribution::Click> fresh;
+  {
+    std::lock_guard lock(mu_);
+    for (size_t i = 0; i < clicks.size(); ++i) {
+      attribution::Click& click = clicks[i];
+      if (imported_clicks_.emplace(std::pair(click.program_id, import_ids[i]), click.id).second) {
+        click.new_customer = true;
+        click.customer_id = click.id;
+        fresh.push_back(click);
+        stored[i] = true;
+      }
+    }
+  }
+  if (absl::Status status = RecordClicks(absl::MakeSpan(fresh)); !status.ok()) {
+    return status;
+  }
+  return stored;
+}
+
+absl::StatusOr<std::optional<attribution::Ulid>> InMemoryStore::FindImportedClick(
+    absl::string_view program_id, absl::string_view import_id) const {
+  std::lock_guard lock(mu_);
+  const auto it = imported_clicks_.find(std::pair(std::string(program_id), std::string(import_id)));
+  return it == imported_clicks_.end() ? std::nullopt : std::optional<attribution::Ulid>(it->second);
+}
+
 void InMemoryStore::SubmitConversion(std::string program_id, attribution::ConversionEvent event,
                                      ConversionCallback done) {
   absl::StatusOr<ProgramRef> program = GetProgram(program_id);

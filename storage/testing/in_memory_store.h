@@ -52,6 +52,10 @@ class InMemoryStore final : public Store,
   // ClickLog.
   absl::Status RecordClicks(absl::Span<attribution::Click> clicks) override;
   absl::StatusOr<attribution::Click> GetClick(const attribution::Ulid& click_id) const override;
+  absl::StatusOr<std::vector<bool>> ImportClicks(absl::Span<attribution::Click> clicks,
+                                                 absl::Span<const std::string> import_ids) override;
+  absl::StatusOr<std::optional<attribution::Ulid>> FindImportedClick(
+      absl::string_view program_id, absl::string_view import_id) const override;
 
   // ConversionCommitter.
   void SubmitConversion(std::string program_id, attribution::ConversionEvent event,
@@ -105,6 +109,7 @@ class InMemoryStore final : public Store,
   std::map<std::pair<std::string, std::string>, PartnerRef> partners_;
   std::map<std::string, CachedLink, std::less<>> links_;
   std::vector<attribution::Click> clicks_;
+  std::map<std::pair<std::string, std::string>, attribution::Ulid> imported_clicks_;
   std::map<std::string, std::unique_ptr<attribution::InMemoryView>, std::less<>> views_;
   std::map<CounterKey, int64_t> counters_;
   std::map<CohortKey, int64_t> cohort_counters_;

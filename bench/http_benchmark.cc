@@ -25,7 +25,7 @@ void BM_ParseRequest(benchmark::State& state) {
   tracker::RequestData data;
   for (auto _ : state) {
     data.Clear();
-    tracker::RequestParser parser(data, 8 * 1024, 64 * 1024);
+    tracker::RequestParser parser(data, 8 * 1024, 64 * 1024, nullptr);
     boost::beast::error_code ec;
     parser.put(boost::asio::buffer(kRequest, sizeof(kRequest) - 1), ec);
     benchmark::DoNotOptimize(parser.is_done());

@@ -48,6 +48,9 @@ constexpr Setting kSettings[] = {
      "refuse partner postback URLs whose host is a loopback, private or link-local\n"
      "                            IPv4 address (default true)",
      /*is_switch=*/true},
+    {"--import-limit-mib", "TRACKER_IMPORT_LIMIT_MIB", "N",
+     "largest body of POST /api/v1/programs/{p}/import, in MiB; it is streamed to\n"
+     "                            DIR/spool, not held in memory (default 256)"},
 };
 
 absl::Status ParseListen(absl::string_view text, Config& config) {
@@ -136,6 +139,8 @@ absl::Status Apply(const Setting& setting, absl::string_view value, Config& conf
     return ParseTimeout(flag, value, config.write_timeout);
   } else if (flag == "--block-private-postbacks") {
     return ParseSwitch(flag, value, config.block_private_postbacks);
+  } else if (flag == "--import-limit-mib") {
+    return ParsePositive(flag, value, 64 * 1024, config.import_limit_mib);
   }
   return absl::OkStatus();
 }

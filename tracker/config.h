@@ -38,6 +38,9 @@ struct Config {
   // --block-private-postbacks / TRACKER_BLOCK_PRIVATE_POSTBACKS: refuse partner postback URLs
   // that point into loopback, private or link-local IPv4 space (SPEC §4.7). Default: true.
   bool block_private_postbacks = true;
+  // --import-limit-mib / TRACKER_IMPORT_LIMIT_MIB: the largest import body (SPEC §6), spooled
+  // to <data>/spool. Default: 256.
+  int import_limit_mib = 256;
   bool help = false;
 };
 

@@ -25,6 +25,7 @@
 #include "tracker/common/log.h"
 #include "tracker/config.h"
 #include "tracker/http/server.h"
+#include "tracker/importer/importer.h"
 #include "tracker/outbox/worker.h"
 
 #include <sys/resource.h>
@@ -132,9 +133,25 @@ OutboxWorkerOptions PostbackOptions(const Config& config) {
   return options;
 }
 
+// Imports (SPEC §6) of an admin are spooled to DIR/spool, emptied here of what a crash left.
+BodySpool ImportSpool(const Config& config, const std::string& admin_token) {
+  const std::filesystem::path dir = std::filesystem::path(config.data_dir) / "spool";
+  std::error_code ignored;
+  std::filesystem::remove_all(dir, ignored);
+  std::filesystem::create_directories(dir, ignored);
+  return BodySpool{
+      .accepts = IsImportTarget,
+      .admits = [admin = BearerToken(admin_token)](
+                    absl::string_view authorization) { return admin.Matches(authorization); },
+      .dir = dir.string(),
+      .limit = static_cast<uint64_t>(config.import_limit_mib) << 20,
+  };
+}
+
 ServerOptions ServerOptionsFor(const Config& config, const ConnectionLimit& connections,
-                               storage::Maintenance& maintenance) {
+                               storage::Maintenance& maintenance, BodySpool spool) {
   ServerOptions options;
+  options.spool = std::move(spool);
   options.host = config.listen_host;
   options.port = config.listen_port;
   options.threads = config.threads;
@@ -209,7 +226,8 @@ int Main(int argc, char** argv) {
 
   const ConnectionLimit connections = ConnectionsWithinFdLimit(config->max_connections);
   // The public URL defaults to the bound address: bind first, then build the router.
-  Server server(ServerOptionsFor(*config, connections, (*store)->maintenance()));
+  Server server(ServerOptionsFor(*config, connections, (*store)->maintenance(),
+                                 ImportSpool(*config, admin_token->token)));
   absl::StatusOr<std::string> listen = server.Listen();
   if (!listen.ok()) {
     Log(LogLevel::kError, "cannot listen", {{"error", JsonText(listen.status().message())}});
@@ -217,11 +235,15 @@ int Main(int argc, char** argv) {
     return 1;
   }
   RealClock clock;
+  auto importer = std::make_unique<Importer>(
+      ImportStores{(*store)->config(), (*store)->clicks(), (*store)->committer(), clock});
+  importer->Start();
   const ApiContext api(
       **store, clock, ids,
       ApiOptions{.public_url = config->public_url.value_or(absl::StrCat("http://", *listen)),
                  .admin_token = admin_token->token,
-                 .block_private_postbacks = config->block_private_postbacks});
+                 .block_private_postbacks = config->block_private_postbacks},
+      importer.get());
 
   auto postbacks =
       std::make_unique<OutboxWorker>((*store)->outbox(), clock, PostbackOptions(*config));
@@ -238,6 +260,7 @@ int Main(int argc, char** argv) {
 
   LogCommitted((*store)->committer().committer_stats());
   postbacks.reset();  // after the batch in flight
+  importer.reset();   // an import in progress stops between two lines
   if (absl::Status status = (*store)->maintenance().Flush(); !status.ok()) {
     Log(LogLevel::kError, "flush failed", {{"error", JsonText(status.ToString())}});
   }

@@ -15,6 +15,10 @@ namespace clicktrack::tracker {
 // `click_sink` must outlive the table.
 RouteTable ApiRoutes(const ApiContext& api, ClickSink& click_sink);
 
+// Whether a request is an import (SPEC §6), whose body the server should spool to a file
+// (BodySpool::accepts).
+bool IsImportTarget(Method method, absl::string_view target);
+
 // The handler of one event loop: the routes, with that loop's click sink (a ClickBatcher whose
 // flushes are posted to the loop). `api` must outlive it.
 std::unique_ptr<RequestHandler> NewApiHandler(const ApiContext& api,

@@ -23,8 +23,22 @@ std::string CookieAttributes(absl::string_view public_url) {
 
 }  // namespace
 
+BearerToken::BearerToken(absl::string_view token) : digest_(Sha256(token)) {}
+
+bool BearerToken::Matches(absl::string_view authorization) const {
+  constexpr absl::string_view kScheme = "bearer ";
+  if (authorization.size() <= kScheme.size() ||
+      !absl::StartsWithIgnoreCase(authorization, kScheme)) {
+    return false;
+  }
+  const absl::string_view token = absl::StripAsciiWhitespace(authorization.substr(kScheme.size()));
+  // Comparing digests takes the same time whatever the token's length or content.
+  const std::array<unsigned char, 32> digest = Sha256(token);
+  return CRYPTO_memcmp(digest.data(), digest_.data(), digest.size()) == 0;
+}
+
 ApiContext::ApiContext(storage::Store& store, const Clock& clock, IdGenerator& ids,
-                       ApiOptions options)
+                       ApiOptions options, Importer* importer)
     : config(store.config()),
       clicks(store.clicks()),
       committer(store.committer()),
@@ -35,18 +49,7 @@ ApiContext::ApiContext(storage::Store& store, const Clock& clock, IdGenerator& i
       ids(ids),
       options(std::move(options)),
       cookie_attributes(CookieAttributes(this->options.public_url)),
-      admin_token_digest_(Sha256(this->options.admin_token)) {}
-
-bool ApiContext::IsAdmin(absl::string_view authorization) const {
-  constexpr absl::string_view kScheme = "bearer ";
-  if (authorization.size() <= kScheme.size() ||
-      !absl::StartsWithIgnoreCase(authorization, kScheme)) {
-    return false;
-  }
-  const absl::string_view token = absl::StripAsciiWhitespace(authorization.substr(kScheme.size()));
-  // Comparing digests takes the same time whatever the token's length or content.
-  const std::array<unsigned char, 32> digest = Sha256(token);
-  return CRYPTO_memcmp(digest.data(), admin_token_digest_.data(), digest.size()) == 0;
-}
+      importer(importer),
+      admin_token_(this->options.admin_token) {}
 
 }  // namespace clicktrack::tracker

@@ -28,9 +28,24 @@ inline constexpr absl::string_view kCustomerCookie = "tc_cid";
 // 400 days: the longest lifetime Chrome keeps. Re-set on every click, so it slides.
 inline constexpr int64_t kCustomerCookieMaxAgeSeconds = 34'560'000;
 
+class Importer;
+
+// A bearer token, kept as its digest: whether an Authorization header carries it, compared in
+// constant time.
+class BearerToken {
+ public:
+  explicit BearerToken(absl::string_view token);
+  bool Matches(absl::string_view authorization) const;
+
+ private:
+  std::array<unsigned char, 32> digest_;
+};
+
 class ApiContext {
  public:
-  ApiContext(storage::Store& store, const Clock& clock, IdGenerator& ids, ApiOptions options);
+  // `importer` runs the imports (SPEC §6); null: the import route answers 503.
+  ApiContext(storage::Store& store, const Clock& clock, IdGenerator& ids, ApiOptions options,
+             Importer* importer = nullptr);
 
   storage::ConfigStore& config;
   storage::ClickLog& clicks;
@@ -43,12 +58,15 @@ class ApiContext {
   const ApiOptions options;
   // "; Max-Age=…; Path=/; HttpOnly; SameSite=…" for the customer cookie.
   const std::string cookie_attributes;
+  Importer* const importer;
 
   // Whether an Authorization header carries the admin token, compared in constant time.
-  bool IsAdmin(absl::string_view authorization) const;
+  bool IsAdmin(absl::string_view authorization) const {
+    return admin_token_.Matches(authorization);
+  }
 
  private:
-  const std::array<unsigned char, 32> admin_token_digest_;
+  const BearerToken admin_token_;
 };
 
 }  // namespace clicktrack::tracker

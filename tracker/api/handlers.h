@@ -63,4 +63,7 @@ Reply Cohorts(const ApiContext& api, const Call& call);
 Reply ProgramKpis(const ApiContext& api, const Call& call);
 Reply Segments(const ApiContext& api, const Call& call);
 
+// Imports (import_handler.cc): answered when the importer is done with the file.
+DeferredReply Import(const ApiContext& api, const Call& call);
+
 }  // namespace clicktrack::tracker

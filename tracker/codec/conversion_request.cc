@@ -192,7 +192,10 @@ absl::Status DecodeRefundIdAndTime(const ConversionFields& fields, ConversionSou
   return absl::OkStatus();
 }
 
-absl::Status DecodeEmail(const ConversionFields& fields, attribution::Identities& identities) {
+}  // namespace
+
+absl::Status DecodeEmailFields(const ConversionFields& fields,
+                               attribution::Identities& identities) {
   if (const std::string* hash = Find(fields, "email_sha256")) {
     const std::string lower = absl::AsciiStrToLower(*hash);
     if (lower.size() != 64 || !std::all_of(lower.begin(), lower.end(), [](char c) {
@@ -211,6 +214,8 @@ absl::Status DecodeEmail(const ConversionFields& fields, attribution::Identities
   return absl::OkStatus();
 }
 
+namespace {
+
 absl::Status DecodeIdentities(const ConversionFields& fields,
                               std::optional<absl::string_view> cookie,
                               attribution::Identities& identities) {
@@ -226,7 +231,7 @@ absl::Status DecodeIdentities(const ConversionFields& fields,
     CLICKTRACK_RETURN_IF_ERROR(ValidateText("customer", *customer, kMaxCustomerRefSize));
     identities.customer_ref = *customer;
   }
-  CLICKTRACK_RETURN_IF_ERROR(DecodeEmail(fields, identities));
+  CLICKTRACK_RETURN_IF_ERROR(DecodeEmailFields(fields, identities));
   if (cookie.has_value()) {
     identities.cookie_customer = attribution::Ulid::FromText(*cookie);
   }

@@ -47,6 +47,10 @@ inline constexpr absl::Duration kMaxFutureSkew = absl::Minutes(5);
 // `max_size` bytes of UTF-8 without control characters. kInvalidArgument naming `field`.
 absl::Status ValidateText(absl::string_view field, absl::string_view value, size_t max_size);
 
+// Sets identities.email_sha256 from `email_sha256` (64 hex digits) or else `email` (hashed by
+// EmailSha256), when either is given. kInvalidArgument naming the bad field.
+absl::Status DecodeEmailFields(const ConversionFields& fields, attribution::Identities& identities);
+
 // Validates the fields against `program` and builds the event, with `now` as its time unless a
 // postback gives occurred_at. `cookie` is the request's tc_cid value, if any (pixel only).
 // kInvalidArgument naming the first bad field.

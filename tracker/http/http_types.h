@@ -3,6 +3,8 @@
 // The request and response as handlers see them: plain data, no Beast types, so that
 // routing and handlers are tested without sockets.
 
+#include <cstdint>
+#include <functional>
 #include <string>
 #include <utility>
 
@@ -13,6 +15,14 @@
 namespace clicktrack::tracker {
 
 enum class Method { kGet, kHead, kPost, kPut, kPatch, kDelete, kOther };
+
+// Where a request's body is. Only a spooled request (BodySpool) has one of the last three.
+enum class BodyPlace {
+  kMemory,   // HttpRequest::body
+  kFile,     // HttpRequest::body_file, from offset 0 to its end
+  kDropped,  // read and thrown away: the request was not admitted to spool
+  kLost,     // the file could not be written (HttpRequest::body_error says why)
+};
 
 // Views into the server's parser buffers: valid only during RequestHandler::Handle.
 struct HttpRequest {
@@ -25,6 +35,23 @@ struct HttpRequest {
   absl::string_view stripe_signature;
   absl::string_view if_none_match;
   absl::string_view body;
+  BodyPlace body_place = BodyPlace::kMemory;
+  // kFile: an open descriptor of an unlinked file holding the body (read it with pread). The
+  // server closes it after Handle: dup() it to keep it.
+  int body_file = -1;
+  absl::string_view body_error;  // kLost: why
+};
+
+// Request bodies kept in a file instead of memory: an import (SPEC §6) may be far larger than
+// any other request. A request for whose method and target `accepts` holds may carry up to
+// `limit` bytes; if `admits` also holds for its Authorization, its body goes to an unlinked
+// temporary file in `dir`, else it is read and dropped (the handler refuses it). Called on the
+// event loop's thread, before the body is read.
+struct BodySpool {
+  std::function<bool(Method, absl::string_view target)> accepts;
+  std::function<bool(absl::string_view authorization)> admits;
+  std::string dir;
+  uint64_t limit = uint64_t{256} << 20;
 };
 
 struct HttpResponse {

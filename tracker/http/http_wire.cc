@@ -1,6 +1,11 @@
 #include "tracker/http/http_wire.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
@@ -70,7 +75,27 @@ absl::string_view HeaderRejection(const RequestData& data) {
   return {};
 }
 
+// An unlinked read-write file in `dir`, or -1 with errno set.
+int OpenUnlinkedFile(const std::string& dir) {
+  const int fd = open(dir.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+  if (fd >= 0 || (errno != EOPNOTSUPP && errno != EISDIR)) {
+    return fd;
+  }
+  std::string path = dir + "/body-XXXXXX";  // a file system without O_TMPFILE
+  const int made = mkostemp(path.data(), O_CLOEXEC);
+  if (made >= 0) {
+    unlink(path.c_str());
+  }
+  return made;
+}
+
 }  // namespace
+
+RequestData::~RequestData() {
+  if (body_file >= 0) {
+    close(body_file);
+  }
+}
 
 void RequestData::Clear() {
   verb = http::verb::unknown;
@@ -83,6 +108,13 @@ void RequestData::Clear() {
   stripe_signature.clear();
   if_none_match.clear();
   body.clear();
+  body_place = BodyPlace::kMemory;
+  if (body_file >= 0) {
+    close(body_file);
+    body_file = -1;
+  }
+  body_error.clear();
+  body_limit = 0;
   version = 11;
   expect_continue = false;
   rejection = {};
@@ -103,13 +135,18 @@ HttpRequest RequestData::View() const {
       .stripe_signature = stripe_signature,
       .if_none_match = if_none_match,
       .body = body,
+      .body_place = body_place,
+      .body_file = body_file,
+      .body_error = body_error,
   };
 }
 
-RequestParser::RequestParser(RequestData& data, uint32_t header_limit, uint64_t body_limit)
-    : data_(data) {
+RequestParser::RequestParser(RequestData& data, uint32_t header_limit, uint64_t body_limit,
+                             const BodySpool* spool)
+    : data_(data), spool_(spool) {
   this->header_limit(header_limit);
   this->body_limit(body_limit);
+  data_.body_limit = body_limit;
   eager(true);
 }
 
@@ -119,6 +156,12 @@ void RequestParser::on_request_impl(http::verb method, StringView method_text, S
   Assign(data_.method, method_text);
   AssignOriginForm(data_.target, absl::string_view(target.data(), target.size()));
   data_.version = version == 10 ? 10 : 11;
+  // Beast checks Content-Length against the limit when the header ends: raise it now.
+  if (spool_ != nullptr && spool_->accepts && spool_->accepts(ToMethod(method), data_.target)) {
+    spool_accepted_ = true;
+    body_limit(spool_->limit);
+    data_.body_limit = spool_->limit;
+  }
 }
 
 void RequestParser::on_response_impl(int /*code*/, StringView /*reason*/, int /*version*/,
@@ -177,19 +220,64 @@ void RequestParser::on_header_impl(ErrorCode& ec) {
   data_.rejection = HeaderRejection(data_);
   if (!data_.rejection.empty()) {
     ec = http::error::bad_field;
+    return;
+  }
+  if (spool_accepted_) {
+    StartSpool();
+  }
+}
+
+void RequestParser::StartSpool() {
+  if (!spool_->admits || !spool_->admits(data_.authorization)) {
+    data_.body_place = BodyPlace::kDropped;
+    return;
+  }
+  data_.body_file = OpenUnlinkedFile(spool_->dir);
+  if (data_.body_file < 0) {
+    data_.body_place = BodyPlace::kLost;
+    data_.body_error = absl::StrCat("cannot create a file in ", spool_->dir, ": ", strerror(errno));
+    return;
+  }
+  data_.body_place = BodyPlace::kFile;
+}
+
+void RequestParser::StoreBody(StringView bytes) {
+  switch (data_.body_place) {
+    case BodyPlace::kMemory:
+      data_.body.append(bytes.data(), bytes.size());
+      return;
+    case BodyPlace::kFile:
+      for (size_t done = 0; done < bytes.size();) {
+        const ssize_t wrote = write(data_.body_file, bytes.data() + done, bytes.size() - done);
+        if (wrote < 0 && errno == EINTR) {
+          continue;
+        }
+        if (wrote <= 0) {
+          data_.body_error = absl::StrCat("cannot write the request body: ", strerror(errno));
+          data_.body_place = BodyPlace::kLost;
+          close(data_.body_file);
+          data_.body_file = -1;
+          return;
+        }
+        done += static_cast<size_t>(wrote);
+      }
+      return;
+    case BodyPlace::kDropped:
+    case BodyPlace::kLost:
+      return;
   }
 }
 
 void RequestParser::on_body_init_impl(const boost::optional<std::uint64_t>& content_length,
                                       ErrorCode& /*ec*/) {
-  if (content_length.has_value()) {
+  if (content_length.has_value() && data_.body_place == BodyPlace::kMemory) {
     // The parser has checked it against body_limit; the cap only guards against a mistake.
     data_.body.reserve(static_cast<size_t>(std::min<std::uint64_t>(*content_length, 1 << 20)));
   }
 }
 
 std::size_t RequestParser::on_body_impl(StringView body, ErrorCode& /*ec*/) {
-  data_.body.append(body.data(), body.size());
+  StoreBody(body);
   return body.size();
 }
 
@@ -198,7 +286,7 @@ void RequestParser::on_chunk_header_impl(std::uint64_t /*size*/, StringView /*ex
 
 std::size_t RequestParser::on_chunk_body_impl(std::uint64_t /*remain*/, StringView body,
                                               ErrorCode& /*ec*/) {
-  data_.body.append(body.data(), body.size());
+  StoreBody(body);
   return body.size();
 }
 

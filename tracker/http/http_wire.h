@@ -29,7 +29,11 @@ struct RequestData {
   std::string stripe_signature;
   std::string if_none_match;
   std::string body;
-  unsigned version = 11;  // 10 or 11
+  BodyPlace body_place = BodyPlace::kMemory;
+  int body_file = -1;  // owned: closed by Clear() and the destructor
+  std::string body_error;
+  uint64_t body_limit = 0;  // the limit this request was parsed under
+  unsigned version = 11;    // 10 or 11
   bool expect_continue = false;
   // Set with a parse error of our own (RFC 9112 rules Beast does not enforce): why the
   // request is refused, for the 400's body.
@@ -40,7 +44,16 @@ struct RequestData {
   int content_length_fields = 0;
   std::string transfer_encoding;  // several fields are joined with ", "
 
+  RequestData() = default;
+  ~RequestData();
+  RequestData(const RequestData&) = delete;
+  RequestData& operator=(const RequestData&) = delete;
+
   void Clear();
+  // Whether the body is being spooled: to a file, or dropped.
+  bool spooling() const {
+    return body_place == BodyPlace::kFile || body_place == BodyPlace::kDropped;
+  }
   // The router's view of it; valid while this object is unchanged.
   HttpRequest View() const;
 };
@@ -53,9 +66,11 @@ struct RequestData {
 // reading it as empty lets a body smuggle a second request), one with a Content-Length too,
 // an HTTP/1.1 request without exactly one Host (§3.2), and two Authorization fields. An
 // absolute-form target (`http://host/path?q`, §3.2.2) is turned into its origin form.
+// With a `spool` (may be null), the requests it accepts get its limit and its file.
 class RequestParser final : public boost::beast::http::basic_parser<true> {
  public:
-  RequestParser(RequestData& data, uint32_t header_limit, uint64_t body_limit);
+  RequestParser(RequestData& data, uint32_t header_limit, uint64_t body_limit,
+                const BodySpool* spool);
 
  private:
   using ErrorCode = boost::beast::error_code;
@@ -74,7 +89,13 @@ class RequestParser final : public boost::beast::http::basic_parser<true> {
   std::size_t on_chunk_body_impl(std::uint64_t remain, StringView body, ErrorCode& ec) override;
   void on_finish_impl(ErrorCode& ec) override;
 
+  // Opens the spool file, or drops the body, once the header is complete.
+  void StartSpool();
+  void StoreBody(StringView bytes);
+
   RequestData& data_;
+  const BodySpool* spool_;
+  bool spool_accepted_ = false;
 };
 
 // Appends `response` as HTTP/1.x bytes to `out`: status line, Server, Content-Type, the

@@ -1,5 +1,7 @@
 #include "tracker/http/http_wire.h"
 
+#include <unistd.h>
+
 #include <string>
 
 #include "absl/strings/match.h"
@@ -20,8 +22,8 @@ struct Parsed {
 };
 
 Parsed Parse(RequestData& data, absl::string_view bytes, uint32_t header_limit = 8192,
-             uint64_t body_limit = 65536) {
-  RequestParser parser(data, header_limit, body_limit);
+             uint64_t body_limit = 65536, const BodySpool* spool = nullptr) {
+  RequestParser parser(data, header_limit, body_limit, spool);
   Parsed parsed;
   parsed.used = parser.put(boost::asio::const_buffer(bytes.data(), bytes.size()), parsed.ec);
   parsed.done = parser.is_done();
@@ -144,6 +146,57 @@ TEST(RequestParserTest, LimitsAndMalformedInputAreErrors) {
   EXPECT_TRUE(Parse(data, "GARBAGE\r\n\r\n").ec);
   data.Clear();
   EXPECT_EQ(Parse(data, "GET / HTTP/1.1\r\nHost: t\r\n").ec, http::error::need_more);
+}
+
+// The whole content of the file open as `fd`.
+std::string ReadAll(int fd) {
+  std::string content;
+  char chunk[256];
+  for (off_t at = 0;;) {
+    const ssize_t got = pread(fd, chunk, sizeof chunk, at);
+    if (got <= 0) {
+      return content;
+    }
+    content.append(chunk, static_cast<size_t>(got));
+    at += got;
+  }
+}
+
+TEST(RequestParserTest, SpoolsAcceptedBodiesToAFileUpToTheSpoolLimit) {
+  const BodySpool spool{
+      .accepts =
+          [](Method method, absl::string_view target) {
+            return method == Method::kPost && target == "/in";
+          },
+      .admits = [](absl::string_view authorization) { return authorization == "Bearer ok"; },
+      .dir = testing::TempDir(),
+      .limit = 100,
+  };
+  const std::string body(80, 'x');  // over the body limit of 16, within the spool's
+  const std::string head = "POST /in HTTP/1.1\r\nHost: t\r\nContent-Length: 80\r\n";
+  RequestData data;
+  Parsed parsed = Parse(data, head + "Authorization: Bearer ok\r\n\r\n" + body, 8192, 16, &spool);
+  ASSERT_FALSE(parsed.ec) << parsed.ec.message();
+  EXPECT_EQ(data.View().body_place, BodyPlace::kFile);
+  EXPECT_EQ(data.body, "");
+  EXPECT_EQ(ReadAll(data.View().body_file), body);
+  data.Clear();
+  EXPECT_EQ(data.body_file, -1);
+
+  parsed = Parse(data, head + "Authorization: Bearer no\r\n\r\n" + body, 8192, 16, &spool);
+  ASSERT_FALSE(parsed.ec) << parsed.ec.message();
+  EXPECT_EQ(data.body_place, BodyPlace::kDropped);
+  EXPECT_EQ(data.body_file, -1);
+  data.Clear();
+
+  parsed =
+      Parse(data, "POST /in HTTP/1.1\r\nHost: t\r\nContent-Length: 101\r\n\r\n", 8192, 16, &spool);
+  EXPECT_EQ(parsed.ec, http::error::body_limit);
+  EXPECT_EQ(data.body_limit, 100u);
+  data.Clear();
+  parsed = Parse(data, "POST /other HTTP/1.1\r\nHost: t\r\nContent-Length: 17\r\n\r\n", 8192, 16,
+                 &spool);
+  EXPECT_EQ(parsed.ec, http::error::body_limit);
 }
 
 TEST(RequestParserTest, ExpectContinueIsNoted) {

@@ -28,8 +28,10 @@ struct ServerOptions {
   uint32_t header_limit = 8 * 1024;
   // Max bytes of a request body; more answers 413. Default: 64 KiB.
   uint64_t body_limit = 64 * 1024;
-  // Time to receive a whole request, and to wait for the next one on an idle keep-alive
-  // connection. Default: 30 s.
+  // Larger bodies of chosen requests, spooled to a file. Default: none.
+  BodySpool spool;
+  // Time to receive a whole request (while a body spools: between two reads), and to wait for the
+  // next one on an idle keep-alive connection. Default: 30 s.
   absl::Duration read_timeout = absl::Seconds(30);
   // Time to write a response. Default: 10 s.
   absl::Duration write_timeout = absl::Seconds(10);

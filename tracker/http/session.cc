@@ -17,6 +17,7 @@ namespace {
 namespace http = beast::http;
 
 constexpr size_t kReadChunk = 4096;
+constexpr size_t kSpoolReadChunk = 64 * 1024;
 constexpr absl::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
 
 }  // namespace
@@ -46,7 +47,8 @@ void Session::CloseIfExpired(SteadyClock::time_point now) {
 
 void Session::StartRequest() {
   data_.Clear();
-  parser_.emplace(data_, shared_.options.header_limit, shared_.options.body_limit);
+  parser_.emplace(data_, shared_.options.header_limit, shared_.options.body_limit,
+                  &shared_.options.spool);
   continue_sent_ = false;
   reading_ = true;
   deadline_ = SteadyClock::now() + ToChrono(shared_.options.read_timeout);
@@ -83,7 +85,7 @@ void Session::Parse() {
     return;
   }
   socket_.async_read_some(
-      buffer_.prepare(kReadChunk),
+      buffer_.prepare(data_.spooling() ? kSpoolReadChunk : kReadChunk),
       net::bind_allocator(SlotAllocator<void>(read_slot_),
                           beast::bind_front_handler(&Session::OnReadSome, shared_from_this())));
 }
@@ -98,6 +100,10 @@ void Session::OnReadSome(ErrorCode ec, std::size_t bytes) {
     return;
   }
   buffer_.commit(bytes);
+  if (data_.spooling()) {
+    // A large body may take longer than read_timeout: the deadline is for silence.
+    deadline_ = SteadyClock::now() + ToChrono(shared_.options.read_timeout);
+  }
   Parse();
 }
 
@@ -114,8 +120,7 @@ void Session::OnBadRequest(const ErrorCode& ec) {
   if (ec == http::error::header_limit) {
     WriteError(431, "request header fields too large");
   } else if (ec == http::error::body_limit) {
-    WriteError(413, absl::StrCat("request body too large (at most ", shared_.options.body_limit,
-                                 " bytes)"));
+    WriteError(413, absl::StrCat("request body too large (at most ", data_.body_limit, " bytes)"));
   } else if (!data_.rejection.empty()) {
     WriteError(400, data_.rejection);
   } else {

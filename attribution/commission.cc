@@ -51,6 +51,9 @@ CommissionStatus EntryStatusAt(const LedgerEntry& entry, const Conversion* conve
   if (entry.type == LedgerType::kReversal) {
     return CommissionStatus::kReversed;
   }
+  if (entry.payout_id.has_value()) {
+    return CommissionStatus::kPaid;
+  }
   if (entry.type == LedgerType::kAccrual && conversion != nullptr) {
     return StatusAt(*conversion, now);
   }

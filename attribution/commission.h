@@ -20,9 +20,9 @@ std::optional<CommissionRule> EffectiveRule(const CommissionRules& program_rules
 // percent of `amount_minor` plus fixed, in minor units.
 int64_t CommissionFor(const CommissionRule& rule, int64_t amount_minor);
 
-// The status of ledger `entry` at `now`: a reversal is reversed; an accrual has the status of
-// its conversion (`conversion`, when it was found); otherwise pending until the entry's
-// approve_at, then approved.
+// The status of ledger `entry` at `now`: a reversal is reversed; an accrual or bonus a payout
+// settled is paid; an accrual has the status of its conversion (`conversion`, when it was
+// found); otherwise pending until the entry's approve_at, then approved.
 CommissionStatus EntryStatusAt(const LedgerEntry& entry, const Conversion* conversion,
                                absl::Time now);
 

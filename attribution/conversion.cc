@@ -84,6 +84,8 @@ absl::string_view CommissionStatusName(CommissionStatus status) {
       return "approved";
     case CommissionStatus::kReversed:
       return "reversed";
+    case CommissionStatus::kPaid:
+      return "paid";
   }
   return "none";
 }

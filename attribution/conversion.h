@@ -30,7 +30,7 @@ enum class Result { kAttributed, kUnattributed, kDuplicate, kReversed, kQueued, 
 // An import (SPEC §6) may also set a customer's owner as the old platform had it.
 enum class EventEffect { kConversion, kLinkIdentities, kLinkPayment, kNone, kSetOwner };
 enum class LedgerType { kAccrual, kReversal, kBonus };
-enum class CommissionStatus { kNone, kPending, kApproved, kReversed };
+enum class CommissionStatus { kNone, kPending, kApproved, kReversed, kPaid };
 
 absl::string_view ConversionKindName(ConversionKind kind);
 absl::string_view ResultName(Result result);
@@ -156,6 +156,7 @@ struct LedgerEntry {
   int64_t commission_minor = 0;        // signed movement
   absl::Time created_at = absl::UnixEpoch();
   absl::Time approve_at = absl::UnixEpoch();
+  std::optional<Ulid> payout_id;  // the payout that settled it (attribution/payout.h)
 };
 
 // A click as attribution sees it.

@@ -341,6 +341,43 @@ KeyBuffer LedgerKey(absl::string_view program_id, absl::string_view partner_id,
   return key;
 }
 
+KeyBuffer UnpaidPrefix(absl::string_view program_id, absl::string_view partner_id) {
+  KeyBuffer key;
+  key.Byte('U').Id(program_id).Id(partner_id);
+  return key;
+}
+
+KeyBuffer UnpaidKey(absl::string_view program_id, absl::string_view partner_id,
+                    const attribution::Ulid& entry) {
+  KeyBuffer key = UnpaidPrefix(program_id, partner_id);
+  key.Ulid(entry);
+  return key;
+}
+
+KeyBuffer PayoutPrefix(absl::string_view program_id) {
+  KeyBuffer key;
+  key.Byte('P').Id(program_id);
+  return key;
+}
+
+KeyBuffer PayoutKey(absl::string_view program_id, const attribution::Ulid& payout) {
+  KeyBuffer key = PayoutPrefix(program_id);
+  key.Ulid(payout);
+  return key;
+}
+
+KeyBuffer PayoutIdempotencyKey(absl::string_view program_id, absl::string_view idempotency_key) {
+  KeyBuffer key;
+  key.Byte('I').Id(program_id).Id(idempotency_key);
+  return key;
+}
+
+KeyBuffer PaidTotalKey(absl::string_view program_id, absl::string_view partner_id) {
+  KeyBuffer key;
+  key.Byte('S').Id(program_id).Id(partner_id);
+  return key;
+}
+
 std::array<char, 8> EncodeCounter(int64_t value) {
   std::array<char, 8> out;
   const auto bits = static_cast<uint64_t>(value);

@@ -146,6 +146,18 @@ KeyBuffer LedgerPrefix(absl::string_view program_id, absl::string_view partner_i
 KeyBuffer LedgerKey(absl::string_view program_id, absl::string_view partner_id,
                     const attribution::Ulid& entry);
 
+// ledger family, payouts (SPEC §6); the tags are above any program id's length byte (1 to 64):
+// 'U', program, partner, entry id -> commission (int64) and approve_at (µs, int64), while the
+// entry is unpaid; 'P', program, payout id -> the payout; 'I', program, idempotency key -> the
+// payout order's fingerprint and payout ids; 'S', program, partner -> the total paid (int64).
+KeyBuffer UnpaidPrefix(absl::string_view program_id, absl::string_view partner_id);
+KeyBuffer UnpaidKey(absl::string_view program_id, absl::string_view partner_id,
+                    const attribution::Ulid& entry);
+KeyBuffer PayoutPrefix(absl::string_view program_id);
+KeyBuffer PayoutKey(absl::string_view program_id, const attribution::Ulid& payout);
+KeyBuffer PayoutIdempotencyKey(absl::string_view program_id, absl::string_view key);
+KeyBuffer PaidTotalKey(absl::string_view program_id, absl::string_view partner_id);
+
 // outbox family: 'D', delivery id -> the delivery; 'P', program, partner, delivery id -> ""
 // (a partner's deliveries, newest last); 'N', next attempt (µs), delivery id -> "" while
 // pending (the worker's queue, the most overdue first).

@@ -23,6 +23,7 @@
 #include "attribution/engine.h"
 #include "attribution/ids.h"
 #include "attribution/link.h"
+#include "attribution/payout.h"
 #include "attribution/program.h"
 
 namespace clicktrack::storage {
@@ -54,11 +55,20 @@ struct LedgerPage {
   std::vector<attribution::Ulid> unreadable;
 };
 
+// One page of a program's payouts, newest first.
+struct PayoutPage {
+  std::vector<attribution::Payout> payouts;
+  std::optional<attribution::Ulid> next_cursor;  // as in LedgerPage
+};
+
 // Called once with the engine's decision, after the batch that holds its writes is synced to
 // disk, or with the error: kNotFound (program), kInvalidArgument / kAlreadyExists (the event),
 // kUnavailable (the write failed; nothing of it was stored). Runs on the committer thread:
 // it must be quick (post the result elsewhere) and must not call SubmitConversion.
 using ConversionCallback = absl::AnyInvocable<void(absl::StatusOr<attribution::Decision>) &&>;
+// Called once with a payout order's outcome, after its batch is synced, like ConversionCallback;
+// kAlreadyExists when its idempotency key was used for another order.
+using PayoutCallback = absl::AnyInvocable<void(absl::StatusOr<attribution::PayoutOutcome>) &&>;
 
 // How the committer has batched so far.
 struct CommitterStats {
@@ -153,6 +163,11 @@ class ConversionCommitter {
   // other) and writes many events with one fsync. `done` runs after that fsync.
   virtual void SubmitConversion(std::string program_id, attribution::ConversionEvent event,
                                 ConversionCallback done) = 0;
+  // SPEC §6: a payout order, decided in turn with the conversions, so that a payout never
+  // settles commission that a refund ahead of it reverses. `partner_ids`: those to consider
+  // (existing, sorted).
+  virtual void SubmitPayout(std::string program_id, std::vector<std::string> partner_ids,
+                            attribution::PayoutOrder order, PayoutCallback done) = 0;
   virtual CommitterStats committer_stats() const = 0;
 };
 
@@ -187,6 +202,19 @@ class ReportReader {
   // kNotFound: "order <id> not found".
   virtual absl::StatusOr<attribution::Conversion> GetConversion(
       absl::string_view program_id, absl::string_view order_id) const = 0;
+
+  // The partner's unpaid ledger entries (attribution/payout.h), oldest first, and its total
+  // paid so far.
+  virtual absl::StatusOr<std::vector<attribution::UnpaidEntry>> ListUnpaid(
+      absl::string_view program_id, absl::string_view partner_id) const = 0;
+  virtual absl::StatusOr<int64_t> ReadPaidTotal(absl::string_view program_id,
+                                                absl::string_view partner_id) const = 0;
+  // Up to `limit` payouts of the program (of one partner when `partner_id` is not empty),
+  // newest first, older than `before` if given.
+  virtual absl::StatusOr<PayoutPage> ListPayouts(absl::string_view program_id,
+                                                 absl::string_view partner_id,
+                                                 std::optional<attribution::Ulid> before,
+                                                 size_t limit) const = 0;
 
   // Up to `limit` ledger entries of a partner, newest first, older than `before` if given.
   virtual absl::StatusOr<LedgerPage> ListLedger(absl::string_view program_id,

@@ -9,6 +9,7 @@
 #include "attribution/base/status_macros.h"
 #include "storage/internal/click_records.h"
 #include "storage/internal/families.h"
+#include "storage/internal/payouts.h"
 #include "storage/internal/record_codec.h"
 #include "storage/internal/rocks_status.h"
 #include "storage/key_codec.h"
@@ -270,6 +271,8 @@ absl::Status BatchView::Apply(const attribution::Decision& decision, CounterSums
     CLICKTRACK_RETURN_IF_ERROR(put(kLedger,
                                    storage::LedgerKey(program_id_, entry.partner_id, entry.id),
                                    ToProto(entry).SerializeAsString()));
+    CLICKTRACK_RETURN_IF_ERROR(put(
+        kLedger, storage::UnpaidKey(program_id_, entry.partner_id, entry.id), EncodeUnpaid(entry)));
   }
   for (const auto& [partner, totals] : decision.put_partner_totals) {
     CLICKTRACK_RETURN_IF_ERROR(put(kCustomers, storage::PartnerTotalsKey(program_id_, partner),

@@ -225,8 +225,6 @@ attribution::Click FromProto(const attribution::Ulid& id, const proto::Click& re
   return click;
 }
 
-namespace {
-
 std::string UlidBytes(const attribution::Ulid& id) {
   const auto binary = id.Binary();
   return std::string(binary.data(), binary.size());
@@ -235,6 +233,8 @@ std::string UlidBytes(const attribution::Ulid& id) {
 attribution::Ulid UlidFrom(const std::string& bytes) {
   return attribution::Ulid::FromBinary(bytes).value_or(attribution::Ulid{});
 }
+
+namespace {
 
 proto::Kind KindToProto(attribution::ConversionKind kind) {
   switch (kind) {
@@ -410,6 +410,9 @@ proto::LedgerEntry ToProto(const attribution::LedgerEntry& entry) {
   record.set_commission_minor(entry.commission_minor);
   record.set_created_at_micros(Micros(entry.created_at));
   record.set_approve_at_micros(Micros(entry.approve_at));
+  if (entry.payout_id.has_value()) {
+    record.set_payout_id(UlidBytes(*entry.payout_id));
+  }
   return record;
 }
 
@@ -438,7 +441,29 @@ attribution::LedgerEntry FromProto(absl::string_view partner_id, const attributi
   entry.commission_minor = record.commission_minor();
   entry.created_at = absl::FromUnixMicros(record.created_at_micros());
   entry.approve_at = absl::FromUnixMicros(record.approve_at_micros());
+  if (!record.payout_id().empty()) {
+    entry.payout_id = UlidFrom(record.payout_id());
+  }
   return entry;
+}
+
+proto::Payout ToProto(const attribution::Payout& payout) {
+  proto::Payout record;
+  record.set_partner_id(payout.partner_id);
+  record.set_amount_minor(payout.amount_minor);
+  record.set_entries(payout.entries);
+  record.set_note(payout.note);
+  record.set_created_at_micros(Micros(payout.created_at));
+  return record;
+}
+
+attribution::Payout FromProto(const attribution::Ulid& id, const proto::Payout& record) {
+  return attribution::Payout{.id = id,
+                             .partner_id = record.partner_id(),
+                             .amount_minor = record.amount_minor(),
+                             .entries = record.entries(),
+                             .note = record.note(),
+                             .created_at = absl::FromUnixMicros(record.created_at_micros())};
 }
 
 }  // namespace clicktrack::storage_internal

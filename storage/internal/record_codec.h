@@ -10,6 +10,7 @@
 #include "attribution/click.h"
 #include "attribution/conversion.h"
 #include "attribution/link.h"
+#include "attribution/payout.h"
 #include "attribution/program.h"
 #include "storage/records.pb.h"
 
@@ -56,5 +57,10 @@ attribution::Refund FromProto(absl::string_view refund_id, const proto::Refund& 
 proto::LedgerEntry ToProto(const attribution::LedgerEntry& entry);
 attribution::LedgerEntry FromProto(absl::string_view partner_id, const attribution::Ulid& id,
                                    const proto::LedgerEntry& record);
+proto::Payout ToProto(const attribution::Payout& payout);
+// A ULID as its 16 bytes, and back (a malformed value reads as the zero ULID).
+std::string UlidBytes(const attribution::Ulid& id);
+attribution::Ulid UlidFrom(const std::string& bytes);
+attribution::Payout FromProto(const attribution::Ulid& id, const proto::Payout& record);
 
 }  // namespace clicktrack::storage_internal

@@ -9,6 +9,7 @@
 #include "storage/internal/batch_view.h"
 #include "storage/internal/click_records.h"
 #include "storage/internal/outbox_records.h"
+#include "storage/internal/payouts.h"
 
 namespace clicktrack::storage_internal {
 
@@ -30,10 +31,22 @@ RocksDbCommitter::~RocksDbCommitter() {
 
 void RocksDbCommitter::SubmitConversion(std::string program_id, attribution::ConversionEvent event,
                                         storage::ConversionCallback done) {
+  Enqueue(Pending{.program_id = std::move(program_id),
+                  .work = PendingConversion{.event = std::move(event), .done = std::move(done)}});
+}
+
+void RocksDbCommitter::SubmitPayout(std::string program_id, std::vector<std::string> partner_ids,
+                                    attribution::PayoutOrder order, storage::PayoutCallback done) {
+  Enqueue(Pending{.program_id = std::move(program_id),
+                  .work = PendingPayout{.partner_ids = std::move(partner_ids),
+                                        .order = std::move(order),
+                                        .done = std::move(done)}});
+}
+
+void RocksDbCommitter::Enqueue(Pending pending) {
   {
     std::lock_guard lock(queue_mu_);
-    queue_.push_back(PendingConversion{
-        .program_id = std::move(program_id), .event = std::move(event), .done = std::move(done)});
+    queue_.push_back(std::move(pending));
   }
   queue_ready_.notify_one();
 }
@@ -45,7 +58,7 @@ storage::CommitterStats RocksDbCommitter::committer_stats() const {
 
 void RocksDbCommitter::Loop() {
   for (;;) {
-    std::vector<PendingConversion> batch = TakeBatch();
+    std::vector<Pending> batch = TakeBatch();
     if (batch.empty()) {
       return;  // stopping, and nothing left to decide
     }
@@ -53,11 +66,11 @@ void RocksDbCommitter::Loop() {
   }
 }
 
-std::vector<RocksDbCommitter::PendingConversion> RocksDbCommitter::TakeBatch() {
+std::vector<RocksDbCommitter::Pending> RocksDbCommitter::TakeBatch() {
   std::unique_lock lock(queue_mu_);
   queue_ready_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
   const size_t take = std::min(queue_.size(), max_batch_);
-  std::vector<PendingConversion> batch;
+  std::vector<Pending> batch;
   batch.reserve(take);
   for (size_t i = 0; i < take; ++i) {
     batch.push_back(std::move(queue_.front()));
@@ -66,14 +79,14 @@ std::vector<RocksDbCommitter::PendingConversion> RocksDbCommitter::TakeBatch() {
   return batch;
 }
 
-void RocksDbCommitter::CommitBatch(std::vector<PendingConversion>& batch) {
+void RocksDbCommitter::CommitBatch(std::vector<Pending>& batch) {
   // Events are decided one after another, each reading the writes of those before it through
   // the batch's index; then one synced write makes them all durable at once.
   rocksdb::WriteBatchWithIndex writes(rocksdb::BytewiseComparator(), 0, /*overwrite_key=*/true);
   CounterSums counters;
-  std::vector<absl::StatusOr<attribution::Decision>> outcomes;
+  std::vector<Outcome> outcomes;
   outcomes.reserve(batch.size());
-  for (const PendingConversion& pending : batch) {
+  for (const Pending& pending : batch) {
     outcomes.push_back(Decide(pending, writes, counters));
   }
   counters.MergeInto(writes, database_.family(kStats));
@@ -81,38 +94,68 @@ void RocksDbCommitter::CommitBatch(std::vector<PendingConversion>& batch) {
     const absl::Status written = database_.Write(write_, writes.GetWriteBatch());
     if (!written.ok()) {
       // Nothing of the batch is stored: every event of it may be sent again.
-      for (auto& outcome : outcomes) {
-        if (outcome.ok()) {
-          outcome = absl::UnavailableError(
-              absl::StrCat("the conversion could not be stored; retry (", written.message(), ")"));
-        }
+      const absl::Status lost = absl::UnavailableError(
+          absl::StrCat("the write could not be stored; retry (", written.message(), ")"));
+      for (Outcome& outcome : outcomes) {
+        std::visit(
+            [&](auto& result) {
+              if (result.ok()) {
+                result = lost;
+              }
+            },
+            outcome);
       }
     }
     batches_.fetch_add(1, std::memory_order_relaxed);
   }
   events_.fetch_add(batch.size(), std::memory_order_relaxed);
   for (size_t i = 0; i < batch.size(); ++i) {
-    std::move(batch[i].done)(std::move(outcomes[i]));
+    if (auto* conversion = std::get_if<PendingConversion>(&batch[i].work)) {
+      std::move(conversion->done)(
+          std::get<absl::StatusOr<attribution::Decision>>(std::move(outcomes[i])));
+    } else {
+      std::move(std::get<PendingPayout>(batch[i].work).done)(
+          std::get<absl::StatusOr<attribution::PayoutOutcome>>(std::move(outcomes[i])));
+    }
   }
 }
 
-absl::StatusOr<attribution::Decision> RocksDbCommitter::Decide(const PendingConversion& pending,
-                                                               rocksdb::WriteBatchWithIndex& writes,
-                                                               CounterSums& counters) {
+RocksDbCommitter::Outcome RocksDbCommitter::Decide(const Pending& pending,
+                                                   rocksdb::WriteBatchWithIndex& writes,
+                                                   CounterSums& counters) {
+  if (const auto* conversion = std::get_if<PendingConversion>(&pending.work)) {
+    return DecideConversion(pending.program_id, conversion->event, writes, counters);
+  }
+  const auto& payout = std::get<PendingPayout>(pending.work);
+  if (ids_ == nullptr) {
+    return absl::StatusOr<attribution::PayoutOutcome>(
+        absl::InternalError("the store was opened without an id source"));
+  }
+  writes.SetSavePoint();
+  absl::StatusOr<attribution::PayoutOutcome> outcome =
+      CarryOutPayout(database_.db(), writes, database_.family(kLedger), pending.program_id,
+                     payout.partner_ids, payout.order, *ids_);
+  (void)(outcome.ok() ? writes.PopSavePoint() : writes.RollbackToSavePoint());
+  return outcome;
+}
+
+absl::StatusOr<attribution::Decision> RocksDbCommitter::DecideConversion(
+    const std::string& program_id, const attribution::ConversionEvent& event,
+    rocksdb::WriteBatchWithIndex& writes, CounterSums& counters) {
   if (ids_ == nullptr) {
     return absl::InternalError("the store was opened without an id source");
   }
   CLICKTRACK_ASSIGN_OR_RETURN(const storage::ConfigStore::ProgramRef program,
-                              config_.GetProgram(pending.program_id));
+                              config_.GetProgram(program_id));
   const auto partner_rules =
       [&](absl::string_view partner_id) -> std::optional<attribution::CommissionRules> {
     absl::StatusOr<storage::ConfigStore::PartnerRef> partner =
-        config_.GetPartner(pending.program_id, partner_id);
+        config_.GetPartner(program_id, partner_id);
     return partner.ok() ? std::optional((*partner)->commission) : std::nullopt;
   };
-  BatchView view(database_.db(), writes, database_.families(), pending.program_id, partner_rules);
+  BatchView view(database_.db(), writes, database_.families(), program_id, partner_rules);
   CLICKTRACK_ASSIGN_OR_RETURN(attribution::Decision decision,
-                              attribution::Attribute(*program, pending.event, view, *ids_));
+                              attribution::Attribute(*program, event, view, *ids_));
   writes.SetSavePoint();
   absl::Status applied = view.Apply(decision, counters);
   if (applied.ok()) {

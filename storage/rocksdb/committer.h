@@ -9,6 +9,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <variant>
 #include <vector>
 
 #include "rocksdb/utilities/write_batch_with_index.h"
@@ -32,22 +33,38 @@ class RocksDbCommitter final : public storage::ConversionCommitter {
 
   void SubmitConversion(std::string program_id, attribution::ConversionEvent event,
                         storage::ConversionCallback done) override;
+  void SubmitPayout(std::string program_id, std::vector<std::string> partner_ids,
+                    attribution::PayoutOrder order, storage::PayoutCallback done) override;
   storage::CommitterStats committer_stats() const override;
 
  private:
   struct PendingConversion {
-    std::string program_id;
     attribution::ConversionEvent event;
     storage::ConversionCallback done;
   };
+  struct PendingPayout {
+    std::vector<std::string> partner_ids;
+    attribution::PayoutOrder order;
+    storage::PayoutCallback done;
+  };
+  struct Pending {
+    std::string program_id;
+    std::variant<PendingConversion, PendingPayout> work;
+  };
+  using Outcome = std::variant<absl::StatusOr<attribution::Decision>,
+                               absl::StatusOr<attribution::PayoutOutcome>>;
 
+  void Enqueue(Pending pending);
   void Loop();
   // The next batch to decide, waiting for one; empty when stopping with nothing left.
-  std::vector<PendingConversion> TakeBatch();
-  void CommitBatch(std::vector<PendingConversion>& batch);
-  absl::StatusOr<attribution::Decision> Decide(const PendingConversion& pending,
-                                               rocksdb::WriteBatchWithIndex& writes,
-                                               CounterSums& counters);
+  std::vector<Pending> TakeBatch();
+  void CommitBatch(std::vector<Pending>& batch);
+  Outcome Decide(const Pending& pending, rocksdb::WriteBatchWithIndex& writes,
+                 CounterSums& counters);
+  absl::StatusOr<attribution::Decision> DecideConversion(const std::string& program_id,
+                                                         const attribution::ConversionEvent& event,
+                                                         rocksdb::WriteBatchWithIndex& writes,
+                                                         CounterSums& counters);
   // SPEC §4.7: a delivery for each of the decision's ledger entries whose partner has a
   // postback_url, in the batch of the entries.
   absl::Status AddDeliveries(const attribution::Program& program,
@@ -62,8 +79,8 @@ class RocksDbCommitter final : public storage::ConversionCommitter {
 
   std::mutex queue_mu_;
   std::condition_variable queue_ready_;
-  std::deque<PendingConversion> queue_;  // under queue_mu_
-  bool stopping_ = false;                // under queue_mu_
+  std::deque<Pending> queue_;  // under queue_mu_
+  bool stopping_ = false;      // under queue_mu_
   std::atomic<uint64_t> batches_{0};
   std::atomic<uint64_t> events_{0};
   std::thread thread_;  // started by the constructor, once everything above is set

@@ -8,6 +8,7 @@
 #include "attribution/base/status_macros.h"
 #include "attribution/customer_alias.h"
 #include "storage/internal/newest_first.h"
+#include "storage/internal/payouts.h"
 #include "storage/internal/record_codec.h"
 #include "storage/internal/rocks_status.h"
 #include "storage/key_codec.h"
@@ -168,6 +169,49 @@ absl::StatusOr<storage::LedgerPage> RocksDbReportReader::ListLedger(
                          page.entries.push_back(FromProto(partner_id, id, record));
                          return true;
                        }));
+  return page;
+}
+
+absl::StatusOr<std::vector<attribution::UnpaidEntry>> RocksDbReportReader::ListUnpaid(
+    absl::string_view program_id, absl::string_view partner_id) const {
+  std::unique_ptr<rocksdb::Iterator> iterator(
+      database_.db().NewIterator(rocksdb::ReadOptions(), database_.family(kLedger)));
+  return ReadUnpaid(*iterator, program_id, partner_id);
+}
+
+absl::StatusOr<int64_t> RocksDbReportReader::ReadPaidTotal(absl::string_view program_id,
+                                                           absl::string_view partner_id) const {
+  CLICKTRACK_ASSIGN_OR_RETURN(
+      const std::optional<std::string> value,
+      database_.Get(kLedger, storage::PaidTotalKey(program_id, partner_id).view()));
+  return DecodePaidTotal(value);
+}
+
+absl::StatusOr<storage::PayoutPage> RocksDbReportReader::ListPayouts(
+    absl::string_view program_id, absl::string_view partner_id,
+    std::optional<attribution::Ulid> before, size_t limit) const {
+  const KeyBuffer prefix = storage::PayoutPrefix(program_id);
+  storage::PayoutPage page;
+  proto::Payout record;
+  absl::Status unreadable = absl::OkStatus();
+  CLICKTRACK_RETURN_IF_ERROR(
+      VisitNewestFirst(database_.db(), database_.family(kLedger), prefix.view(), before,
+                       [&](const attribution::Ulid& id, absl::string_view value) {
+                         unreadable = ParseRecord(value, record, "payout");
+                         if (!unreadable.ok()) {
+                           return false;
+                         }
+                         if (!partner_id.empty() && record.partner_id() != partner_id) {
+                           return true;
+                         }
+                         if (page.payouts.size() == limit) {
+                           page.next_cursor = page.payouts.back().id;
+                           return false;
+                         }
+                         page.payouts.push_back(FromProto(id, record));
+                         return true;
+                       }));
+  CLICKTRACK_RETURN_IF_ERROR(unreadable);
   return page;
 }
 

@@ -25,6 +25,14 @@ class RocksDbReportReader final : public storage::ReportReader {
       absl::string_view program_id, absl::string_view customer_ref) const override;
   absl::StatusOr<attribution::Conversion> GetConversion(absl::string_view program_id,
                                                         absl::string_view order_id) const override;
+  absl::StatusOr<std::vector<attribution::UnpaidEntry>> ListUnpaid(
+      absl::string_view program_id, absl::string_view partner_id) const override;
+  absl::StatusOr<int64_t> ReadPaidTotal(absl::string_view program_id,
+                                        absl::string_view partner_id) const override;
+  absl::StatusOr<storage::PayoutPage> ListPayouts(absl::string_view program_id,
+                                                  absl::string_view partner_id,
+                                                  std::optional<attribution::Ulid> before,
+                                                  size_t limit) const override;
   absl::StatusOr<storage::LedgerPage> ListLedger(absl::string_view program_id,
                                                  absl::string_view partner_id,
                                                  std::optional<attribution::Ulid> before,

@@ -383,4 +383,33 @@ void InMemoryStore::SetWritable(bool writable) {
   writable_ = writable;
 }
 
+namespace {
+
+absl::Status NoPayouts() { return absl::UnimplementedError("payouts need the RocksDB store"); }
+
+}  // namespace
+
+void InMemoryStore::SubmitPayout(std::string /*program_id*/,
+                                 std::vector<std::string> /*partner_ids*/,
+                                 attribution::PayoutOrder /*order*/, PayoutCallback done) {
+  std::move(done)(NoPayouts());
+}
+
+absl::StatusOr<std::vector<attribution::UnpaidEntry>> InMemoryStore::ListUnpaid(
+    absl::string_view /*program_id*/, absl::string_view /*partner_id*/) const {
+  return NoPayouts();
+}
+
+absl::StatusOr<int64_t> InMemoryStore::ReadPaidTotal(absl::string_view /*program_id*/,
+                                                     absl::string_view /*partner_id*/) const {
+  return NoPayouts();
+}
+
+absl::StatusOr<PayoutPage> InMemoryStore::ListPayouts(absl::string_view /*program_id*/,
+                                                      absl::string_view /*partner_id*/,
+                                                      std::optional<attribution::Ulid> /*before*/,
+                                                      size_t /*limit*/) const {
+  return NoPayouts();
+}
+
 }  // namespace clicktrack::storage

@@ -80,6 +80,17 @@ class InMemoryStore final : public Store,
   absl::StatusOr<LedgerPage> ListLedger(absl::string_view program_id, absl::string_view partner_id,
                                         std::optional<attribution::Ulid> before,
                                         size_t limit) const override;
+  // Payouts are the RocksDB store's alone (tests/payout_test.cc runs them on a real trackerd):
+  // here they answer kUnimplemented.
+  void SubmitPayout(std::string program_id, std::vector<std::string> partner_ids,
+                    attribution::PayoutOrder order, PayoutCallback done) override;
+  absl::StatusOr<std::vector<attribution::UnpaidEntry>> ListUnpaid(
+      absl::string_view program_id, absl::string_view partner_id) const override;
+  absl::StatusOr<int64_t> ReadPaidTotal(absl::string_view program_id,
+                                        absl::string_view partner_id) const override;
+  absl::StatusOr<PayoutPage> ListPayouts(absl::string_view program_id, absl::string_view partner_id,
+                                         std::optional<attribution::Ulid> before,
+                                         size_t limit) const override;
 
   // Maintenance: nothing to compact or flush; writable unless told otherwise.
   absl::Status CompactAll() override { return absl::OkStatus(); }

@@ -63,6 +63,12 @@ Reply Cohorts(const ApiContext& api, const Call& call);
 Reply ProgramKpis(const ApiContext& api, const Call& call);
 Reply Segments(const ApiContext& api, const Call& call);
 
+// Balances and payouts (payout_handlers.cc); a payout is answered once durable.
+Reply Balances(const ApiContext& api, const Call& call);
+Reply PartnerBalance(const ApiContext& api, const Call& call);
+DeferredReply CreatePayouts(const ApiContext& api, const Call& call);
+Reply ListPayouts(const ApiContext& api, const Call& call);
+
 // Imports (import_handler.cc): answered when the importer is done with the file.
 DeferredReply Import(const ApiContext& api, const Call& call);
 

@@ -142,6 +142,8 @@ absl::StatusOr<HttpResponse> Commissions(const ApiContext& api, const Call& call
         {"currency", std::string(program.currency.Code())},
         {"commission_status", std::string(attribution::CommissionStatusName(status))},
         {"approve_at", FormatTimestamp(entry.approve_at)},
+        {"payout_id", entry.payout_id.has_value() ? boost::json::value(entry.payout_id->ToString())
+                                                  : boost::json::value(nullptr)},
     });
   }
   boost::json::object out{{"entries", std::move(entries)}};

@@ -107,6 +107,7 @@ void RequestData::Clear() {
   x_signature.clear();
   stripe_signature.clear();
   if_none_match.clear();
+  idempotency_key.clear();
   body.clear();
   body_place = BodyPlace::kMemory;
   if (body_file >= 0) {
@@ -134,6 +135,7 @@ HttpRequest RequestData::View() const {
       .x_signature = x_signature,
       .stripe_signature = stripe_signature,
       .if_none_match = if_none_match,
+      .idempotency_key = idempotency_key,
       .body = body,
       .body_place = body_place,
       .body_file = body_file,
@@ -209,6 +211,8 @@ void RequestParser::on_field_impl(http::field name, StringView name_text, String
         Assign(data_.x_signature, value);
       } else if (boost::beast::iequals(name_text, "Stripe-Signature")) {
         Assign(data_.stripe_signature, value);
+      } else if (boost::beast::iequals(name_text, "Idempotency-Key")) {
+        Assign(data_.idempotency_key, value);
       }
       break;
     default:

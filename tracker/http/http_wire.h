@@ -28,6 +28,7 @@ struct RequestData {
   std::string x_signature;
   std::string stripe_signature;
   std::string if_none_match;
+  std::string idempotency_key;
   std::string body;
   BodyPlace body_place = BodyPlace::kMemory;
   int body_file = -1;  // owned: closed by Clear() and the destructor

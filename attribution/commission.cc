@@ -21,18 +21,24 @@ const std::optional<CommissionRule>& RuleOf(const CommissionRules& rules, Conver
 
 }  // namespace
 
-std::optional<CommissionRule> EffectiveRule(const CommissionRules& program_rules,
-                                            const CommissionRules& overrides, ConversionKind kind) {
+std::optional<PricingRule> PricingRuleFor(const CommissionRules& program_rules,
+                                          const CommissionRules& overrides, ConversionKind kind) {
   if (const auto& rule = RuleOf(overrides, kind); rule.has_value()) {
-    return rule;
+    return PricingRule{.rule = *rule, .from_partner = true};
   }
   if (const auto& rule = RuleOf(program_rules, kind); rule.has_value()) {
-    return rule;
+    return PricingRule{.rule = *rule, .from_partner = false};
   }
   if (kind == ConversionKind::kUpsell) {
-    return EffectiveRule(program_rules, overrides, ConversionKind::kRepeatSale);
+    return PricingRuleFor(program_rules, overrides, ConversionKind::kRepeatSale);
   }
   return std::nullopt;
+}
+
+std::optional<CommissionRule> EffectiveRule(const CommissionRules& program_rules,
+                                            const CommissionRules& overrides, ConversionKind kind) {
+  const std::optional<PricingRule> priced = PricingRuleFor(program_rules, overrides, kind);
+  return priced.has_value() ? std::optional(priced->rule) : std::nullopt;
 }
 
 int64_t CommissionFor(const CommissionRule& rule, int64_t amount_minor) {

@@ -17,6 +17,10 @@ namespace clicktrack::attribution {
 std::optional<CommissionRule> EffectiveRule(const CommissionRules& program_rules,
                                             const CommissionRules& overrides, ConversionKind kind);
 
+// EffectiveRule, and whose it is.
+std::optional<PricingRule> PricingRuleFor(const CommissionRules& program_rules,
+                                          const CommissionRules& overrides, ConversionKind kind);
+
 // percent of `amount_minor` plus fixed, in minor units.
 int64_t CommissionFor(const CommissionRule& rule, int64_t amount_minor);
 

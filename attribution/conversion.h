@@ -12,6 +12,7 @@
 #include "absl/time/time.h"
 
 #include "attribution/ids.h"
+#include "attribution/program.h"
 
 namespace clicktrack::attribution {
 
@@ -40,6 +41,13 @@ absl::string_view CommissionStatusName(CommissionStatus status);
 // anything else.
 std::optional<ConversionType> ParseConversionType(absl::string_view name);
 std::optional<PaymentStatus> ParsePaymentStatus(absl::string_view name);
+
+// The rule that priced a commission (SPEC §6): the partner's override or the program's, so
+// that anyone can recompute the commission from the amount.
+struct PricingRule {
+  CommissionRule rule;
+  bool from_partner = false;
+};
 
 // Who the conversion is about. Every field is optional; all given ones resolve to one customer.
 struct Identities {
@@ -95,6 +103,9 @@ struct Conversion {
   // When the credited partner became the customer's owner (its cohort); nullopt when
   // unattributed, and for conversions stored before cohorts were kept.
   std::optional<absl::Time> acquired_at;
+  // The rule that priced commission_minor; nullopt when no rule paid (or stored before rules
+  // were kept).
+  std::optional<PricingRule> rule;
 
   bool attributed() const { return !partner_id.empty(); }
   bool is_sale() const { return kind != ConversionKind::kLead; }
@@ -156,7 +167,8 @@ struct LedgerEntry {
   int64_t commission_minor = 0;        // signed movement
   absl::Time created_at = absl::UnixEpoch();
   absl::Time approve_at = absl::UnixEpoch();
-  std::optional<Ulid> payout_id;  // the payout that settled it (attribution/payout.h)
+  std::optional<Ulid> payout_id;    // the payout that settled it (attribution/payout.h)
+  std::optional<PricingRule> rule;  // of an accrual or reversal: its conversion's
 };
 
 // A click as attribution sees it.

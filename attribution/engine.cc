@@ -125,15 +125,13 @@ ConversionKind KindOf(const ConversionEvent& event, const CustomerState& custome
 }
 
 // SPEC §5.6: the commission of `kind` for `partner_id` (none for an unattributed sale).
-int64_t CommissionOf(const Program& program, AttributionView& view, absl::string_view partner_id,
-                     ConversionKind kind, int64_t amount_minor) {
+std::optional<PricingRule> RuleOf(const Program& program, AttributionView& view,
+                                  absl::string_view partner_id, ConversionKind kind) {
   if (partner_id.empty()) {
-    return 0;
+    return std::nullopt;
   }
   const std::optional<CommissionRules> overrides = view.PartnerRules(partner_id);
-  const std::optional<CommissionRule> rule =
-      EffectiveRule(program.commission.rules, overrides.value_or(CommissionRules{}), kind);
-  return rule.has_value() ? CommissionFor(*rule, amount_minor) : 0;
+  return PricingRuleFor(program.commission.rules, overrides.value_or(CommissionRules{}), kind);
 }
 
 // The conversion and what it moves: the customer's counts and LTV, the counters, and the
@@ -168,7 +166,8 @@ absl::Status RecordConversion(const Program& program, const ConversionEvent& eve
                                           .amount_minor = event.amount_minor,
                                           .commission_minor = conversion.commission_minor,
                                           .created_at = t,
-                                          .approve_at = conversion.approve_at});
+                                          .approve_at = conversion.approve_at,
+                                          .rule = conversion.rule});
   }
   return absl::OkStatus();
 }
@@ -212,19 +211,23 @@ absl::StatusOr<Decision> AttributeSale(const Program& program, const ConversionE
                               CreditOwnerOrClick(program, t, resolved, view, decision));
   CustomerState& customer = resolved.state;
   const ConversionKind kind = KindOf(event, customer);
-  Conversion conversion{
-      .id = ids.NewId(t),
-      .order_id = event.order_id,
-      .customer_id = customer.id,
-      .kind = kind,
-      .partner_id = credit.partner_id,
-      .click_id = credit.click_id,
-      .amount_minor = event.amount_minor,
-      .commission_minor = CommissionOf(program, view, credit.partner_id, kind, event.amount_minor),
-      .occurred_at = t,
-      .approve_at = t + program.commission.hold,
-      .acquired_at = credit.partner_id.empty() ? std::nullopt
-                                               : std::optional<absl::Time>(customer.owned_since)};
+  Conversion conversion{.id = ids.NewId(t),
+                        .order_id = event.order_id,
+                        .customer_id = customer.id,
+                        .kind = kind,
+                        .partner_id = credit.partner_id,
+                        .click_id = credit.click_id,
+                        .amount_minor = event.amount_minor,
+                        .commission_minor = 0,
+                        .occurred_at = t,
+                        .approve_at = t + program.commission.hold,
+                        .acquired_at = credit.partner_id.empty()
+                                           ? std::nullopt
+                                           : std::optional<absl::Time>(customer.owned_since),
+                        .rule = RuleOf(program, view, credit.partner_id, kind)};
+  if (conversion.rule.has_value()) {
+    conversion.commission_minor = CommissionFor(conversion.rule->rule, event.amount_minor);
+  }
   CLICKTRACK_RETURN_IF_ERROR(RecordConversion(program, event, conversion, customer, ids, decision));
   PayLoyaltyBonus(program, conversion, customer, ids, decision);
   CLICKTRACK_RETURN_IF_ERROR(engine_internal::ApplyQueuedRefunds(view, ids, event.payment_refs, t,

@@ -30,6 +30,9 @@ enum class StatsCounter : uint8_t {
   kAcquiredSales = 17,       // their sales
   kAcquiredNetRevenue = 18,  // their sales amounts net of refunds, minor units
   kCommissionReversed = 19,  // commission taken back by refunds (≤ 0), minor units
+  // Accruals and bonuses a payout settled, counted on the day of the entry (not of the
+  // payout), minor units.
+  kCommissionPaid = 20,
 };
 
 // Cohort counters (SPEC §6 cohorts) are kept per (partner, month acquired, month of activity)

@@ -203,6 +203,20 @@ class ReportReader {
   virtual absl::StatusOr<attribution::Conversion> GetConversion(
       absl::string_view program_id, absl::string_view order_id) const = 0;
 
+  // Up to `limit` ledger entries of a partner created in [from, to), oldest first, after
+  // `after` if given (next_cursor: the last one, when more may follow). An export's pages.
+  virtual absl::StatusOr<LedgerPage> ListLedgerBetween(absl::string_view program_id,
+                                                       absl::string_view partner_id,
+                                                       absl::Time from, absl::Time to,
+                                                       std::optional<attribution::Ulid> after,
+                                                       size_t limit) const = 0;
+
+  // The sum of the partner's unpaid accruals and bonuses created in [from, to) whose hold is
+  // not over at `now`. Cost grows with the unpaid entries in the range.
+  virtual absl::StatusOr<int64_t> SumPendingCommission(absl::string_view program_id,
+                                                       absl::string_view partner_id,
+                                                       absl::Time from, absl::Time to,
+                                                       absl::Time now) const = 0;
   // The partner's unpaid ledger entries (attribution/payout.h), oldest first, and its total
   // paid so far.
   virtual absl::StatusOr<std::vector<attribution::UnpaidEntry>> ListUnpaid(

@@ -79,22 +79,60 @@ absl::Status HttpClient::SendAll(absl::string_view bytes) {
   return absl::OkStatus();
 }
 
+absl::StatusOr<bool> HttpClient::Fill() {
+  pollfd pfd{.fd = fd_, .events = POLLIN, .revents = 0};
+  const int ready = ::poll(&pfd, 1, kTimeoutMillis);
+  if (ready == 0) {
+    return absl::DeadlineExceededError("timed out waiting for the server");
+  }
+  char chunk[16384];
+  const ssize_t got = ::recv(fd_, chunk, sizeof(chunk), 0);
+  if (got < 0) {
+    return absl::UnavailableError(absl::StrCat("recv: ", std::strerror(errno)));
+  }
+  buffer_.append(chunk, static_cast<size_t>(got));
+  return got > 0;
+}
+
+absl::Status HttpClient::FillTo(size_t size) {
+  while (buffer_.size() < size) {
+    absl::StatusOr<bool> more = Fill();
+    if (!more.ok()) {
+      return more.status();
+    }
+    if (!*more) {
+      return absl::UnavailableError("connection closed inside a body");
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::string> HttpClient::ReadChunkedBody() {
+  std::string body;
+  for (;;) {
+    size_t line_end;
+    while ((line_end = buffer_.find("\r\n")) == std::string::npos) {
+      if (absl::Status status = FillTo(buffer_.size() + 1); !status.ok()) {
+        return status;
+      }
+    }
+    size_t size = 0;
+    if (!absl::SimpleHexAtoi(absl::string_view(buffer_).substr(0, line_end), &size)) {
+      return absl::DataLossError(absl::StrCat("bad chunk size: ", buffer_.substr(0, line_end)));
+    }
+    if (absl::Status status = FillTo(line_end + 2 + size + 2); !status.ok()) {
+      return status;
+    }
+    body.append(buffer_, line_end + 2, size);
+    buffer_.erase(0, line_end + 2 + size + 2);  // no trailer fields: the last CRLF follows 0
+    if (size == 0) {
+      return body;
+    }
+  }
+}
+
 absl::StatusOr<HttpResult> HttpClient::ReadResponse(bool head) {
-  // Reads until the predicate is satisfied or the peer closes.
-  auto fill = [this]() -> absl::StatusOr<bool> {
-    pollfd pfd{.fd = fd_, .events = POLLIN, .revents = 0};
-    const int ready = ::poll(&pfd, 1, kTimeoutMillis);
-    if (ready == 0) {
-      return absl::DeadlineExceededError("timed out waiting for the server");
-    }
-    char chunk[16384];
-    const ssize_t got = ::recv(fd_, chunk, sizeof(chunk), 0);
-    if (got < 0) {
-      return absl::UnavailableError(absl::StrCat("recv: ", std::strerror(errno)));
-    }
-    buffer_.append(chunk, static_cast<size_t>(got));
-    return got > 0;
-  };
+  auto fill = [this] { return Fill(); };
   size_t header_end;
   while ((header_end = buffer_.find("\r\n\r\n")) == std::string::npos) {
     absl::StatusOr<bool> more = fill();
@@ -122,6 +160,14 @@ absl::StatusOr<HttpResult> HttpClient::ReadResponse(bool head) {
                            std::string(absl::StripAsciiWhitespace(lines[i].substr(colon + 1))));
   }
   buffer_.erase(0, header_end + 4);
+  if (!head && absl::AsciiStrToLower(result.Header("transfer-encoding")) == "chunked") {
+    absl::StatusOr<std::string> body = ReadChunkedBody();
+    if (!body.ok()) {
+      return body.status();
+    }
+    result.body = *std::move(body);
+    return result;
+  }
   size_t length = 0;
   const std::string content_length = result.Header("content-length");
   if (!head && !content_length.empty() && !absl::SimpleAtoi(content_length, &length)) {

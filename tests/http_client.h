@@ -55,6 +55,12 @@ class HttpClient {
   absl::Status Connect();
   absl::Status SendAll(absl::string_view bytes);
   absl::StatusOr<HttpResult> ReadResponse(bool head);
+  // Reads more into buffer_: false when the peer closed.
+  absl::StatusOr<bool> Fill();
+  // Reads until buffer_ holds `size` bytes.
+  absl::Status FillTo(size_t size);
+  // A chunked body (RFC 9112 §7.1) from buffer_ on.
+  absl::StatusOr<std::string> ReadChunkedBody();
 
   std::string address_;
   int fd_ = -1;

@@ -1,6 +1,9 @@
 // Balances and payouts (SPEC §6) over HTTP against a real trackerd: accrue, approve, pay; a
 // refund after a payout; replayed Idempotency-Keys; bad orders; payouts racing refunds.
 
+#include <cmath>
+#include <cstdio>
+#include <fstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -210,6 +213,82 @@ TEST_F(PayoutTest, BadOrdersAreRefusedWithTheReason) {
   EXPECT_EQ(Call("GET", absl::StrCat(kProgram, "/payouts?partner_id=ghost")).status, 404);
   EXPECT_EQ(Json(Call("GET", absl::StrCat(kProgram, "/payouts"))).at("payouts"),
             boost::json::array());
+}
+
+// Runs `script` with python3 on `input`; its standard output.
+std::string Python(absl::string_view script, const std::string& input) {
+  TempDir dir;
+  const std::string csv_path = absl::StrCat(dir.path(), "/ledger.csv");
+  const std::string script_path = absl::StrCat(dir.path(), "/check.py");
+  std::ofstream(csv_path, std::ios::binary) << input;
+  std::ofstream(script_path) << script;
+  FILE* pipe = popen(absl::StrCat("/usr/bin/python3 ", script_path, " ", csv_path).c_str(), "r");
+  std::string out;
+  char buffer[4096];
+  for (size_t got; (got = fread(buffer, 1, sizeof buffer, pipe)) > 0;) {
+    out.append(buffer, got);
+  }
+  EXPECT_EQ(pclose(pipe), 0) << out;
+  return out;
+}
+
+// Per partner: paid (entries with a payout), balance (unpaid, hold over) and pending (unpaid,
+// hold not over), summed from ledger.csv by Python's csv module, in minor units.
+constexpr absl::string_view kSumLedger = R"py(
+import csv, sys
+from datetime import datetime, timezone
+sums = {}
+with open(sys.argv[1], newline="") as f:
+    rows = list(csv.DictReader(f))
+for row in rows:
+    s = sums.setdefault(row["partner_id"], {"paid": 0, "balance": 0, "pending": 0})
+    cents = round(float(row["commission"]) * 100)
+    if row["payout_id"]:
+        s["paid"] += cents
+    elif row["commission_status"] == "pending":
+        s["pending"] += cents
+    else:
+        s["balance"] += cents
+for partner in sorted(sums):
+    s = sums[partner]
+    print(partner, s["paid"], s["balance"], s["pending"], len(rows))
+)py";
+
+TEST_F(PayoutTest, LedgerCsvParsesWithPythonAndSumsToTheBalances) {
+  Sale("p1", "a1", "100.00", 50);
+  Sale("p1", "a,\\\"quoted\\\"", "60.00", 45);  // a comma and quotes in a field
+  Sale("p2", "b1", "40.00", 40);
+  Sale("p1", "a2", "10.00", 3);  // pending
+  ASSERT_EQ(Pay(R"({"partner_ids": ["p1"]})").status, 201);
+  Refund("a1", "50.00");  // after the payout: 10.00 back
+  Sale("p2", "b2", "20.00", 35);
+  const std::string range = absl::StrCat("?from=", DaysAgo(60).substr(0, 10));
+  const HttpResult csv = Call("GET", absl::StrCat(kProgram, "/ledger.csv", range));
+  ASSERT_EQ(csv.status, 200);
+  EXPECT_EQ(csv.Header("content-type"), "text/csv; charset=utf-8");
+  EXPECT_EQ(csv.Header("transfer-encoding"), "chunked");
+  EXPECT_TRUE(absl::StartsWith(
+      csv.body,
+      "entry_id,created_at,partner_id,conversion_id,order_id,kind,type,amount,commission,"
+      "currency,commission_status,payout_id\r\n"))
+      << csv.body;
+  // The balances, as "partner paid balance pending" in minor units.
+  std::string expected;
+  for (const char* partner : {"p1", "p2"}) {
+    const boost::json::value balance = Balance(partner);
+    const auto cents = [&](const char* name) {
+      return std::llround(std::stod(Field(balance, name)) * 100);
+    };
+    absl::StrAppend(&expected, partner, " ", cents("paid"), " ", cents("balance"), " ",
+                    cents("pending"), " 6\n");
+  }
+  // p1: 20.00 and 12.00 paid, 10.00 of it reversed after, 2.00 pending; p2: 8.00 + 4.00 owed.
+  EXPECT_EQ(expected, "p1 3200 -1000 200 6\np2 0 1200 0 6\n");
+  EXPECT_EQ(Python(kSumLedger, csv.body), expected);
+  const boost::json::value stats =
+      Json(Call("GET", absl::StrCat(kProgram, "/partners/p1/stats", range)));
+  EXPECT_EQ(boost::json::serialize(stats.at("commission_by_status")),
+            R"({"pending":"2.00","approved":"0.00","paid":"32.00","reversed":"10.00"})");
 }
 
 // The committer decides payouts and refunds one after another: whatever their order, every

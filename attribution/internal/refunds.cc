@@ -48,7 +48,8 @@ void ApplyRefund(Conversion& conversion, Refund& refund, int64_t amount, Custome
                                           .amount_minor = conversion.amount_minor,
                                           .commission_minor = -delta,
                                           .created_at = now,
-                                          .approve_at = conversion.approve_at});
+                                          .approve_at = conversion.approve_at,
+                                          .rule = conversion.rule});
     AddCounter(decision, conversion.partner_id, now, CommissionCounter(conversion.kind), -delta);
     AddCounter(decision, conversion.partner_id, now, StatsCounter::kCommissionReversed, -delta);
   }

@@ -26,6 +26,12 @@ class CounterSums {
     }
   }
 
+  void AddAll(const CounterSums& other) {
+    for (const auto& [key, sum] : other.sums_) {
+      Add(key, sum);
+    }
+  }
+
   // Adds one merge operand per key whose sum is not zero. `Batch` is a rocksdb::WriteBatch
   // or WriteBatchWithIndex.
   template <typename Batch>

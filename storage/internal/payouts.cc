@@ -63,7 +63,7 @@ absl::StatusOr<attribution::PayoutOutcome> Replay(rocksdb::DB& db,
 absl::Status SettleEntries(rocksdb::DB& db, rocksdb::WriteBatchWithIndex& writes,
                            rocksdb::ColumnFamilyHandle* ledger, absl::string_view program_id,
                            absl::string_view partner_id, const attribution::Settlement& settled,
-                           const attribution::Ulid& payout_id) {
+                           const attribution::Ulid& payout_id, CounterSums& counters) {
   proto::LedgerEntry record;
   for (const attribution::Ulid& entry : settled.entries) {
     const storage::KeyBuffer key = storage::LedgerKey(program_id, partner_id, entry);
@@ -75,6 +75,14 @@ absl::Status SettleEntries(rocksdb::DB& db, rocksdb::WriteBatchWithIndex& writes
     }
     CLICKTRACK_RETURN_IF_ERROR(ParseRecord(*value, record, "ledger"));
     record.set_payout_id(UlidBytes(payout_id));
+    if (record.type() != proto::LedgerEntry::REVERSAL) {
+      const absl::CivilDay day =
+          absl::ToCivilDay(absl::FromUnixMicros(record.created_at_micros()), absl::UTCTimeZone());
+      counters.Add(
+          storage::StatsKey(program_id, partner_id, day, attribution::StatsCounter::kCommissionPaid)
+              .view(),
+          record.commission_minor());
+    }
     CLICKTRACK_RETURN_IF_ERROR(Put(writes, ledger, key, record.SerializeAsString()));
     CLICKTRACK_RETURN_IF_ERROR(FromRocksStatus(
         writes.Delete(ledger, ToSlice(storage::UnpaidKey(program_id, partner_id, entry).view()))));
@@ -86,7 +94,7 @@ absl::Status SettleEntries(rocksdb::DB& db, rocksdb::WriteBatchWithIndex& writes
 absl::StatusOr<std::optional<attribution::Payout>> PayPartner(
     rocksdb::DB& db, rocksdb::WriteBatchWithIndex& writes, rocksdb::ColumnFamilyHandle* ledger,
     absl::string_view program_id, absl::string_view partner_id,
-    const attribution::PayoutOrder& order, attribution::IdSource& ids) {
+    const attribution::PayoutOrder& order, attribution::IdSource& ids, CounterSums& counters) {
   std::unique_ptr<rocksdb::Iterator> iterator(
       writes.NewIteratorWithBase(ledger, db.NewIterator(rocksdb::ReadOptions(), ledger)));
   CLICKTRACK_ASSIGN_OR_RETURN(const std::vector<attribution::UnpaidEntry> unpaid,
@@ -103,7 +111,7 @@ absl::StatusOr<std::optional<attribution::Payout>> PayPartner(
                                    .note = order.note,
                                    .created_at = order.now};
   CLICKTRACK_RETURN_IF_ERROR(
-      SettleEntries(db, writes, ledger, program_id, partner_id, *settled, payout.id));
+      SettleEntries(db, writes, ledger, program_id, partner_id, *settled, payout.id, counters));
   CLICKTRACK_RETURN_IF_ERROR(Put(writes, ledger, storage::PayoutKey(program_id, payout.id),
                                  ToProto(payout).SerializeAsString()));
   const storage::KeyBuffer paid_key = storage::PaidTotalKey(program_id, partner_id);
@@ -147,6 +155,32 @@ absl::StatusOr<std::vector<attribution::UnpaidEntry>> ReadUnpaid(rocksdb::Iterat
   return unpaid;
 }
 
+absl::StatusOr<int64_t> SumPending(rocksdb::Iterator& iterator, absl::string_view program_id,
+                                   absl::string_view partner_id, absl::Time from, absl::Time to,
+                                   absl::Time now) {
+  const storage::KeyBuffer start =
+      storage::UnpaidKey(program_id, partner_id, attribution::Ulid::Make(from, 0, 0));
+  const storage::KeyBuffer end =
+      storage::UnpaidKey(program_id, partner_id, attribution::Ulid::Make(to, 0, 0));
+  int64_t pending = 0;
+  for (iterator.Seek(ToSlice(start.view()));
+       iterator.Valid() && FromSlice(iterator.key()) < end.view(); iterator.Next()) {
+    const absl::string_view value = FromSlice(iterator.value());
+    int64_t commission = 0;
+    int64_t approve_at = 0;
+    if (value.size() != 16 || !storage::DecodeCounter(value.substr(0, 8), commission) ||
+        !storage::DecodeCounter(value.substr(8), approve_at)) {
+      return absl::DataLossError(
+          absl::StrCat("an unpaid ledger entry of partner ", partner_id, " is unreadable"));
+    }
+    if (commission > 0 && absl::FromUnixMicros(approve_at) > now) {
+      pending += commission;
+    }
+  }
+  CLICKTRACK_RETURN_IF_ERROR(FromRocksStatus(iterator.status()));
+  return pending;
+}
+
 int64_t DecodePaidTotal(const std::optional<std::string>& value) {
   int64_t paid = 0;
   if (value.has_value()) {
@@ -158,7 +192,7 @@ int64_t DecodePaidTotal(const std::optional<std::string>& value) {
 absl::StatusOr<attribution::PayoutOutcome> CarryOutPayout(
     rocksdb::DB& db, rocksdb::WriteBatchWithIndex& writes, rocksdb::ColumnFamilyHandle* ledger,
     absl::string_view program_id, const std::vector<std::string>& partner_ids,
-    const attribution::PayoutOrder& order, attribution::IdSource& ids) {
+    const attribution::PayoutOrder& order, attribution::IdSource& ids, CounterSums& counters) {
   const storage::KeyBuffer receipt_key =
       storage::PayoutIdempotencyKey(program_id, order.idempotency_key);
   if (!order.idempotency_key.empty()) {
@@ -179,8 +213,9 @@ absl::StatusOr<attribution::PayoutOutcome> CarryOutPayout(
   proto::PayoutReceipt receipt;
   receipt.set_fingerprint(order.fingerprint);
   for (const std::string& partner_id : partner_ids) {
-    CLICKTRACK_ASSIGN_OR_RETURN(std::optional<attribution::Payout> payout,
-                                PayPartner(db, writes, ledger, program_id, partner_id, order, ids));
+    CLICKTRACK_ASSIGN_OR_RETURN(
+        std::optional<attribution::Payout> payout,
+        PayPartner(db, writes, ledger, program_id, partner_id, order, ids, counters));
     if (payout.has_value()) {
       receipt.add_payout_ids(UlidBytes(payout->id));
       outcome.payouts.push_back(*std::move(payout));

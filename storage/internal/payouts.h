@@ -14,6 +14,7 @@
 
 #include "attribution/engine.h"
 #include "attribution/payout.h"
+#include "storage/internal/counter_sums.h"
 
 namespace clicktrack::storage_internal {
 
@@ -32,9 +33,16 @@ int64_t DecodePaidTotal(const std::optional<std::string>& value);
 // each partner whose balance reaches the minimum gets a payout of its approved unpaid entries,
 // which leave the unpaid index and name the payout. An order whose idempotency key was seen
 // answers that order's payouts again (replayed), or kAlreadyExists if its fingerprint differs.
+// The settled accruals and bonuses are added to kCommissionPaid in `counters`.
 absl::StatusOr<attribution::PayoutOutcome> CarryOutPayout(
     rocksdb::DB& db, rocksdb::WriteBatchWithIndex& writes, rocksdb::ColumnFamilyHandle* ledger,
     absl::string_view program_id, const std::vector<std::string>& partner_ids,
-    const attribution::PayoutOrder& order, attribution::IdSource& ids);
+    const attribution::PayoutOrder& order, attribution::IdSource& ids, CounterSums& counters);
+
+// The sum of the partner's unpaid accruals and bonuses created in [from, to) whose hold is
+// not over at `now`, from `iterator` (over the ledger family).
+absl::StatusOr<int64_t> SumPending(rocksdb::Iterator& iterator, absl::string_view program_id,
+                                   absl::string_view partner_id, absl::Time from, absl::Time to,
+                                   absl::Time now);
 
 }  // namespace clicktrack::storage_internal

@@ -53,6 +53,25 @@ std::optional<CommissionRule> RuleFromProto(bool present, const proto::Commissio
   return rule;
 }
 
+proto::PricingRule PricingToProto(const attribution::PricingRule& pricing) {
+  proto::PricingRule record;
+  proto::CommissionRules holder;
+  RuleToProto(
+      pricing.rule, [](proto::CommissionRules* r) { return r->mutable_first_sale(); }, holder);
+  *record.mutable_rule() = holder.first_sale();
+  record.set_from_partner(pricing.from_partner);
+  return record;
+}
+
+std::optional<attribution::PricingRule> PricingFromProto(bool present,
+                                                         const proto::PricingRule& record) {
+  if (!present) {
+    return std::nullopt;
+  }
+  return attribution::PricingRule{.rule = *RuleFromProto(true, record.rule()),
+                                  .from_partner = record.from_partner()};
+}
+
 CommissionRules RulesFromProto(const proto::CommissionRules& record) {
   return CommissionRules{
       .first_sale = RuleFromProto(record.has_first_sale(), record.first_sale()),
@@ -335,6 +354,9 @@ proto::Conversion ToProto(const attribution::Conversion& conversion) {
   if (conversion.acquired_at.has_value()) {
     record.set_acquired_at_micros(Micros(*conversion.acquired_at));
   }
+  if (conversion.rule.has_value()) {
+    *record.mutable_rule() = PricingToProto(*conversion.rule);
+  }
   return record;
 }
 
@@ -357,6 +379,7 @@ attribution::Conversion FromProto(absl::string_view order_id, const proto::Conve
   if (record.has_acquired_at_micros()) {
     conversion.acquired_at = absl::FromUnixMicros(record.acquired_at_micros());
   }
+  conversion.rule = PricingFromProto(record.has_rule(), record.rule());
   return conversion;
 }
 
@@ -413,6 +436,9 @@ proto::LedgerEntry ToProto(const attribution::LedgerEntry& entry) {
   if (entry.payout_id.has_value()) {
     record.set_payout_id(UlidBytes(*entry.payout_id));
   }
+  if (entry.rule.has_value()) {
+    *record.mutable_rule() = PricingToProto(*entry.rule);
+  }
   return record;
 }
 
@@ -444,6 +470,7 @@ attribution::LedgerEntry FromProto(absl::string_view partner_id, const attributi
   if (!record.payout_id().empty()) {
     entry.payout_id = UlidFrom(record.payout_id());
   }
+  entry.rule = PricingFromProto(record.has_rule(), record.rule());
   return entry;
 }
 

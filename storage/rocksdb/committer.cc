@@ -132,10 +132,16 @@ RocksDbCommitter::Outcome RocksDbCommitter::Decide(const Pending& pending,
         absl::InternalError("the store was opened without an id source"));
   }
   writes.SetSavePoint();
+  CounterSums paid;  // kept only if the payout is
   absl::StatusOr<attribution::PayoutOutcome> outcome =
       CarryOutPayout(database_.db(), writes, database_.family(kLedger), pending.program_id,
-                     payout.partner_ids, payout.order, *ids_);
-  (void)(outcome.ok() ? writes.PopSavePoint() : writes.RollbackToSavePoint());
+                     payout.partner_ids, payout.order, *ids_, paid);
+  if (!outcome.ok()) {
+    (void)writes.RollbackToSavePoint();
+    return outcome;
+  }
+  (void)writes.PopSavePoint();
+  counters.AddAll(paid);
   return outcome;
 }
 

@@ -172,6 +172,49 @@ absl::StatusOr<storage::LedgerPage> RocksDbReportReader::ListLedger(
   return page;
 }
 
+absl::StatusOr<storage::LedgerPage> RocksDbReportReader::ListLedgerBetween(
+    absl::string_view program_id, absl::string_view partner_id, absl::Time from, absl::Time to,
+    std::optional<attribution::Ulid> after, size_t limit) const {
+  const KeyBuffer prefix = storage::LedgerPrefix(program_id, partner_id);
+  const KeyBuffer start = storage::LedgerKey(program_id, partner_id,
+                                             after.value_or(attribution::Ulid::Make(from, 0, 0)));
+  const KeyBuffer end =
+      storage::LedgerKey(program_id, partner_id, attribution::Ulid::Make(to, 0, 0));
+  std::unique_ptr<rocksdb::Iterator> it(
+      database_.db().NewIterator(rocksdb::ReadOptions(), database_.family(kLedger)));
+  storage::LedgerPage page;
+  proto::LedgerEntry record;
+  for (it->Seek(ToSlice(start.view())); it->Valid() && FromSlice(it->key()) < end.view();
+       it->Next()) {
+    const absl::string_view key = FromSlice(it->key());
+    const std::optional<attribution::Ulid> id =
+        attribution::Ulid::FromBinary(key.substr(prefix.view().size()));
+    if (!absl::StartsWith(key, prefix.view()) || !id.has_value() || (after && *id == *after)) {
+      continue;
+    }
+    if (page.entries.size() == limit) {
+      page.next_cursor = page.entries.back().id;
+      break;
+    }
+    if (!ParseRecord(FromSlice(it->value()), record, "ledger").ok()) {
+      page.unreadable.push_back(*id);
+      continue;
+    }
+    page.entries.push_back(FromProto(partner_id, *id, record));
+  }
+  CLICKTRACK_RETURN_IF_ERROR(FromRocksStatus(it->status()));
+  return page;
+}
+
+absl::StatusOr<int64_t> RocksDbReportReader::SumPendingCommission(absl::string_view program_id,
+                                                                  absl::string_view partner_id,
+                                                                  absl::Time from, absl::Time to,
+                                                                  absl::Time now) const {
+  std::unique_ptr<rocksdb::Iterator> iterator(
+      database_.db().NewIterator(rocksdb::ReadOptions(), database_.family(kLedger)));
+  return SumPending(*iterator, program_id, partner_id, from, to, now);
+}
+
 absl::StatusOr<std::vector<attribution::UnpaidEntry>> RocksDbReportReader::ListUnpaid(
     absl::string_view program_id, absl::string_view partner_id) const {
   std::unique_ptr<rocksdb::Iterator> iterator(

@@ -25,6 +25,14 @@ class RocksDbReportReader final : public storage::ReportReader {
       absl::string_view program_id, absl::string_view customer_ref) const override;
   absl::StatusOr<attribution::Conversion> GetConversion(absl::string_view program_id,
                                                         absl::string_view order_id) const override;
+  absl::StatusOr<storage::LedgerPage> ListLedgerBetween(absl::string_view program_id,
+                                                        absl::string_view partner_id,
+                                                        absl::Time from, absl::Time to,
+                                                        std::optional<attribution::Ulid> after,
+                                                        size_t limit) const override;
+  absl::StatusOr<int64_t> SumPendingCommission(absl::string_view program_id,
+                                               absl::string_view partner_id, absl::Time from,
+                                               absl::Time to, absl::Time now) const override;
   absl::StatusOr<std::vector<attribution::UnpaidEntry>> ListUnpaid(
       absl::string_view program_id, absl::string_view partner_id) const override;
   absl::StatusOr<int64_t> ReadPaidTotal(absl::string_view program_id,

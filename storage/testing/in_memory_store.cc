@@ -373,6 +373,32 @@ absl::StatusOr<LedgerPage> InMemoryStore::ListLedger(absl::string_view program_i
   return page;
 }
 
+absl::StatusOr<LedgerPage> InMemoryStore::ListLedgerBetween(absl::string_view program_id,
+                                                            absl::string_view partner_id,
+                                                            absl::Time from, absl::Time to,
+                                                            std::optional<Ulid> after,
+                                                            size_t limit) const {
+  std::lock_guard lock(mu_);
+  std::vector<attribution::LedgerEntry> entries;
+  if (const auto view = views_.find(program_id); view != views_.end()) {
+    for (const attribution::LedgerEntry& entry : view->second->ledger()) {
+      if (entry.partner_id == partner_id && entry.id >= Ulid::Make(from, 0, 0) &&
+          entry.id < Ulid::Make(to, 0, 0) && (!after.has_value() || *after < entry.id)) {
+        entries.push_back(entry);
+      }
+    }
+  }
+  std::sort(entries.begin(), entries.end(),
+            [](const auto& a, const auto& b) { return a.id < b.id; });
+  LedgerPage page;
+  if (entries.size() > limit) {
+    entries.resize(limit);
+    page.next_cursor = entries.back().id;
+  }
+  page.entries = std::move(entries);
+  return page;
+}
+
 bool InMemoryStore::IsWritable() const {
   std::lock_guard lock(mu_);
   return writable_;
@@ -393,6 +419,23 @@ void InMemoryStore::SubmitPayout(std::string /*program_id*/,
                                  std::vector<std::string> /*partner_ids*/,
                                  attribution::PayoutOrder /*order*/, PayoutCallback done) {
   std::move(done)(NoPayouts());
+}
+
+absl::StatusOr<int64_t> InMemoryStore::SumPendingCommission(absl::string_view program_id,
+                                                            absl::string_view partner_id,
+                                                            absl::Time from, absl::Time to,
+                                                            absl::Time now) const {
+  std::lock_guard lock(mu_);
+  int64_t pending = 0;
+  if (const auto view = views_.find(program_id); view != views_.end()) {
+    for (const attribution::LedgerEntry& entry : view->second->ledger()) {
+      if (entry.partner_id == partner_id && entry.created_at >= from && entry.created_at < to &&
+          entry.commission_minor > 0 && entry.approve_at > now) {
+        pending += entry.commission_minor;  // nothing is paid here: every entry is unpaid
+      }
+    }
+  }
+  return pending;
 }
 
 absl::StatusOr<std::vector<attribution::UnpaidEntry>> InMemoryStore::ListUnpaid(

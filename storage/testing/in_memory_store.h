@@ -80,6 +80,14 @@ class InMemoryStore final : public Store,
   absl::StatusOr<LedgerPage> ListLedger(absl::string_view program_id, absl::string_view partner_id,
                                         std::optional<attribution::Ulid> before,
                                         size_t limit) const override;
+  absl::StatusOr<LedgerPage> ListLedgerBetween(absl::string_view program_id,
+                                               absl::string_view partner_id, absl::Time from,
+                                               absl::Time to,
+                                               std::optional<attribution::Ulid> after,
+                                               size_t limit) const override;
+  absl::StatusOr<int64_t> SumPendingCommission(absl::string_view program_id,
+                                               absl::string_view partner_id, absl::Time from,
+                                               absl::Time to, absl::Time now) const override;
   // Payouts are the RocksDB store's alone (tests/payout_test.cc runs them on a real trackerd):
   // here they answer kUnimplemented.
   void SubmitPayout(std::string program_id, std::vector<std::string> partner_ids,

@@ -103,6 +103,7 @@ RouteTable ApiRoutes(const ApiContext& api, ClickSink& click_sink) {
   routes.Add(Method::kGet, admin("/partners/{partner}/balance"), bind(PartnerBalance));
   routes.AddDeferring(Method::kPost, admin("/payouts"), bind(CreatePayouts));
   routes.Add(Method::kGet, admin("/payouts"), bind(ListPayouts));
+  routes.Add(Method::kGet, admin("/ledger.csv"), bind(LedgerCsv));
   routes.Add(Method::kGet, admin("/partners/{partner}/commissions"), bind(Commissions));
   routes.Add(Method::kGet, admin("/partners/{partner}/postbacks"), bind(ListDeliveries));
   routes.Add(Method::kPost, admin("/partners/{partner}/postbacks/{delivery}/retry"),

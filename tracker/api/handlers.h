@@ -67,6 +67,8 @@ Reply Segments(const ApiContext& api, const Call& call);
 Reply Balances(const ApiContext& api, const Call& call);
 Reply PartnerBalance(const ApiContext& api, const Call& call);
 DeferredReply CreatePayouts(const ApiContext& api, const Call& call);
+// The ledger as CSV, streamed (ledger_export.cc).
+Reply LedgerCsv(const ApiContext& api, const Call& call);
 Reply ListPayouts(const ApiContext& api, const Call& call);
 
 // Imports (import_handler.cc): answered when the importer is done with the file.

@@ -11,6 +11,7 @@
 #include "attribution/reports/figures.h"
 #include "attribution/reports/segments.h"
 #include "tracker/api/handlers.h"
+#include "tracker/api/ledger_json.h"
 #include "tracker/api/report_json.h"
 #include "tracker/api/report_range.h"
 #include "tracker/api/responses.h"
@@ -46,6 +47,8 @@ Reply ProgramKpis(const ApiContext& api, const Call& call) {
   CLICKTRACK_ASSIGN_OR_RETURN(storage::StatsTotals totals,
                               api.reports.ReadStats(program.id, "", range.from, range.to));
   PartnerCounts partners;
+  const absl::Time now = api.clock.Now();
+  int64_t pending = 0;
   for (const attribution::Partner& partner : api.config.ListPartners(program.id)) {
     if (JoinedDay(partner) > range.to) {
       continue;
@@ -53,6 +56,10 @@ Reply ProgramKpis(const ApiContext& api, const Call& call) {
     CLICKTRACK_ASSIGN_OR_RETURN(
         const storage::StatsTotals stats,
         api.reports.ReadStats(program.id, partner.id, range.from, range.to));
+    CLICKTRACK_ASSIGN_OR_RETURN(
+        const int64_t partner_pending,
+        PendingCommission(api.reports, program, partner.id, range.from, range.to, now));
+    pending += partner_pending;
     totals.Add(stats);
     ++partners.all;
     partners.active += stats.Get(StatsCounter::kClicks) > 0 || Conversions(stats) > 0 ? 1 : 0;
@@ -74,6 +81,10 @@ Reply ProgramKpis(const ApiContext& api, const Call& call) {
   for (auto& [key, value] : EncodeFigures(program, totals)) {
     out[key] = std::move(value);
   }
+  const boost::json::object by_status = EncodeCommissionByStatus(program, totals, pending);
+  out["commission_paid"] = by_status.at("paid");
+  out["commission_pending"] = by_status.at("pending");
+  out["commission_by_status"] = by_status;
   return JsonResponse(200, out);
 }
 

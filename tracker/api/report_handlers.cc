@@ -16,6 +16,7 @@
 #include "attribution/money.h"
 #include "attribution/stats_counter.h"
 #include "tracker/api/handlers.h"
+#include "tracker/api/ledger_json.h"
 #include "tracker/api/paging.h"
 #include "tracker/api/report_json.h"
 #include "tracker/api/report_range.h"
@@ -58,16 +59,6 @@ boost::json::object EncodeCustomer(const attribution::Program& program,
   return out;
 }
 
-void LogUnreadable(absl::string_view program_id, absl::string_view partner_id,
-                   const std::vector<attribution::Ulid>& entry_ids) {
-  for (const attribution::Ulid& entry_id : entry_ids) {
-    Log(LogLevel::kError, "unreadable ledger record left out",
-        {{"program", JsonText(program_id)},
-         {"partner", JsonText(partner_id)},
-         {"entry_id", JsonText(entry_id.ToString())}});
-  }
-}
-
 }  // namespace
 
 absl::StatusOr<HttpResponse> PartnerStats(const ApiContext& api, const Call& call) {
@@ -84,6 +75,10 @@ absl::StatusOr<HttpResponse> PartnerStats(const ApiContext& api, const Call& cal
   for (auto& [key, value] : EncodeFigures(program, stats)) {
     out[key] = std::move(value);
   }
+  CLICKTRACK_ASSIGN_OR_RETURN(
+      const int64_t pending,
+      PendingCommission(api.reports, program, partner_id, range.from, range.to, api.clock.Now()));
+  out["commission_by_status"] = EncodeCommissionByStatus(program, stats, pending);
   return JsonResponse(200, out);
 }
 
@@ -104,47 +99,12 @@ absl::StatusOr<HttpResponse> Commissions(const ApiContext& api, const Call& call
     return page.status();
   }
   LogUnreadable(program.id, partner_id, page->unreadable);
-  const absl::Time now = api.clock.Now();
-  // An accrual's status is its conversion's: one read per order on the page.
-  std::map<std::string, std::optional<attribution::Conversion>> conversions;
+  EntryStatuses statuses(api.reports, program.id, api.clock.Now());
   boost::json::array entries;
   for (const attribution::LedgerEntry& entry : page->entries) {
-    const attribution::Conversion* conversion = nullptr;
-    if (entry.type == attribution::LedgerType::kAccrual) {
-      auto [it, inserted] = conversions.try_emplace(entry.order_id);
-      if (inserted) {
-        absl::StatusOr<attribution::Conversion> found =
-            api.reports.GetConversion(program.id, entry.order_id);
-        if (found.ok()) {
-          it->second = *std::move(found);
-        } else if (!absl::IsNotFound(found.status())) {
-          return found.status();
-        }
-      }
-      conversion = it->second.has_value() ? &*it->second : nullptr;
-    }
-    const attribution::CommissionStatus status = attribution::EntryStatusAt(entry, conversion, now);
-    entries.emplace_back(boost::json::object{
-        {"entry_id", entry.id.ToString()},
-        {"created_at", FormatTimestamp(entry.created_at)},
-        {"partner_id", entry.partner_id},
-        {"conversion_id", entry.conversion_id.ToString()},
-        {"order_id", entry.order_id},
-        {"kind", entry.kind.has_value()
-                     ? boost::json::value(std::string(attribution::ConversionKindName(*entry.kind)))
-                     : boost::json::value(nullptr)},
-        {"type", std::string(attribution::LedgerTypeName(entry.type))},
-        {"amount",
-         entry.type == attribution::LedgerType::kBonus
-             ? boost::json::value(nullptr)
-             : boost::json::value(attribution::FormatAmount(entry.amount_minor, program.currency))},
-        {"commission", attribution::FormatAmount(entry.commission_minor, program.currency)},
-        {"currency", std::string(program.currency.Code())},
-        {"commission_status", std::string(attribution::CommissionStatusName(status))},
-        {"approve_at", FormatTimestamp(entry.approve_at)},
-        {"payout_id", entry.payout_id.has_value() ? boost::json::value(entry.payout_id->ToString())
-                                                  : boost::json::value(nullptr)},
-    });
+    CLICKTRACK_ASSIGN_OR_RETURN(const attribution::CommissionStatus status,
+                                statuses.StatusOf(entry));
+    entries.emplace_back(EncodeLedgerEntry(entry, status, program));
   }
   boost::json::object out{{"entries", std::move(entries)}};
   if (!page->unreadable.empty()) {

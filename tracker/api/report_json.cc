@@ -53,4 +53,20 @@ boost::json::object EncodeFigures(const attribution::Program& program,
   };
 }
 
+boost::json::object EncodeCommissionByStatus(const attribution::Program& program,
+                                             const attribution::CounterTotals& totals,
+                                             int64_t pending_minor) {
+  using attribution::StatsCounter;
+  const int64_t reversed = -totals.Get(StatsCounter::kCommissionReversed);
+  const int64_t paid = totals.Get(StatsCounter::kCommissionPaid);
+  const int64_t accrued = attribution::reports::FiguresOf(totals).commission_minor + reversed;
+  const auto money = [&](int64_t minor) {
+    return attribution::FormatAmount(minor, program.currency);
+  };
+  return boost::json::object{{"pending", money(pending_minor)},
+                             {"approved", money(accrued - paid - pending_minor)},
+                             {"paid", money(paid)},
+                             {"reversed", money(reversed)}};
+}
+
 }  // namespace clicktrack::tracker

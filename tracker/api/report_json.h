@@ -21,4 +21,12 @@ boost::json::value PercentOrNull(std::optional<attribution::Percent> percent);
 boost::json::object EncodeFigures(const attribution::Program& program,
                                   const attribution::CounterTotals& totals);
 
+// The commission of the entries created in a range by status: "pending", "approved" and
+// "paid" accruals and bonuses (summing to what was accrued), and "reversed", what refunds took
+// back (so pending + approved + paid - reversed = commission.total). `pending_minor` comes from
+// the ledger (PendingCommission); the rest from counters.
+boost::json::object EncodeCommissionByStatus(const attribution::Program& program,
+                                             const attribution::CounterTotals& totals,
+                                             int64_t pending_minor);
+
 }  // namespace clicktrack::tracker

@@ -55,12 +55,23 @@ struct BodySpool {
   uint64_t limit = uint64_t{256} << 20;
 };
 
+// What a streamed body's producer says after appending a piece of it.
+enum class StreamStep {
+  kMore,    // call again
+  kDone,    // that was the last piece
+  kFailed,  // stop: the response is cut short (the client sees an incomplete body)
+};
+
 struct HttpResponse {
   int status = 200;
   std::string content_type;  // empty: no Content-Type header
   // Header names are string literals.
   absl::InlinedVector<std::pair<absl::string_view, std::string>, 4> headers;
   std::string body;
+  // A body too large to hold (an export): when set, `body` is ignored and the server calls
+  // this for each piece, which it appends to its argument, on the loop's thread, once the
+  // previous piece is written. Sent chunked (HTTP/1.0: until the connection closes).
+  std::function<StreamStep(std::string& piece)> stream;
 };
 
 // Delivers a response that is decided later (a conversion waits for its batch's fsync).

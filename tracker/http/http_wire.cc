@@ -308,7 +308,11 @@ void SerializeResponse(const HttpResponse& response, unsigned version, bool keep
   for (const auto& [name, value] : response.headers) {
     absl::StrAppend(&out, name, ": ", value, "\r\n");
   }
-  if (status >= 200 && status != 204 && status != 304) {
+  if (response.stream) {
+    if (version != 10) {
+      out.append("Transfer-Encoding: chunked\r\n");
+    }
+  } else if (status >= 200 && status != 204 && status != 304) {
     absl::StrAppend(&out, "Content-Length: ", response.body.size(), "\r\n");
   }
   if (version == 10 && keep_alive) {
@@ -317,8 +321,21 @@ void SerializeResponse(const HttpResponse& response, unsigned version, bool keep
     out.append("Connection: close\r\n");
   }
   out.append("\r\n");
-  if (!head) {
+  if (!head && !response.stream) {
     out.append(response.body);
+  }
+}
+
+void AppendStreamPiece(absl::string_view piece, unsigned version, bool last, std::string& out) {
+  if (version == 10) {
+    out.append(piece.data(), piece.size());
+    return;
+  }
+  if (!piece.empty()) {
+    absl::StrAppend(&out, absl::Hex(piece.size()), "\r\n", piece, "\r\n");
+  }
+  if (last) {
+    out.append("0\r\n\r\n");
   }
 }
 

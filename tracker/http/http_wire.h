@@ -102,7 +102,13 @@ class RequestParser final : public boost::beast::http::basic_parser<true> {
 // Appends `response` as HTTP/1.x bytes to `out`: status line, Server, Content-Type, the
 // response's headers, Content-Length (none for 1xx, 204 and 304), Connection when it differs
 // from the version's default, then the body unless `head` (a HEAD keeps the GET's length).
+// A streamed response (HttpResponse::stream) gets Transfer-Encoding: chunked instead of a
+// Content-Length (none for HTTP/1.0, whose body ends with the connection), and no body here.
 void SerializeResponse(const HttpResponse& response, unsigned version, bool keep_alive, bool head,
                        std::string& out);
+
+// Appends one piece of a streamed body to `out`: a chunk (none for an empty piece), and after
+// the `last` piece the final empty chunk. HTTP/1.0: the bytes as they are.
+void AppendStreamPiece(absl::string_view piece, unsigned version, bool last, std::string& out);
 
 }  // namespace clicktrack::tracker

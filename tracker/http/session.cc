@@ -188,8 +188,14 @@ void Session::Write(HttpResponse&& response, unsigned version, bool keep_alive, 
           std::chrono::duration_cast<std::chrono::microseconds>(SteadyClock::now() - started_)
               .count()}});
   }
+  const bool streamed = response.stream && !head;
+  keep_alive = keep_alive && !(streamed && version == 10);  // such a body ends with the connection
   out_.clear();
   SerializeResponse(response, version, keep_alive, head, out_);
+  if (streamed) {
+    stream_ = std::move(response.stream);
+    stream_version_ = version;
+  }
   close_after_write_ = !keep_alive;
   deadline_ = SteadyClock::now() + ToChrono(shared_.options.write_timeout);
   net::async_write(
@@ -199,11 +205,35 @@ void Session::Write(HttpResponse&& response, unsigned version, bool keep_alive, 
 }
 
 void Session::OnWrite(ErrorCode ec, std::size_t /*bytes*/) {
+  if (!ec && stream_) {
+    WriteNextPiece();
+    return;
+  }
   if (ec || close_after_write_ || worker_.draining) {
     Close();
     return;
   }
   StartRequest();
+}
+
+void Session::WriteNextPiece() {
+  piece_.clear();
+  const StreamStep step = stream_(piece_);
+  if (step == StreamStep::kFailed) {
+    stream_ = nullptr;
+    Close();  // no last chunk: the client sees the body is incomplete
+    return;
+  }
+  out_.clear();
+  AppendStreamPiece(piece_, stream_version_, step == StreamStep::kDone, out_);
+  if (step == StreamStep::kDone) {
+    stream_ = nullptr;
+  }
+  deadline_ = SteadyClock::now() + ToChrono(shared_.options.write_timeout);
+  net::async_write(
+      socket_, net::buffer(out_),
+      net::bind_allocator(SlotAllocator<void>(write_slot_),
+                          beast::bind_front_handler(&Session::OnWrite, shared_from_this())));
 }
 
 void Session::Close() {

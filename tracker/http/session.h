@@ -3,6 +3,7 @@
 // One HTTP/1.1 connection of an event loop. Internal to the server.
 
 #include <cstdint>
+#include <functional>
 #include <list>
 #include <memory>
 #include <optional>
@@ -68,6 +69,8 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void Write(HttpResponse&& response, unsigned version, bool keep_alive, bool head);
   void OnWrite(ErrorCode ec, std::size_t /*bytes*/);
+  // Writes the next piece of a streamed body (HttpResponse::stream).
+  void WriteNextPiece();
   void Close();
 
   Worker& worker_;
@@ -77,6 +80,10 @@ class Session : public std::enable_shared_from_this<Session> {
   RequestData data_;  // reused: its strings keep their capacity from request to request
   std::optional<RequestParser> parser_;
   std::string out_;  // the serialised response, reused likewise
+  // The producer of a streamed body being written, and its version; empty otherwise.
+  std::function<StreamStep(std::string&)> stream_;
+  unsigned stream_version_ = 11;
+  std::string piece_;
   HandlerSlot read_slot_;
   HandlerSlot write_slot_;
   std::list<Session*>::iterator registration_;

@@ -181,6 +181,15 @@ class ReportReader {
   virtual absl::StatusOr<StatsTotals> ReadStats(absl::string_view program_id,
                                                 absl::string_view partner_id, absl::CivilDay from,
                                                 absl::CivilDay to) const = 0;
+  // ReadStats for each of `ranges` (in their order), as one read of the days they span.
+  // By default one ReadStats per range.
+  struct DayInterval {
+    absl::CivilDay first;
+    absl::CivilDay last;
+  };
+  virtual absl::StatusOr<std::vector<StatsTotals>> ReadStatsRanges(
+      absl::string_view program_id, absl::string_view partner_id,
+      absl::Span<const DayInterval> ranges) const;
 
   // The partner's cohort cells of the customers acquired in [first, last], ordered by
   // (cohort, month); cells without counters are left out. Cost grows with the months asked.
@@ -236,6 +245,20 @@ class ReportReader {
                                                 std::optional<attribution::Ulid> before,
                                                 size_t limit) const = 0;
 };
+
+inline absl::StatusOr<std::vector<StatsTotals>> ReportReader::ReadStatsRanges(
+    absl::string_view program_id, absl::string_view partner_id,
+    absl::Span<const DayInterval> ranges) const {
+  std::vector<StatsTotals> totals;
+  for (const DayInterval& range : ranges) {
+    absl::StatusOr<StatsTotals> sum = ReadStats(program_id, partner_id, range.first, range.last);
+    if (!sum.ok()) {
+      return sum.status();
+    }
+    totals.push_back(*sum);
+  }
+  return totals;
+}
 
 // One page of a partner's postback deliveries, newest first.
 struct DeliveryPage {

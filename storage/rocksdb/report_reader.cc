@@ -1,5 +1,6 @@
 #include "storage/rocksdb/report_reader.h"
 
+#include <algorithm>
 #include <memory>
 
 #include "absl/strings/match.h"
@@ -22,31 +23,54 @@ absl::StatusOr<storage::StatsTotals> RocksDbReportReader::ReadStats(absl::string
                                                                     absl::string_view partner_id,
                                                                     absl::CivilDay from,
                                                                     absl::CivilDay to) const {
-  storage::StatsTotals totals;
   if (to < from) {
+    return storage::StatsTotals();
+  }
+  const DayInterval range{.first = from, .last = to};
+  CLICKTRACK_ASSIGN_OR_RETURN(std::vector<storage::StatsTotals> totals,
+                              ReadStatsRanges(program_id, partner_id, {&range, 1}));
+  return totals[0];
+}
+
+absl::StatusOr<std::vector<storage::StatsTotals>> RocksDbReportReader::ReadStatsRanges(
+    absl::string_view program_id, absl::string_view partner_id,
+    absl::Span<const DayInterval> ranges) const {
+  std::vector<storage::StatsTotals> totals(ranges.size());
+  if (ranges.empty()) {
     return totals;
+  }
+  absl::CivilDay first = ranges[0].first;
+  absl::CivilDay last = ranges[0].last;
+  for (const DayInterval& range : ranges) {
+    first = std::min(first, range.first);
+    last = std::max(last, range.last);
   }
   const KeyBuffer prefix = storage::StatsPrefix(program_id, partner_id);
   KeyBuffer start = prefix;
-  start.Int32(storage::DayNumber(from));
+  start.Int32(storage::DayNumber(first));
   std::unique_ptr<rocksdb::Iterator> it(
       database_.db().NewIterator(rocksdb::ReadOptions(), database_.family(kStats)));
   for (it->Seek(ToSlice(start.view())); it->Valid(); it->Next()) {
     const absl::string_view key = ToView(it->key());
+    storage::StatsKeyParts parts;
     if (!absl::StartsWith(key, prefix.view())) {
       break;
     }
-    storage::StatsKeyParts parts;
     if (!storage::DecodeStatsSuffix(key.substr(prefix.size()), parts)) {
       continue;
     }
-    if (parts.day > to) {
+    if (parts.day > last) {
       break;
     }
     int64_t value = 0;
-    if (parts.counter < totals.values.size() &&
-        storage::DecodeCounter(ToView(it->value()), value)) {
-      totals.values[parts.counter] += value;
+    if (parts.counter >= storage::StatsTotals().values.size() ||
+        !storage::DecodeCounter(ToView(it->value()), value)) {
+      continue;
+    }
+    for (size_t i = 0; i < ranges.size(); ++i) {
+      if (ranges[i].first <= parts.day && parts.day <= ranges[i].last) {
+        totals[i].values[parts.counter] += value;
+      }
     }
   }
   CLICKTRACK_RETURN_IF_ERROR(FromRocksStatus(it->status()));

@@ -37,6 +37,9 @@ class RocksDbReportReader final : public storage::ReportReader {
       absl::string_view program_id, absl::string_view partner_id) const override;
   absl::StatusOr<int64_t> ReadPaidTotal(absl::string_view program_id,
                                         absl::string_view partner_id) const override;
+  absl::StatusOr<std::vector<storage::StatsTotals>> ReadStatsRanges(
+      absl::string_view program_id, absl::string_view partner_id,
+      absl::Span<const DayInterval> ranges) const override;
   absl::StatusOr<storage::PayoutPage> ListPayouts(absl::string_view program_id,
                                                   absl::string_view partner_id,
                                                   std::optional<attribution::Ulid> before,

@@ -2,6 +2,7 @@
 // rules are attribution/reports/segments.h; this reads what they need of each partner: its
 // counters over the segment and tier windows, and when it first converted.
 
+#include <array>
 #include <map>
 #include <string>
 #include <utility>
@@ -25,56 +26,68 @@ namespace reports = attribution::reports;
 
 absl::CivilDay DayOf(absl::Time time) { return absl::ToCivilDay(time, absl::UTCTimeZone()); }
 
-// What the rules read of one partner as of `as_of`.
-absl::StatusOr<reports::PartnerActivity> ActivityOf(const ApiContext& api,
-                                                    const attribution::Program& program,
-                                                    const attribution::Partner& partner,
-                                                    const attribution::PartnerTotals& totals,
-                                                    absl::CivilDay as_of) {
-  const reports::DayRange window = reports::SegmentWindow(as_of, program.segments);
-  const reports::DayRange tier_window = reports::TierWindow(as_of);
-  CLICKTRACK_ASSIGN_OR_RETURN(
-      const storage::StatsTotals in_window,
-      api.reports.ReadStats(program.id, partner.id, window.first, window.last));
-  CLICKTRACK_ASSIGN_OR_RETURN(
-      const storage::StatsTotals in_tier_window,
-      api.reports.ReadStats(program.id, partner.id, tier_window.first, tier_window.last));
+// What the rules read of one partner as of `days[0]` and as of `days[1]`, from one read of
+// its counters over the four windows.
+absl::StatusOr<std::array<reports::PartnerActivity, 2>> ActivityOf(
+    const ApiContext& api, const attribution::Program& program, const attribution::Partner& partner,
+    const attribution::PartnerTotals& totals, const std::array<absl::CivilDay, 2>& days) {
+  std::array<storage::ReportReader::DayInterval, 4> ranges;
+  for (size_t i = 0; i < days.size(); ++i) {
+    const reports::DayRange window = reports::SegmentWindow(days[i], program.segments);
+    const reports::DayRange tier_window = reports::TierWindow(days[i]);
+    ranges[2 * i] = {.first = window.first, .last = window.last};
+    ranges[2 * i + 1] = {.first = tier_window.first, .last = tier_window.last};
+  }
+  CLICKTRACK_ASSIGN_OR_RETURN(const std::vector<storage::StatsTotals> sums,
+                              api.reports.ReadStatsRanges(program.id, partner.id, ranges));
   const auto conversions = [](const storage::StatsTotals& stats) {
     return stats.Get(StatsCounter::kLeads) + stats.Get(StatsCounter::kFirstSales) +
            stats.Get(StatsCounter::kRepeatSales) + stats.Get(StatsCounter::kUpsells);
   };
-  return reports::PartnerActivity{
-      .partner_id = partner.id,
-      .joined = DayOf(partner.joined_at),
-      .converted_before_window = totals.first_conversion_at.has_value() &&
-                                 DayOf(*totals.first_conversion_at) < window.first,
-      .clicks_in_window = in_window.Get(StatsCounter::kClicks),
-      .conversions_in_window = conversions(in_window),
-      .revenue_in_window = in_window.Get(StatsCounter::kRevenue),
-      .revenue_in_tier_window = in_tier_window.Get(StatsCounter::kRevenue),
-  };
+  std::array<reports::PartnerActivity, 2> activities;
+  for (size_t i = 0; i < days.size(); ++i) {
+    const storage::StatsTotals& in_window = sums[2 * i];
+    activities[i] = reports::PartnerActivity{
+        .partner_id = partner.id,
+        .joined = DayOf(partner.joined_at),
+        .converted_before_window = totals.first_conversion_at.has_value() &&
+                                   DayOf(*totals.first_conversion_at) < ranges[2 * i].first,
+        .clicks_in_window = in_window.Get(StatsCounter::kClicks),
+        .conversions_in_window = conversions(in_window),
+        .revenue_in_window = in_window.Get(StatsCounter::kRevenue),
+        .revenue_in_tier_window = sums[2 * i + 1].Get(StatsCounter::kRevenue),
+    };
+  }
+  return activities;
 }
 
-// The standings of every partner as of `as_of`, and the activity behind them by partner id.
+// The standings of every partner as of a day, and the activity behind them by partner id.
 struct Standings {
   std::vector<reports::PartnerStanding> standings;
   std::map<std::string, reports::PartnerActivity> activity;
 };
 
-absl::StatusOr<Standings> StandingsAsOf(
+// The standings as of `days[0]` and as of `days[1]`.
+absl::StatusOr<std::array<Standings, 2>> StandingsAsOf(
     const ApiContext& api, const attribution::Program& program,
     const std::vector<attribution::Partner>& partners,
-    const std::map<std::string, attribution::PartnerTotals>& totals, absl::CivilDay as_of) {
-  std::vector<reports::PartnerActivity> activities;
+    const std::map<std::string, attribution::PartnerTotals>& totals,
+    const std::array<absl::CivilDay, 2>& days) {
+  std::array<std::vector<reports::PartnerActivity>, 2> activities;
   for (const attribution::Partner& partner : partners) {
-    CLICKTRACK_ASSIGN_OR_RETURN(reports::PartnerActivity activity,
-                                ActivityOf(api, program, partner, totals.at(partner.id), as_of));
-    activities.push_back(std::move(activity));
+    CLICKTRACK_ASSIGN_OR_RETURN(auto both,
+                                ActivityOf(api, program, partner, totals.at(partner.id), days));
+    for (size_t i = 0; i < days.size(); ++i) {
+      activities[i].push_back(std::move(both[i]));
+    }
   }
-  Standings out{.standings = reports::Standings(as_of, program.segments, activities)};
-  for (reports::PartnerActivity& activity : activities) {
-    std::string id = activity.partner_id;
-    out.activity.emplace(std::move(id), std::move(activity));
+  std::array<Standings, 2> out;
+  for (size_t i = 0; i < days.size(); ++i) {
+    out[i].standings = reports::Standings(days[i], program.segments, activities[i]);
+    for (reports::PartnerActivity& activity : activities[i]) {
+      std::string id = activity.partner_id;
+      out[i].activity.emplace(std::move(id), std::move(activity));
+    }
   }
   return out;
 }
@@ -147,11 +160,11 @@ Reply Segments(const ApiContext& api, const Call& call) {
                                 api.reports.ReadPartnerTotals(program.id, partner.id));
     by_id[partner.id] = &partner;
   }
-  CLICKTRACK_ASSIGN_OR_RETURN(const Standings now,
-                              StandingsAsOf(api, program, partners, totals, as_of));
   const absl::CivilDay before_day = as_of - program.segments.window_days;
-  CLICKTRACK_ASSIGN_OR_RETURN(const Standings before,
-                              StandingsAsOf(api, program, partners, totals, before_day));
+  CLICKTRACK_ASSIGN_OR_RETURN(const auto standings,
+                              StandingsAsOf(api, program, partners, totals, {as_of, before_day}));
+  const Standings& now = standings[0];
+  const Standings& before = standings[1];
   boost::json::array listed;
   boost::json::object segment_counts;
   boost::json::object tier_counts;

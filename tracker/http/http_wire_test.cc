@@ -262,5 +262,29 @@ TEST(SerializeResponseTest, NoContentLengthFor204) {
   EXPECT_EQ(out, "HTTP/1.1 204 No Content\r\nServer: clicktrack\r\n\r\n");
 }
 
+TEST(SerializeResponseTest, AStreamedBodyIsChunkedInHttp11AndRawInHttp10) {
+  HttpResponse response;
+  response.content_type = "text/csv";
+  response.body = "ignored";
+  response.stream = [](std::string&) { return StreamStep::kDone; };
+  std::string out;
+  SerializeResponse(response, 11, /*keep_alive=*/true, /*head=*/false, out);
+  EXPECT_EQ(out,
+            "HTTP/1.1 200 OK\r\nServer: clicktrack\r\nContent-Type: text/csv\r\n"
+            "Transfer-Encoding: chunked\r\n\r\n");
+  out.clear();
+  AppendStreamPiece("a,b\r\n", 11, /*last=*/false, out);
+  AppendStreamPiece("", 11, /*last=*/false, out);  // nothing: an empty chunk would end the body
+  AppendStreamPiece(std::string(26, 'x'), 11, /*last=*/true, out);
+  EXPECT_EQ(out, "5\r\na,b\r\n\r\n1a\r\n" + std::string(26, 'x') + "\r\n0\r\n\r\n");
+
+  out.clear();
+  SerializeResponse(response, 10, /*keep_alive=*/false, /*head=*/false, out);
+  EXPECT_EQ(out, "HTTP/1.0 200 OK\r\nServer: clicktrack\r\nContent-Type: text/csv\r\n\r\n");
+  out.clear();
+  AppendStreamPiece("a,b", 10, /*last=*/true, out);
+  EXPECT_EQ(out, "a,b");
+}
+
 }  // namespace
 }  // namespace clicktrack::tracker

@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# Reports on a full store (issue 13): a year of history imported through POST …/import (one
+# partner with 1,000,000 clicks and 100,000 orders, 999 partners with a little each), then the
+# median latency of a year of stats, the segments of 1,000 partners, and 12 months of cohorts,
+# each asked `runs` times over one kept-alive connection.
+#
+#   bench/load/reports.sh [clicks=1000000] [orders=100000] [partners=1000] [runs=21]
+#
+# Prints the import's lines per second and CPU time per line, then each report's median and
+# p90 in milliseconds. Needs about 1 GiB in $TMPDIR.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+clicks="${1:-1000000}"
+orders="${2:-100000}"
+partners="${3:-1000}"
+runs="${4:-21}"
+rounds=1
+seconds=1
+
+source bench/load/lib.sh
+build_release trackerd
+
+history="$work/history.ndjson"
+echo "writing $history…" >&2
+bench/load/report_history.py "$history" "$clicks" "$orders" "$partners" >"$work/partners"
+lines="$(wc -l <"$history")"
+
+start_trackerd reports
+api="http://$taddr/api/v1/programs/bench"
+auth="Authorization: Bearer $admin"
+while read -r id joined; do
+  curl -sf -X PUT "$api/partners/$id" -H "$auth" -d "{\"name\":\"$id\",\"joined_at\":\"$joined\"}" >/dev/null
+  curl -sf -o /dev/null -X POST "$api/links" -H "$auth" \
+    -d "{\"partner_id\":\"$id\",\"code\":\"l${id#p}\",\"destination\":\"$destination\"}"
+done <"$work/partners"
+
+echo "importing $lines lines ($(du -h "$history" | cut -f1))…" >&2
+before="$(cpu_of "$tpid")"
+start="$(date +%s.%N)"
+curl -sf -X POST "$api/import" -H "$auth" --data-binary "@$history" -o "$work/import.json"
+end="$(date +%s.%N)"
+after="$(cpu_of "$tpid")"
+python3 - "$work/import.json" "$lines" "$start" "$end" "$before" "$after" "$ticks" <<'PY'
+import json, sys
+answer = json.load(open(sys.argv[1]))
+lines, start, end = int(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4])
+cpu = (int(sys.argv[6]) - int(sys.argv[5])) / int(sys.argv[7])
+print(f"import: {lines} lines in {end - start:.1f} s = {lines / (end - start):.0f} lines/s, "
+      f"{cpu / lines * 1e6:.1f} us CPU/line; accepted {answer['accepted']}, "
+      f"rejected {answer['rejected_count']}")
+PY
+
+year_from="$(date -u -d '365 days ago' +%F)"
+today="$(date -u +%F)"
+python3 - "$taddr" "$admin" "$runs" "$year_from" "$today" <<'PY'
+import http.client, statistics, sys, time
+address, token, runs, year_from, today = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4], sys.argv[5]
+host, port = address.rsplit(":", 1)
+connection = http.client.HTTPConnection(host, int(port))
+base = "/api/v1/programs/bench"
+reports = [
+    ("stats, one partner, a year", f"{base}/partners/p0001/stats?from={year_from}&to={today}"),
+    ("segments, 1000 partners", f"{base}/segments"),
+    ("cohorts, one partner, 12 months", f"{base}/partners/p0001/cohorts"),
+    ("kpis, a year", f"{base}/kpis?from={year_from}&to={today}"),
+]
+for name, target in reports:
+    times = []
+    for _ in range(runs):
+        began = time.perf_counter()
+        connection.request("GET", target, headers={"Authorization": f"Bearer {token}"})
+        response = connection.getresponse()
+        body = response.read()
+        times.append((time.perf_counter() - began) * 1000)
+        assert response.status == 200, body
+    times.sort()
+    print(f"{name}: median {statistics.median(times):.2f} ms, p90 {times[int(len(times) * 0.9)]:.2f} ms "
+          f"({len(body)} bytes)")
+PY
+stop_trackerd

@@ -186,6 +186,16 @@ TEST_F(RouterTest, BatchedRedirectsReuseSlotsWithoutCarryingAnythingOver) {
   EXPECT_FALSE(absl::StrContains(Header(second, "Location"), text(one.id)));
 }
 
+TEST(ImportTargetTest, OnlyAPostToAProgramsImportIsSpooled) {
+  EXPECT_TRUE(IsImportTarget(Method::kPost, "/api/v1/programs/acme/import"));
+  EXPECT_TRUE(IsImportTarget(Method::kPost, "/api/v1/programs/acme/import?dry=1"));
+  EXPECT_FALSE(IsImportTarget(Method::kGet, "/api/v1/programs/acme/import"));
+  EXPECT_FALSE(IsImportTarget(Method::kPost, "/api/v1/programs//import"));
+  EXPECT_FALSE(IsImportTarget(Method::kPost, "/api/v1/programs/a/b/import"));
+  EXPECT_FALSE(IsImportTarget(Method::kPost, "/api/v1/programs/acme/imports"));
+  EXPECT_FALSE(IsImportTarget(Method::kPost, "/postback"));
+}
+
 TEST_F(RouterTest, StatsDefaultToTheLast30Days) {
   Seed();
   const HttpResponse stats = Call(Method::kGet, "/api/v1/programs/acme/partners/p1/stats");

@@ -9,7 +9,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "boost/json/array.hpp"
 
 #include "tracker/api/api.h"
@@ -67,11 +67,16 @@ boost::json::object EncodeReport(const ImportReport& report) {
 }  // namespace
 
 bool IsImportTarget(Method method, absl::string_view target) {
-  const absl::string_view path = target.substr(0, target.find('?'));
-  const std::vector<absl::string_view> segments = absl::StrSplit(path, '/');
-  return method == Method::kPost && segments.size() == 6 && segments[0].empty() &&
-         segments[1] == "api" && segments[2] == "v1" && segments[3] == "programs" &&
-         !segments[4].empty() && segments[5] == "import";
+  // Asked for every request's start line: no allocation, and a redirect answers at the first
+  // test.
+  if (method != Method::kPost) {
+    return false;
+  }
+  absl::string_view path = target.substr(0, target.find('?'));
+  if (!absl::ConsumePrefix(&path, "/api/v1/programs/") || !absl::ConsumeSuffix(&path, "/import")) {
+    return false;
+  }
+  return !path.empty() && path.find('/') == absl::string_view::npos;
 }
 
 DeferredReply Import(const ApiContext& api, const Call& call) {

@@ -38,7 +38,8 @@ struct HttpRequest {
   absl::string_view body;
   BodyPlace body_place = BodyPlace::kMemory;
   // kFile: an open descriptor of an unlinked file holding the body (read it with pread). The
-  // server closes it after Handle: dup() it to keep it.
+  // server closes it when the connection's next request starts, or the connection closes:
+  // dup() it to keep it.
   int body_file = -1;
   absl::string_view body_error;  // kLost: why
 };

@@ -69,6 +69,16 @@ class TrackerdTest : public ::testing::Test {
               200);
   }
 
+  // Program "acme" (USD, shop.example.com) with `commission` (a JSON object).
+  void PutAcme(absl::string_view commission) {
+    const HttpResult result =
+        Call("PUT", "/api/v1/programs/acme",
+             absl::StrCat(R"({"name": "Acme", "currency": "USD", "postback_secret": )",
+                          R"("at-least-16-chars", "allowed_hosts": ["shop.example.com"], )",
+                          R"("commission": )", commission, "}"));
+    ASSERT_EQ(result.status, 200) << result.body;
+  }
+
   void MakeLink(absl::string_view code, absl::string_view destination) {
     const HttpResult result = Call("POST", "/api/v1/programs/acme/links",
                                    absl::StrCat(R"({"partner_id": "p1", "code": ")", code,

@@ -34,13 +34,8 @@ class PayoutTest : public TrackerdTest {
   void SetUp() override {
     TrackerdTest::SetUp();
     // A 30-day hold: sales older than that are approved.
-    ASSERT_EQ(Call("PUT", kProgram,
-                   R"({"name": "Acme", "currency": "USD", "postback_secret": "at-least-16-chars",
-                       "allowed_hosts": ["shop.example.com"],
-                       "commission": {"first_sale": {"percent": "20"},
-                                      "repeat_sale": {"percent": "10"}, "hold": "720h"}})")
-                  .status,
-              200);
+    PutAcme(R"({"first_sale": {"percent": "20"}, "repeat_sale": {"percent": "10"},
+                "hold": "720h"})");
     for (const char* partner : {"p1", "p2"}) {
       ASSERT_EQ(
           Call("PUT", absl::StrCat(kProgram, "/partners/", partner), R"({"name": "P"})").status,

@@ -91,13 +91,7 @@ class ReportTest : public TrackerdTest {
  protected:
   void SetUp() override {
     TrackerdTest::SetUp();
-    ASSERT_EQ(Call("PUT", kProgram,
-                   R"({"name": "Acme", "currency": "USD", "postback_secret": "at-least-16-chars",
-                       "allowed_hosts": ["shop.example.com"],
-                       "commission": {"first_sale": {"percent": "20"},
-                                      "repeat_sale": {"percent": "10"}}})")
-                  .status,
-              200);
+    PutAcme(R"({"first_sale": {"percent": "20"}, "repeat_sale": {"percent": "10"}})");
     for (const PartnerSeed& partner : kPartners) {
       ASSERT_EQ(Call("PUT", absl::StrCat(kProgram, "/partners/", partner.id),
                      absl::StrCat(R"({"name": ")", partner.id, R"(", "joined_at": ")",

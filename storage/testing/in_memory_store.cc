@@ -349,6 +349,21 @@ absl::StatusOr<attribution::Conversion> InMemoryStore::GetConversion(
   return storage::OrderNotFound(order_id);
 }
 
+namespace {
+
+// The first `limit` of `entries` (in page order), with the cursor of the next page.
+LedgerPage PageOf(std::vector<attribution::LedgerEntry> entries, size_t limit) {
+  LedgerPage page;
+  if (entries.size() > limit) {
+    entries.resize(limit);
+    page.next_cursor = entries.back().id;
+  }
+  page.entries = std::move(entries);
+  return page;
+}
+
+}  // namespace
+
 absl::StatusOr<LedgerPage> InMemoryStore::ListLedger(absl::string_view program_id,
                                                      absl::string_view partner_id,
                                                      std::optional<Ulid> before,
@@ -364,13 +379,7 @@ absl::StatusOr<LedgerPage> InMemoryStore::ListLedger(absl::string_view program_i
   }
   std::sort(entries.begin(), entries.end(),
             [](const auto& a, const auto& b) { return a.id > b.id; });  // newest first
-  LedgerPage page;
-  if (entries.size() > limit) {
-    entries.resize(limit);
-    page.next_cursor = entries.back().id;
-  }
-  page.entries = std::move(entries);
-  return page;
+  return PageOf(std::move(entries), limit);
 }
 
 absl::StatusOr<LedgerPage> InMemoryStore::ListLedgerBetween(absl::string_view program_id,
@@ -390,13 +399,7 @@ absl::StatusOr<LedgerPage> InMemoryStore::ListLedgerBetween(absl::string_view pr
   }
   std::sort(entries.begin(), entries.end(),
             [](const auto& a, const auto& b) { return a.id < b.id; });
-  LedgerPage page;
-  if (entries.size() > limit) {
-    entries.resize(limit);
-    page.next_cursor = entries.back().id;
-  }
-  page.entries = std::move(entries);
-  return page;
+  return PageOf(std::move(entries), limit);
 }
 
 bool InMemoryStore::IsWritable() const {

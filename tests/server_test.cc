@@ -30,6 +30,24 @@ TEST(TrackerdBinaryTest, UnknownFlagExitsTwoWithAReason) {
   EXPECT_TRUE(absl::StrContains(out.output, "unknown flag --frobnicate")) << out.output;
 }
 
+TEST(TrackerdBinaryTest, VersionNamesTheCommitAndExitsZero) {
+  const ProcessOutput out = RunTrackerd({"--version"});
+  EXPECT_EQ(out.exit_status, 0);
+  EXPECT_TRUE(absl::StartsWith(out.output, "trackerd 0.1.0 (commit ")) << out.output;
+  EXPECT_TRUE(absl::EndsWith(out.output, ")\n")) << out.output;
+}
+
+// SPEC §7: whatever the level, the first line names the bound address (and the build).
+TEST_F(ServerTest, TheListeningLineComesFirstAtEveryLogLevel) {
+  for (const char* level : {"debug", "warn", "error"}) {
+    StartTrackerd({"--log-level", level});
+    const std::string line = process_->first_line();
+    EXPECT_TRUE(absl::StrContains(line, R"("level":"info","msg":"listening")")) << line;
+    EXPECT_TRUE(absl::StrContains(line, R"("commit":")")) << line;
+    EXPECT_EQ(Send("GET", "/healthz").status, 200) << level;
+  }
+}
+
 TEST_F(ServerTest, FirstLogLineIsJsonWithTheBoundAddress) {
   const std::string line = process_->first_line();
   EXPECT_TRUE(absl::StartsWith(line, "{")) << line;

@@ -159,6 +159,10 @@ absl::StatusOr<Config> ParseConfig(int argc, const char* const* argv, const GetE
       config.help = true;
       return config;
     }
+    if (arg == "--version") {
+      config.version = true;
+      return config;
+    }
     std::optional<std::string> inline_value;
     if (const size_t equals = arg.find('='); equals != absl::string_view::npos) {
       inline_value = std::string(arg.substr(equals + 1));
@@ -210,7 +214,8 @@ std::string HelpText() {
                     s.help, "\n");
   }
   absl::StrAppend(&text,
-                  "  --help\n      this text\n\n"
+                  "  --help\n      this text\n"
+                  "  --version\n      the version and the git commit it was built from\n\n"
                   "The first log line (JSON, on stderr) holds the bound address in \"listen\".\n"
                   "SIGTERM or SIGINT stops gracefully. Docs: docs/api.md, docs/operations.md\n");
   return text;

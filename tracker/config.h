@@ -42,6 +42,7 @@ struct Config {
   // to <data>/spool. Default: 256.
   int import_limit_mib = 256;
   bool help = false;
+  bool version = false;  // --version
 };
 
 using GetEnv = std::function<const char*(const char*)>;

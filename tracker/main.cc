@@ -19,6 +19,7 @@
 #include "storage/store.h"
 #include "tracker/api/api.h"
 #include "tracker/background_yield.h"
+#include "tracker/build_info.h"
 #include "tracker/codec/url_validation.h"
 #include "tracker/common/clock.h"
 #include "tracker/common/id_generator.h"
@@ -166,13 +167,14 @@ ServerOptions ServerOptionsFor(const Config& config, const ConnectionLimit& conn
   return options;
 }
 
+// SPEC §7: the first line at every log level, so that a daemon on port 0 can be found.
 void LogListening(const Config& config, absl::string_view listen, absl::string_view public_url) {
-  Log(LogLevel::kInfo, "listening",
-      {{"listen", JsonText(listen)},
-       {"public_url", JsonText(public_url)},
-       {"data", JsonText(config.data_dir)},
-       {"threads", config.threads},
-       {"version", kVersion}});
+  LogAtAnyLevel("listening", {{"listen", JsonText(listen)},
+                              {"public_url", JsonText(public_url)},
+                              {"data", JsonText(config.data_dir)},
+                              {"threads", config.threads},
+                              {"version", kVersion},
+                              {"commit", kGitCommit}});
 }
 
 void LogAdminToken(const AdminToken& admin_token) {
@@ -202,6 +204,10 @@ int Main(int argc, char** argv) {
   }
   if (config->help) {
     std::cout << HelpText();
+    return 0;
+  }
+  if (config->version) {
+    std::cout << "trackerd " << kVersion << " (commit " << kGitCommit << ")\n";
     return 0;
   }
   // A reader of stderr that goes away (`trackerd 2>&1 | …`) must not kill the daemon: writes

@@ -55,10 +55,10 @@ bool LogEnabled(LogLevel level) {
   return spdlog::default_logger_raw()->should_log(ToSpdlog(level));
 }
 
-void Log(LogLevel level, std::string_view message, std::initializer_list<LogField> fields) {
-  if (!LogEnabled(level)) {
-    return;
-  }
+namespace {
+
+// The members after "level": the message and the fields.
+std::string Members(std::string_view message, std::initializer_list<LogField> fields) {
   std::string line = "\"msg\":";
   line += boost::json::serialize(boost::json::string(message));
   for (const auto& [name, value] : fields) {
@@ -67,7 +67,24 @@ void Log(LogLevel level, std::string_view message, std::initializer_list<LogFiel
     line += ':';
     line += boost::json::serialize(value);
   }
-  spdlog::default_logger_raw()->log(ToSpdlog(level), line);
+  return line;
+}
+
+}  // namespace
+
+void Log(LogLevel level, std::string_view message, std::initializer_list<LogField> fields) {
+  if (!LogEnabled(level)) {
+    return;
+  }
+  spdlog::default_logger_raw()->log(ToSpdlog(level), Members(message, fields));
+}
+
+void LogAtAnyLevel(std::string_view message, std::initializer_list<LogField> fields) {
+  spdlog::logger& logger = *spdlog::default_logger_raw();
+  const spdlog::level::level_enum level = logger.level();
+  logger.set_level(spdlog::level::info);
+  logger.log(spdlog::level::info, Members(message, fields));
+  logger.set_level(level);
 }
 
 void FlushLog() { spdlog::default_logger_raw()->flush(); }

@@ -30,6 +30,8 @@ inline boost::json::value JsonText(absl::string_view text) {
   return boost::json::string(text.data(), text.size());
 }
 void Log(LogLevel level, std::string_view message, std::initializer_list<LogField> fields = {});
+// An info line written whatever the level (SPEC §7: the line naming the bound address).
+void LogAtAnyLevel(std::string_view message, std::initializer_list<LogField> fields = {});
 
 // Writes out what the logger buffers.
 void FlushLog();

@@ -27,6 +27,7 @@ packages=(
   wrk nginx curl
   clang libclang-rt-14-dev clang-format python3 git nodejs
   chromium chromium-driver python3-selenium ca-certificates
+  systemd
 )
 
 missing=()
@@ -65,6 +66,20 @@ run_checks() {
   git ls-files -- '*.cc' '*.h' | xargs clang-format --dry-run -Werror
   echo "check: shape" >&2
   deploy/check_shape.py
+  check_unit
+}
+
+# The systemd unit: valid (systemd-analyze verify, with a stand-in binary), and locked down to
+# an exposure of at most 2.0 of 10 (systemd-analyze security; docs/operations.md).
+check_unit() {
+  echo "check: systemd unit" >&2
+  local dir
+  dir="$(mktemp -d)"
+  sed 's|^ExecStart=.*|ExecStart=/bin/true|' deploy/trackerd.service >"$dir/trackerd.service"
+  systemd-analyze verify "$dir/trackerd.service"
+  systemd-analyze security --offline=true --threshold=20 "$dir/trackerd.service" >"$dir/security" ||
+    { cat "$dir/security" >&2; echo "check: the unit's exposure is over 2.0" >&2; exit 1; }
+  rm -rf "$dir"
 }
 
 # The clang build: ASan+UBSan, warnings as errors, the tests and the libFuzzer targets.

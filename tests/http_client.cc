@@ -132,10 +132,9 @@ absl::StatusOr<std::string> HttpClient::ReadChunkedBody() {
 }
 
 absl::StatusOr<HttpResult> HttpClient::ReadResponse(bool head) {
-  auto fill = [this] { return Fill(); };
   size_t header_end;
   while ((header_end = buffer_.find("\r\n\r\n")) == std::string::npos) {
-    absl::StatusOr<bool> more = fill();
+    absl::StatusOr<bool> more = Fill();
     if (!more.ok()) {
       return more.status();
     }
@@ -176,14 +175,8 @@ absl::StatusOr<HttpResult> HttpClient::ReadResponse(bool head) {
   if (head || result.status == 204 || result.status == 304 || result.status / 100 == 1) {
     length = 0;
   }
-  while (buffer_.size() < length) {
-    absl::StatusOr<bool> more = fill();
-    if (!more.ok()) {
-      return more.status();
-    }
-    if (!*more) {
-      return absl::UnavailableError("connection closed inside a body");
-    }
+  if (absl::Status filled = FillTo(length); !filled.ok()) {
+    return filled;
   }
   result.body = buffer_.substr(0, length);
   buffer_.erase(0, length);

@@ -3,6 +3,8 @@
 #include <cstring>
 #include <memory>
 
+#include "absl/functional/function_ref.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 
 #include "attribution/base/status_macros.h"
@@ -122,6 +124,41 @@ absl::StatusOr<std::optional<attribution::Payout>> PayPartner(
   return payout;
 }
 
+// Calls `visit` for each unpaid entry of the partner with an id in [first, end) (nullopt: no
+// bound), oldest first. kDataLoss for an unreadable entry.
+absl::Status VisitUnpaid(rocksdb::Iterator& iterator, absl::string_view program_id,
+                         absl::string_view partner_id, std::optional<attribution::Ulid> first,
+                         std::optional<attribution::Ulid> end,
+                         absl::FunctionRef<void(const attribution::UnpaidEntry&)> visit) {
+  const storage::KeyBuffer prefix = storage::UnpaidPrefix(program_id, partner_id);
+  const storage::KeyBuffer start =
+      first.has_value() ? storage::UnpaidKey(program_id, partner_id, *first) : prefix;
+  const std::optional<storage::KeyBuffer> stop =
+      end.has_value() ? std::optional(storage::UnpaidKey(program_id, partner_id, *end))
+                      : std::nullopt;
+  for (iterator.Seek(ToSlice(start.view())); iterator.Valid(); iterator.Next()) {
+    const absl::string_view key = ToView(iterator.key());
+    if (!absl::StartsWith(key, prefix.view()) || (stop.has_value() && key >= stop->view())) {
+      break;
+    }
+    const absl::string_view value = ToView(iterator.value());
+    const std::optional<attribution::Ulid> id =
+        attribution::Ulid::FromBinary(key.substr(prefix.view().size()));
+    int64_t commission = 0;
+    int64_t approve_at = 0;
+    if (!id.has_value() || value.size() != 16 ||
+        !storage::DecodeCounter(value.substr(0, 8), commission) ||
+        !storage::DecodeCounter(value.substr(8), approve_at)) {
+      return absl::DataLossError(
+          absl::StrCat("an unpaid ledger entry of partner ", partner_id, " is unreadable"));
+    }
+    visit(attribution::UnpaidEntry{.entry_id = *id,
+                                   .commission_minor = commission,
+                                   .approve_at = absl::FromUnixMicros(approve_at)});
+  }
+  return FromRocksStatus(iterator.status());
+}
+
 }  // namespace
 
 std::string EncodeUnpaid(const attribution::LedgerEntry& entry) {
@@ -132,52 +169,24 @@ std::string EncodeUnpaid(const attribution::LedgerEntry& entry) {
 absl::StatusOr<std::vector<attribution::UnpaidEntry>> ReadUnpaid(rocksdb::Iterator& iterator,
                                                                  absl::string_view program_id,
                                                                  absl::string_view partner_id) {
-  const storage::KeyBuffer prefix = storage::UnpaidPrefix(program_id, partner_id);
   std::vector<attribution::UnpaidEntry> unpaid;
-  for (iterator.Seek(ToSlice(prefix.view()));
-       iterator.Valid() && iterator.key().starts_with(ToSlice(prefix.view())); iterator.Next()) {
-    const absl::string_view id = FromSlice(iterator.key()).substr(prefix.view().size());
-    const absl::string_view value = FromSlice(iterator.value());
-    std::optional<attribution::Ulid> entry = attribution::Ulid::FromBinary(id);
-    int64_t commission = 0;
-    int64_t approve_at = 0;
-    if (!entry.has_value() || value.size() != 16 ||
-        !storage::DecodeCounter(value.substr(0, 8), commission) ||
-        !storage::DecodeCounter(value.substr(8), approve_at)) {
-      return absl::DataLossError(
-          absl::StrCat("an unpaid ledger entry of partner ", partner_id, " is unreadable"));
-    }
-    unpaid.push_back(attribution::UnpaidEntry{.entry_id = *entry,
-                                              .commission_minor = commission,
-                                              .approve_at = absl::FromUnixMicros(approve_at)});
-  }
-  CLICKTRACK_RETURN_IF_ERROR(FromRocksStatus(iterator.status()));
+  CLICKTRACK_RETURN_IF_ERROR(
+      VisitUnpaid(iterator, program_id, partner_id, std::nullopt, std::nullopt,
+                  [&](const attribution::UnpaidEntry& entry) { unpaid.push_back(entry); }));
   return unpaid;
 }
 
 absl::StatusOr<int64_t> SumPending(rocksdb::Iterator& iterator, absl::string_view program_id,
                                    absl::string_view partner_id, absl::Time from, absl::Time to,
                                    absl::Time now) {
-  const storage::KeyBuffer start =
-      storage::UnpaidKey(program_id, partner_id, attribution::Ulid::Make(from, 0, 0));
-  const storage::KeyBuffer end =
-      storage::UnpaidKey(program_id, partner_id, attribution::Ulid::Make(to, 0, 0));
   int64_t pending = 0;
-  for (iterator.Seek(ToSlice(start.view()));
-       iterator.Valid() && FromSlice(iterator.key()) < end.view(); iterator.Next()) {
-    const absl::string_view value = FromSlice(iterator.value());
-    int64_t commission = 0;
-    int64_t approve_at = 0;
-    if (value.size() != 16 || !storage::DecodeCounter(value.substr(0, 8), commission) ||
-        !storage::DecodeCounter(value.substr(8), approve_at)) {
-      return absl::DataLossError(
-          absl::StrCat("an unpaid ledger entry of partner ", partner_id, " is unreadable"));
-    }
-    if (commission > 0 && absl::FromUnixMicros(approve_at) > now) {
-      pending += commission;
-    }
-  }
-  CLICKTRACK_RETURN_IF_ERROR(FromRocksStatus(iterator.status()));
+  CLICKTRACK_RETURN_IF_ERROR(
+      VisitUnpaid(iterator, program_id, partner_id, attribution::Ulid::Make(from, 0, 0),
+                  attribution::Ulid::Make(to, 0, 0), [&](const attribution::UnpaidEntry& entry) {
+                    if (entry.commission_minor > 0 && entry.approve_at > now) {
+                      pending += entry.commission_minor;
+                    }
+                  }));
   return pending;
 }
 

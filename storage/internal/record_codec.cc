@@ -11,18 +11,20 @@ using attribution::CommissionRules;
 int64_t Micros(absl::Duration d) { return absl::ToInt64Microseconds(d); }
 int64_t Micros(absl::Time t) { return absl::ToUnixMicros(t); }
 
+void FillRule(const CommissionRule& rule, proto::CommissionRule& record) {
+  if (rule.percent.has_value()) {
+    record.set_percent_hundredths(rule.percent->hundredths);
+  }
+  if (rule.fixed_minor.has_value()) {
+    record.set_fixed_minor(*rule.fixed_minor);
+  }
+}
+
 void RuleToProto(const std::optional<CommissionRule>& rule,
                  proto::CommissionRule* (*mutable_rule)(proto::CommissionRules*),
                  proto::CommissionRules& out) {
-  if (!rule.has_value()) {
-    return;
-  }
-  proto::CommissionRule* record = mutable_rule(&out);
-  if (rule->percent.has_value()) {
-    record->set_percent_hundredths(rule->percent->hundredths);
-  }
-  if (rule->fixed_minor.has_value()) {
-    record->set_fixed_minor(*rule->fixed_minor);
+  if (rule.has_value()) {
+    FillRule(*rule, *mutable_rule(&out));
   }
 }
 
@@ -55,10 +57,7 @@ std::optional<CommissionRule> RuleFromProto(bool present, const proto::Commissio
 
 proto::PricingRule PricingToProto(const attribution::PricingRule& pricing) {
   proto::PricingRule record;
-  proto::CommissionRules holder;
-  RuleToProto(
-      pricing.rule, [](proto::CommissionRules* r) { return r->mutable_first_sale(); }, holder);
-  *record.mutable_rule() = holder.first_sale();
+  FillRule(pricing.rule, *record.mutable_rule());
   record.set_from_partner(pricing.from_partner);
   return record;
 }

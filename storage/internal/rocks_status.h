@@ -12,9 +12,6 @@ absl::Status FromRocksStatus(const rocksdb::Status& status);
 
 // Views between absl and RocksDB; neither copies.
 inline rocksdb::Slice ToSlice(absl::string_view s) { return rocksdb::Slice(s.data(), s.size()); }
-inline absl::string_view FromSlice(const rocksdb::Slice& s) {
-  return absl::string_view(s.data(), s.size());
-}
 inline absl::string_view ToView(const rocksdb::Slice& s) {
   return absl::string_view(s.data(), s.size());
 }

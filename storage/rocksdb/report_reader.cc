@@ -208,9 +208,8 @@ absl::StatusOr<storage::LedgerPage> RocksDbReportReader::ListLedgerBetween(
       database_.db().NewIterator(rocksdb::ReadOptions(), database_.family(kLedger)));
   storage::LedgerPage page;
   proto::LedgerEntry record;
-  for (it->Seek(ToSlice(start.view())); it->Valid() && FromSlice(it->key()) < end.view();
-       it->Next()) {
-    const absl::string_view key = FromSlice(it->key());
+  for (it->Seek(ToSlice(start.view())); it->Valid() && ToView(it->key()) < end.view(); it->Next()) {
+    const absl::string_view key = ToView(it->key());
     const std::optional<attribution::Ulid> id =
         attribution::Ulid::FromBinary(key.substr(prefix.view().size()));
     if (!absl::StartsWith(key, prefix.view()) || !id.has_value() || (after && *id == *after)) {
@@ -220,7 +219,7 @@ absl::StatusOr<storage::LedgerPage> RocksDbReportReader::ListLedgerBetween(
       page.next_cursor = page.entries.back().id;
       break;
     }
-    if (!ParseRecord(FromSlice(it->value()), record, "ledger").ok()) {
+    if (!ParseRecord(ToView(it->value()), record, "ledger").ok()) {
       page.unreadable.push_back(*id);
       continue;
     }

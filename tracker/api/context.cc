@@ -4,16 +4,11 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include <openssl/crypto.h>
-#include <openssl/sha.h>
+
+#include "tracker/codec/hmac.h"
 
 namespace clicktrack::tracker {
 namespace {
-
-std::array<unsigned char, 32> Sha256(absl::string_view text) {
-  std::array<unsigned char, 32> digest;
-  SHA256(reinterpret_cast<const unsigned char*>(text.data()), text.size(), digest.data());
-  return digest;
-}
 
 std::string CookieAttributes(absl::string_view public_url) {
   const bool https = absl::StartsWithIgnoreCase(public_url, "https://");

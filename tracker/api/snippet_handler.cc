@@ -3,15 +3,14 @@
 #include <array>
 #include <string>
 
-#include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
-#include <openssl/sha.h>
 
 #include "tracker/api/handlers.h"
 #include "tracker/api/snippet_js.h"
+#include "tracker/codec/hmac.h"
 
 namespace clicktrack::tracker {
 namespace {
@@ -19,13 +18,7 @@ namespace {
 // A strong ETag from the script's bytes: it changes exactly when t.js does.
 const std::string& SnippetEtag() {
   static const std::string etag = [] {
-    const absl::string_view script = kSnippetJs;
-    std::array<unsigned char, SHA256_DIGEST_LENGTH> digest;
-    SHA256(reinterpret_cast<const unsigned char*>(script.data()), script.size(), digest.data());
-    return absl::StrCat(
-        "\"",
-        absl::BytesToHexString(absl::string_view(reinterpret_cast<const char*>(digest.data()), 8)),
-        "\"");
+    return absl::StrCat("\"", HexOf(Sha256(kSnippetJs), 8), "\"");
   }();
   return etag;
 }

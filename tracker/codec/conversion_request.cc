@@ -4,15 +4,14 @@
 #include <array>
 
 #include "absl/strings/ascii.h"
-#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
-#include <openssl/sha.h>
 
 #include "attribution/base/status_macros.h"
 #include "attribution/base/utf8.h"
 #include "attribution/money.h"
 #include "tracker/codec/admin_json.h"
+#include "tracker/codec/hmac.h"
 #include "tracker/codec/invalid.h"
 #include "tracker/codec/strict_query.h"
 #include "tracker/common/query_string.h"
@@ -95,12 +94,7 @@ absl::StatusOr<ConversionFields> FieldsFromJsonBody(absl::string_view text,
 }
 
 std::string EmailSha256(absl::string_view email) {
-  const std::string normalised = absl::AsciiStrToLower(absl::StripAsciiWhitespace(email));
-  std::array<unsigned char, SHA256_DIGEST_LENGTH> digest;
-  SHA256(reinterpret_cast<const unsigned char*>(normalised.data()), normalised.size(),
-         digest.data());
-  return absl::BytesToHexString(
-      absl::string_view(reinterpret_cast<const char*>(digest.data()), digest.size()));
+  return HexOf(Sha256(absl::AsciiStrToLower(absl::StripAsciiWhitespace(email))));
 }
 
 namespace {
@@ -178,21 +172,26 @@ absl::Status DecodeRefundIdAndTime(const ConversionFields& fields, ConversionSou
   if (source != ConversionSource::kPostback || occurred_at == nullptr) {
     return absl::OkStatus();
   }
-  absl::StatusOr<absl::Time> time = ParseTimestamp(*occurred_at);
-  if (!time.ok()) {
-    return Invalid("occurred_at", time.status().message());
-  }
-  if (*time > now + kMaxFutureSkew) {
-    return Invalid("occurred_at", "is more than 5 minutes in the future");
-  }
-  if (*time < absl::FromUnixSeconds(946'684'800)) {
-    return Invalid("occurred_at", "must not be before 2000-01-01");
-  }
-  event.occurred_at = *time;
+  CLICKTRACK_ASSIGN_OR_RETURN(event.occurred_at, ParseEventTime("occurred_at", *occurred_at, now));
   return absl::OkStatus();
 }
 
 }  // namespace
+
+absl::StatusOr<absl::Time> ParseEventTime(absl::string_view field, absl::string_view text,
+                                          absl::Time now) {
+  absl::StatusOr<absl::Time> time = ParseTimestamp(text);
+  if (!time.ok()) {
+    return Invalid(field, time.status().message());
+  }
+  if (*time > now + kMaxFutureSkew) {
+    return Invalid(field, "is more than 5 minutes in the future");
+  }
+  if (*time < absl::FromUnixSeconds(946'684'800)) {
+    return Invalid(field, "must not be before 2000-01-01");
+  }
+  return *time;
+}
 
 absl::Status DecodeEmailFields(const ConversionFields& fields,
                                attribution::Identities& identities) {

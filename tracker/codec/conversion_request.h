@@ -43,6 +43,11 @@ inline constexpr size_t kMaxClickIdSize = 32;
 // How far in the future an occurred_at may be (clock skew between servers).
 inline constexpr absl::Duration kMaxFutureSkew = absl::Minutes(5);
 
+// The time of an event a server or an import gives (`field`, RFC 3339): from 2000-01-01 to
+// `now` plus kMaxFutureSkew. kInvalidArgument naming `field`.
+absl::StatusOr<absl::Time> ParseEventTime(absl::string_view field, absl::string_view text,
+                                          absl::Time now);
+
 // A text field of SPEC §4 (an order, refund or customer reference, an e-mail): at most
 // `max_size` bytes of UTF-8 without control characters. kInvalidArgument naming `field`.
 absl::Status ValidateText(absl::string_view field, absl::string_view value, size_t max_size);

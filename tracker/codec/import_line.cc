@@ -15,8 +15,6 @@
 namespace clicktrack::tracker {
 namespace {
 
-constexpr absl::Time kEarliest = absl::FromUnixSeconds(946'684'800);  // 2000-01-01
-
 absl::StatusOr<std::string> RequiredString(const Fields& fields, absl::string_view name) {
   CLICKTRACK_ASSIGN_OR_RETURN(std::optional<std::string> value, fields.String(name));
   if (!value.has_value() || value->empty()) {
@@ -38,17 +36,7 @@ absl::StatusOr<std::string> OptionalText(const Fields& fields, absl::string_view
 absl::StatusOr<absl::Time> RequiredTime(const Fields& fields, absl::string_view name,
                                         absl::Time now) {
   CLICKTRACK_ASSIGN_OR_RETURN(const std::string text, RequiredString(fields, name));
-  absl::StatusOr<absl::Time> time = ParseTimestamp(text);
-  if (!time.ok()) {
-    return Invalid(name, time.status().message());
-  }
-  if (*time > now + kMaxFutureSkew) {
-    return Invalid(name, "is more than 5 minutes in the future");
-  }
-  if (*time < kEarliest) {
-    return Invalid(name, "must not be before 2000-01-01");
-  }
-  return *time;
+  return ParseEventTime(name, text, now);
 }
 
 absl::StatusOr<ImportedRecord> DecodeClick(const Fields& fields, absl::Time now) {

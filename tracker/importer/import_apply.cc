@@ -4,23 +4,16 @@
 #include <cstring>
 #include <utility>
 
-#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
-#include <openssl/sha.h>
 
 #include "attribution/base/status_macros.h"
+#include "tracker/codec/hmac.h"
 
 namespace clicktrack::tracker {
 namespace {
 
 constexpr size_t kClickBatch = 512;
 constexpr size_t kWindow = 1024;  // events in the committer at once
-
-std::array<unsigned char, SHA256_DIGEST_LENGTH> Sha256(absl::string_view text) {
-  std::array<unsigned char, SHA256_DIGEST_LENGTH> digest;
-  SHA256(reinterpret_cast<const unsigned char*>(text.data()), text.size(), digest.data());
-  return digest;
-}
 
 // The same import id in the same program always makes the same click id.
 attribution::Ulid ImportedClickId(absl::string_view program_id, absl::string_view import_id,
@@ -39,9 +32,7 @@ std::string ImportIdOf(const ImportedClick& click, absl::string_view line_text) 
   if (!click.click_id.empty()) {
     return click.click_id;
   }
-  const auto digest = Sha256(line_text);
-  return absl::StrCat("line:", absl::BytesToHexString(absl::string_view(
-                                   reinterpret_cast<const char*>(digest.data()), 16)));
+  return absl::StrCat("line:", HexOf(Sha256(line_text), 16));
 }
 
 void Rejections::Add(int64_t line, std::string why) {

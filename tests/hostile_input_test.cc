@@ -237,7 +237,7 @@ TEST_F(HostileInputTest, NoSecretReachesTheLogAtDebug) {
   Call("GET", "/api/v1/programs/acme");
   Call("GET", "/api/v1/programs/acme/partners/p1/commissions");
   ASSERT_EQ(Send("GET", "/healthz").status, 200);
-  const std::string log = process_->Stderr();
+  const std::string log = process_->StderrOnceItHolds("/healthz");
   ASSERT_TRUE(absl::StrContains(log, "/postback?program=acme")) << "requests are logged at debug";
   EXPECT_TRUE(absl::StrContains(log, R"("request_id":")")) << log;
   for (const std::string& secret :

@@ -156,6 +156,14 @@ std::string TrackerdProcess::Stderr() const {
   return stderr_;
 }
 
+std::string TrackerdProcess::StderrOnceItHolds(std::string_view text,
+                                               absl::Duration timeout) const {
+  std::unique_lock lock(mu_);
+  changed_.wait_for(lock, absl::ToChronoNanoseconds(timeout),
+                    [&] { return eof_ || stderr_.find(text) != std::string::npos; });
+  return stderr_;
+}
+
 int TrackerdProcess::Wait(absl::Duration timeout) {
   if (exited_) {
     return exit_status_;

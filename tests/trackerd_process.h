@@ -40,6 +40,10 @@ class TrackerdProcess {
   std::string first_line() const;
   // Everything written to stderr so far.
   std::string Stderr() const;
+  // Waits until stderr holds `text` (the reader thread may lag the daemon's write). Returns
+  // everything read so far either way, so a failing check can print it.
+  std::string StderrOnceItHolds(std::string_view text,
+                                absl::Duration timeout = absl::Seconds(5)) const;
 
   // Closes the read end of the daemon's stderr, as when the reader of `trackerd 2>&1 | …`
   // goes away. Stderr() keeps what was read before.
@@ -64,9 +68,9 @@ class TrackerdProcess {
   std::atomic<bool> stop_reading_{false};
   // Standard-library locks, not absl::Mutex, so that ThreadSanitizer sees them.
   mutable std::mutex mu_;
-  std::condition_variable changed_;  // stderr_ grew or eof_ became true
-  std::string stderr_;               // guarded by mu_
-  bool eof_ = false;                 // guarded by mu_
+  mutable std::condition_variable changed_;  // stderr_ grew or eof_ became true
+  std::string stderr_;                       // guarded by mu_
+  bool eof_ = false;                         // guarded by mu_
 };
 
 // Runs trackerd with `args` to completion (for --help and start-up failures): exit status and

@@ -70,10 +70,32 @@ using ConversionCallback = absl::AnyInvocable<void(absl::StatusOr<attribution::D
 // kAlreadyExists when its idempotency key was used for another order.
 using PayoutCallback = absl::AnyInvocable<void(absl::StatusOr<attribution::PayoutOutcome>) &&>;
 
-// How the committer has batched so far.
+// How the committer has batched and decided so far (since the process started), for logs and
+// /metrics. Histogram buckets are not cumulative; the last one is +Inf.
 struct CommitterStats {
+  static constexpr std::array<uint64_t, 11> kBatchBounds = {1,  2,   4,   8,   16,  32,
+                                                            64, 128, 256, 512, 1024};
+  static constexpr std::array<uint64_t, 12> kWriteBoundsMicros = {
+      100, 250, 500, 1'000, 2'500, 5'000, 10'000, 25'000, 50'000, 100'000, 250'000, 1'000'000};
+  // A conversion's kind, or none (a refund, a link, an ignored event).
+  static constexpr size_t kKindSlots = 5;
+  static constexpr size_t kResultSlots = 7;
+  struct Commission {
+    std::string currency;  // ISO 4217; "other" past the first few seen
+    attribution::LedgerType type = attribution::LedgerType::kAccrual;
+    uint64_t minor = 0;  // absolute: what reversals took back counts up too
+  };
+
   uint64_t batches = 0;  // synced writes
-  uint64_t events = 0;   // conversions decided
+  uint64_t events = 0;   // events decided (conversions and payouts)
+  uint64_t queue_depth = 0;
+  std::array<uint64_t, kBatchBounds.size() + 1> batch_events{};  // events per synced write
+  uint64_t batch_events_sum = 0;
+  std::array<uint64_t, kWriteBoundsMicros.size() + 1> write_micros{};  // each synced write
+  uint64_t write_micros_sum = 0;
+  // By attribution::Result, then ConversionKind (kind slot 4: none).
+  std::array<std::array<uint64_t, kKindSlots>, kResultSlots> conversions{};
+  std::vector<Commission> commission;
 };
 
 // Every role below is thread-safe, and says "not found" one way: a look-up of one record
@@ -278,6 +300,13 @@ class Outbox {
                                                                            size_t limit) = 0;
   // When the next pending delivery is due; nullopt when none is pending.
   virtual absl::StatusOr<std::optional<absl::Time>> NextDue() = 0;
+  // The pending deliveries, counted up to `most`, and when the oldest of them was created
+  // (nullopt when none is pending), for /metrics.
+  struct QueueStats {
+    uint64_t pending = 0;
+    std::optional<absl::Time> oldest_created;
+  };
+  virtual absl::StatusOr<QueueStats> ReadQueueStats(uint64_t most) = 0;
   // Stores a pending delivery as an attempt left it (attribution::RecordAttempt). The write is
   // not synced: a crash before the next sync may send the delivery once more, with its id.
   virtual absl::Status RecordAttempt(const attribution::Delivery& delivery, absl::Time was_due) = 0;
@@ -293,6 +322,14 @@ class Outbox {
                                                               absl::string_view partner_id,
                                                               const attribution::Ulid& id,
                                                               absl::Time now) = 0;
+};
+
+// One backup (Maintenance::CreateBackup).
+struct BackupInfo {
+  uint32_t id = 0;
+  absl::Time created = absl::UnixEpoch();
+  uint64_t size_bytes = 0;  // of its files, counting files shared with other backups
+  uint32_t files = 0;
 };
 
 // The store's health and upkeep.
@@ -314,6 +351,29 @@ class Maintenance {
     bool compaction = false;  // L0 files to merge: writes slow down if they pile up
   };
   virtual BackgroundWork PendingBackgroundWork() const = 0;
+
+  // The engine's figures for /metrics: per column family, and since the process started.
+  struct EngineStats {
+    struct Family {
+      std::string name;
+      uint64_t live_sst_bytes = 0;
+      uint64_t memtable_bytes = 0;
+      uint64_t pending_compaction_bytes = 0;
+    };
+    std::vector<Family> families;
+    uint64_t write_stall_micros = 0;
+    uint64_t block_cache_hits = 0;
+    uint64_t block_cache_misses = 0;
+  };
+  virtual EngineStats ReadEngineStats() const = 0;
+
+  // Makes a consistent backup of the store into `dir` (created if missing) while it serves:
+  // writes go on, and files an older backup in `dir` already holds are shared, not copied
+  // again. Then keeps only the newest `keep` backups (0: all). Slow: call it off the event
+  // loops. kFailedPrecondition when `dir` cannot be written, naming it.
+  virtual absl::StatusOr<BackupInfo> CreateBackup(const std::string& dir, uint32_t keep) = 0;
+  // The backups in `dir`, oldest first; none when `dir` holds no backup.
+  virtual absl::StatusOr<std::vector<BackupInfo>> ListBackups(const std::string& dir) const = 0;
 
   // Flushes the write-ahead log to disk (graceful shutdown).
   virtual absl::Status Flush() = 0;
@@ -347,5 +407,11 @@ struct StoreOptions {
 // kFailedPrecondition with a readable message if another process holds the directory;
 // kUnavailable/kInternal on other engine errors.
 absl::StatusOr<std::unique_ptr<Store>> OpenRocksDbStore(const StoreOptions& options);
+
+// Restores backup `id` (nullopt: the newest) of `backup_dir` into `data_dir`, which must be
+// missing or empty: kFailedPrecondition otherwise, and kNotFound when `backup_dir` holds no
+// such backup. Nothing outside `data_dir` changes.
+absl::Status RestoreRocksDbBackup(const std::string& backup_dir, std::optional<uint32_t> id,
+                                  const std::string& data_dir);
 
 }  // namespace clicktrack::storage

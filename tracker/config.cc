@@ -1,8 +1,11 @@
 #include "tracker/config.h"
 
+#include <cmath>
+#include <fstream>
 #include <thread>
 #include <vector>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -51,6 +54,20 @@ constexpr Setting kSettings[] = {
     {"--import-limit-mib", "TRACKER_IMPORT_LIMIT_MIB", "N",
      "largest body of POST /api/v1/programs/{p}/import, in MiB; it is streamed to\n"
      "                            DIR/spool, not held in memory (default 256)"},
+    {"--access-log", "TRACKER_ACCESS_LOG", "off|all|SHARE",
+     "one JSON line per request: off, all, or a share such as 0.01; 5xx answers are\n"
+     "                            logged whatever it says (default off)"},
+    {"--trusted-proxy", "TRACKER_TRUSTED_PROXY", "LIST",
+     "comma-separated addresses and CIDR blocks (127.0.0.1,10.0.0.0/8) whose\n"
+     "                            X-Forwarded-For names the client (default none)"},
+    {"--backup-dir", "TRACKER_BACKUP_DIR", "DIR",
+     "where POST /api/v1/admin/backups keeps backups (default none: backups refused)"},
+    {"--env-file", "TRACKER_ENV_FILE", "FILE",
+     "VAR=value file re-read on SIGHUP for TRACKER_LOG_LEVEL and TRACKER_ACCESS_LOG"},
+    {"--restore-from", nullptr, "DIR",
+     "restore the newest backup of DIR (or --backup-id N) into --data, which must be\n"
+     "                            empty or missing, and exit"},
+    {"--backup-id", nullptr, "N", "the backup --restore-from restores (default the newest)"},
 };
 
 absl::Status ParseListen(absl::string_view text, Config& config) {
@@ -103,6 +120,44 @@ absl::Status ParseSwitch(absl::string_view flag, absl::string_view text, bool& o
   return absl::OkStatus();
 }
 
+// "off", "all", or a share of requests from 0.000001 to 1: one in round(1 / share).
+absl::Status ParseAccessLog(absl::string_view flag, absl::string_view text, uint32_t& every) {
+  double share = 0;
+  if (text == "off") {
+    every = 0;
+  } else if (text == "all") {
+    every = 1;
+  } else if (absl::SimpleAtod(text, &share) && share >= 1e-6 && share <= 1) {
+    every = static_cast<uint32_t>(std::lround(1 / share));
+  } else {
+    return Invalid(flag, "must be off, all, or a share of requests such as 0.01");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ApplyOperations(const Setting& setting, absl::string_view value, Config& config) {
+  const absl::string_view flag = setting.flag;
+  if (flag == "--access-log") {
+    return ParseAccessLog(flag, value, config.access_log_every);
+  }
+  if (flag == "--trusted-proxy") {
+    CLICKTRACK_ASSIGN_OR_RETURN(config.trusted_proxies, TrustedProxies::Parse(value));
+  } else if (flag == "--backup-id") {
+    int id = 0;
+    CLICKTRACK_RETURN_IF_ERROR(ParsePositive(flag, value, 1'000'000'000, id));
+    config.backup_id = static_cast<uint32_t>(id);
+  } else if (value.empty()) {
+    return Invalid(flag, "must not be empty");
+  } else if (flag == "--backup-dir") {
+    config.backup_dir = std::string(value);
+  } else if (flag == "--env-file") {
+    config.env_file = std::string(value);
+  } else if (flag == "--restore-from") {
+    config.restore_from = std::string(value);
+  }
+  return absl::OkStatus();
+}
+
 absl::Status Apply(const Setting& setting, absl::string_view value, Config& config) {
   const absl::string_view flag = setting.flag;
   if (flag == "--listen") {
@@ -141,6 +196,8 @@ absl::Status Apply(const Setting& setting, absl::string_view value, Config& conf
     return ParseSwitch(flag, value, config.block_private_postbacks);
   } else if (flag == "--import-limit-mib") {
     return ParsePositive(flag, value, 64 * 1024, config.import_limit_mib);
+  } else {
+    return ApplyOperations(setting, value, config);
   }
   return absl::OkStatus();
 }
@@ -191,7 +248,7 @@ absl::StatusOr<Config> ParseConfig(int argc, const char* const* argv, const GetE
   for (const Setting& setting : kSettings) {
     const bool flagged =
         std::any_of(flags.begin(), flags.end(), [&](const auto& f) { return f.first == &setting; });
-    const char* env = getenv(setting.env);
+    const char* env = setting.env == nullptr ? nullptr : getenv(setting.env);
     if (!flagged && env != nullptr && *env != '\0') {
       if (absl::Status status = Apply(setting, env, config); !status.ok()) {
         return absl::InvalidArgumentError(absl::StrCat(setting.env, " (", status.message(), ")"));
@@ -200,6 +257,9 @@ absl::StatusOr<Config> ParseConfig(int argc, const char* const* argv, const GetE
   }
   for (const auto& [setting, value] : flags) {
     CLICKTRACK_RETURN_IF_ERROR(Apply(*setting, value, config));
+  }
+  if (config.backup_id.has_value() && config.restore_from.empty()) {
+    return Invalid("--backup-id", "goes with --restore-from");
   }
   return config;
 }
@@ -210,15 +270,45 @@ std::string HelpText() {
       "Usage: trackerd [flags]\n\n"
       "Every flag can also be set by its environment variable; a flag wins.\n\n";
   for (const Setting& s : kSettings) {
-    absl::StrAppend(&text, "  ", s.flag, " ", s.value_name, "   [env ", s.env, "]\n        ",
+    absl::StrAppend(&text, "  ", s.flag, " ", s.value_name,
+                    s.env == nullptr ? "" : absl::StrCat("   [env ", s.env, "]"), "\n        ",
                     s.help, "\n");
   }
   absl::StrAppend(&text,
                   "  --help\n      this text\n"
                   "  --version\n      the version and the git commit it was built from\n\n"
                   "The first log line (JSON, on stderr) holds the bound address in \"listen\".\n"
-                  "SIGTERM or SIGINT stops gracefully. Docs: docs/api.md, docs/operations.md\n");
+                  "SIGTERM or SIGINT stops gracefully; SIGHUP re-reads --env-file.\n"
+                  "Docs: docs/api.md, docs/operations.md\n");
   return text;
+}
+
+absl::StatusOr<std::vector<std::pair<std::string, std::string>>> ReadEnvFile(
+    const std::string& path) {
+  std::ifstream in(path);
+  if (!in) {
+    return absl::NotFoundError(absl::StrCat("cannot read the environment file ", path));
+  }
+  std::vector<std::pair<std::string, std::string>> values;
+  std::string line;
+  for (int number = 1; std::getline(in, line); ++number) {
+    const absl::string_view text = absl::StripAsciiWhitespace(line);
+    if (text.empty() || text.front() == '#' || text.front() == ';') {
+      continue;
+    }
+    const size_t equals = text.find('=');
+    if (equals == absl::string_view::npos || equals == 0) {
+      return absl::InvalidArgumentError(absl::StrCat(path, ":", number, ": not VAR=value: ", text));
+    }
+    absl::string_view value = absl::StripAsciiWhitespace(text.substr(equals + 1));
+    if (value.size() >= 2 && (value.front() == '"' || value.front() == '\'') &&
+        value.back() == value.front()) {
+      value = value.substr(1, value.size() - 2);
+    }
+    values.emplace_back(std::string(absl::StripAsciiWhitespace(text.substr(0, equals))),
+                        std::string(value));
+  }
+  return values;
 }
 
 }  // namespace clicktrack::tracker

@@ -7,11 +7,14 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 
 #include "tracker/common/log.h"
+#include "tracker/http/trusted_proxies.h"
 
 namespace clicktrack::tracker {
 
@@ -41,6 +44,22 @@ struct Config {
   // --import-limit-mib / TRACKER_IMPORT_LIMIT_MIB: the largest import body (SPEC §6), spooled
   // to <data>/spool. Default: 256.
   int import_limit_mib = 256;
+  // --access-log / TRACKER_ACCESS_LOG: off, all, or a share such as 0.01 (one request in
+  // 100). Requests answered 5xx are logged whatever it says. Default: off.
+  uint32_t access_log_every = 0;
+  // --trusted-proxy / TRACKER_TRUSTED_PROXY: addresses and CIDR blocks whose X-Forwarded-For
+  // names the client. Default: none.
+  TrustedProxies trusted_proxies;
+  // --backup-dir / TRACKER_BACKUP_DIR: where POST /api/v1/admin/backups writes. Default: none
+  // (backups answer 409 with the reason).
+  std::string backup_dir;
+  // --env-file / TRACKER_ENV_FILE: VAR=value lines re-read on SIGHUP for the log level and
+  // the access log. Default: none.
+  std::string env_file;
+  // --restore-from DIR [--backup-id N]: restore a backup into --data (which must be empty or
+  // missing) and exit. No environment variable: a restore is a command, not a setting.
+  std::string restore_from;
+  std::optional<uint32_t> backup_id;
   bool help = false;
   bool version = false;  // --version
 };
@@ -53,5 +72,13 @@ absl::StatusOr<Config> ParseConfig(int argc, const char* const* argv, const GetE
 
 // The --help text.
 std::string HelpText();
+// The one line shown with a usage error.
+inline constexpr char kUsageLine[] =
+    "usage: trackerd [--listen HOST:PORT] [--data DIR] [flags]; trackerd --help lists them";
+
+// The VAR=value lines of an environment file (systemd's EnvironmentFile= syntax: comments,
+// blank lines, optional quotes). kInvalidArgument naming the line that is none of these.
+absl::StatusOr<std::vector<std::pair<std::string, std::string>>> ReadEnvFile(
+    const std::string& path);
 
 }  // namespace clicktrack::tracker

@@ -10,6 +10,7 @@
 #include <fstream>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "absl/strings/str_cat.h"
@@ -18,6 +19,7 @@
 
 #include "storage/store.h"
 #include "tracker/api/api.h"
+#include "tracker/api/backup_runner.h"
 #include "tracker/background_yield.h"
 #include "tracker/build_info.h"
 #include "tracker/codec/url_validation.h"
@@ -27,6 +29,7 @@
 #include "tracker/config.h"
 #include "tracker/http/server.h"
 #include "tracker/importer/importer.h"
+#include "tracker/operations.h"
 #include "tracker/outbox/worker.h"
 
 #include <sys/resource.h>
@@ -159,12 +162,24 @@ ServerOptions ServerOptionsFor(const Config& config, const ConnectionLimit& conn
   options.max_connections = connections.max_connections;
   options.read_timeout = config.read_timeout;
   options.write_timeout = config.write_timeout;
+  options.trusted_proxies = config.trusted_proxies;
   // RocksDB's flushes and compactions run under SCHED_IDLE: the loops hand them the core in
   // short pauses while they have work (docs/performance.md).
   options.background_yield = [&maintenance, loops = config.threads] {
     return BackgroundYield(maintenance.PendingBackgroundWork(), loops);
   };
   return options;
+}
+
+ApiOptions ApiOptionsFor(const Config& config, const std::string& admin_token,
+                         absl::string_view listen, const Server& server) {
+  return ApiOptions{.public_url = config.public_url.value_or(absl::StrCat("http://", listen)),
+                    .admin_token = admin_token,
+                    .block_private_postbacks = config.block_private_postbacks,
+                    .more_metrics = [&server, data_dir = config.data_dir](MetricsText& out) {
+                      server.WriteMetrics(out);
+                      WriteDaemonMetrics(out, kVersion, kGitCommit, data_dir);
+                    }};
 }
 
 // SPEC §7: the first line at every log level, so that a daemon on port 0 can be found.
@@ -194,12 +209,10 @@ void LogCommitted(const storage::CommitterStats& committed) {
        {"mean_batch", JsonText(absl::StrFormat("%.2f", mean_batch))}});
 }
 
-int Main(int argc, char** argv) {
-  absl::StatusOr<Config> config = ParseConfig(argc, argv, [](const char* name) {
-    return std::getenv(name);  // NOLINT(concurrency-mt-unsafe): before any thread starts
-  });
+// What runs instead of the daemon: --help, --version, --restore-from, or a usage error (2).
+std::optional<int> RunCommand(const absl::StatusOr<Config>& config) {
   if (!config.ok()) {
-    std::cerr << "trackerd: " << config.status().message() << "\n";
+    std::cerr << "trackerd: " << config.status().message() << "\n" << kUsageLine << "\n";
     return 2;
   }
   if (config->help) {
@@ -210,10 +223,31 @@ int Main(int argc, char** argv) {
     std::cout << "trackerd " << kVersion << " (commit " << kGitCommit << ")\n";
     return 0;
   }
+  if (!config->restore_from.empty()) {
+    return RunRestore(*config);
+  }
+  if (!config->backup_dir.empty()) {
+    // Before the store opens: a daemon that cannot back up says so at once, not at 3 a.m.
+    if (absl::Status writable = CheckBackupDir(config->backup_dir); !writable.ok()) {
+      std::cerr << "trackerd: " << writable.message() << "\n";
+      return 1;
+    }
+  }
+  return std::nullopt;
+}
+
+int Main(int argc, char** argv) {
+  absl::StatusOr<Config> config = ParseConfig(argc, argv, [](const char* name) {
+    return std::getenv(name);  // NOLINT(concurrency-mt-unsafe): before any thread starts
+  });
+  if (const std::optional<int> status = RunCommand(config)) {
+    return *status;
+  }
   // A reader of stderr that goes away (`trackerd 2>&1 | …`) must not kill the daemon: writes
   // to the closed pipe fail with EPIPE instead.
   std::signal(SIGPIPE, SIG_IGN);
   InitLogging(config->log_level);
+  SetAccessLogEvery(config->access_log_every);
 
   IdGenerator ids;
   absl::StatusOr<std::unique_ptr<storage::Store>> store =
@@ -232,8 +266,10 @@ int Main(int argc, char** argv) {
 
   const ConnectionLimit connections = ConnectionsWithinFdLimit(config->max_connections);
   // The public URL defaults to the bound address: bind first, then build the router.
-  Server server(ServerOptionsFor(*config, connections, (*store)->maintenance(),
-                                 ImportSpool(*config, admin_token->token)));
+  ServerOptions server_options = ServerOptionsFor(*config, connections, (*store)->maintenance(),
+                                                  ImportSpool(*config, admin_token->token));
+  server_options.on_reload = ReloadSettings(std::vector<std::string>(argv, argv + argc), *config);
+  Server server(std::move(server_options));
   absl::StatusOr<std::string> listen = server.Listen();
   if (!listen.ok()) {
     Log(LogLevel::kError, "cannot listen", {{"error", JsonText(listen.status().message())}});
@@ -244,12 +280,13 @@ int Main(int argc, char** argv) {
   auto importer = std::make_unique<Importer>(
       ImportStores{(*store)->config(), (*store)->clicks(), (*store)->committer(), clock});
   importer->Start();
-  const ApiContext api(
-      **store, clock, ids,
-      ApiOptions{.public_url = config->public_url.value_or(absl::StrCat("http://", *listen)),
-                 .admin_token = admin_token->token,
-                 .block_private_postbacks = config->block_private_postbacks},
-      importer.get());
+  std::unique_ptr<BackupRunner> backups;
+  if (!config->backup_dir.empty()) {
+    backups = std::make_unique<BackupRunner>((*store)->maintenance(), config->backup_dir);
+  }
+  const ApiContext api(**store, clock, ids,
+                       ApiOptionsFor(*config, admin_token->token, *listen, server), importer.get(),
+                       backups.get());
 
   auto postbacks =
       std::make_unique<OutboxWorker>((*store)->outbox(), clock, PostbackOptions(*config));
@@ -266,6 +303,7 @@ int Main(int argc, char** argv) {
 
   LogCommitted((*store)->committer().committer_stats());
   postbacks.reset();  // after the batch in flight
+  backups.reset();    // a backup in progress finishes
   importer.reset();   // an import in progress stops between two lines
   if (absl::Status status = (*store)->maintenance().Flush(); !status.ok()) {
     Log(LogLevel::kError, "flush failed", {{"error", JsonText(status.ToString())}});

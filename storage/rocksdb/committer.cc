@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 
 #include "attribution/base/status_macros.h"
 #include "storage/internal/batch_view.h"
@@ -52,8 +53,12 @@ void RocksDbCommitter::Enqueue(Pending pending) {
 }
 
 storage::CommitterStats RocksDbCommitter::committer_stats() const {
-  return storage::CommitterStats{.batches = batches_.load(std::memory_order_relaxed),
-                                 .events = events_.load(std::memory_order_relaxed)};
+  uint64_t queued = 0;
+  {
+    std::lock_guard lock(queue_mu_);
+    queued = queue_.size();
+  }
+  return cells_.Snapshot(queued);
 }
 
 void RocksDbCommitter::Loop() {
@@ -90,8 +95,13 @@ void RocksDbCommitter::CommitBatch(std::vector<Pending>& batch) {
     outcomes.push_back(Decide(pending, writes, counters));
   }
   counters.MergeInto(writes, database_.family(kStats));
+  bool durable = true;
   if (writes.GetWriteBatch()->Count() > 0) {
+    const absl::Time started = absl::Now();
     const absl::Status written = database_.Write(write_, writes.GetWriteBatch());
+    cells_.ObserveWrite(batch.size(),
+                        static_cast<uint64_t>(absl::ToInt64Microseconds(absl::Now() - started)));
+    durable = written.ok();
     if (!written.ok()) {
       // Nothing of the batch is stored: every event of it may be sent again.
       const absl::Status lost = absl::UnavailableError(
@@ -106,9 +116,11 @@ void RocksDbCommitter::CommitBatch(std::vector<Pending>& batch) {
             outcome);
       }
     }
-    batches_.fetch_add(1, std::memory_order_relaxed);
   }
-  events_.fetch_add(batch.size(), std::memory_order_relaxed);
+  cells_.ObserveEvents(batch.size());
+  if (durable) {
+    ObserveDecisions(batch, outcomes);
+  }
   for (size_t i = 0; i < batch.size(); ++i) {
     if (auto* conversion = std::get_if<PendingConversion>(&batch[i].work)) {
       std::move(conversion->done)(
@@ -117,6 +129,19 @@ void RocksDbCommitter::CommitBatch(std::vector<Pending>& batch) {
       std::move(std::get<PendingPayout>(batch[i].work).done)(
           std::get<absl::StatusOr<attribution::PayoutOutcome>>(std::move(outcomes[i])));
     }
+  }
+}
+
+void RocksDbCommitter::ObserveDecisions(const std::vector<Pending>& batch,
+                                        const std::vector<Outcome>& outcomes) {
+  for (size_t i = 0; i < batch.size(); ++i) {
+    const auto* decision = std::get_if<absl::StatusOr<attribution::Decision>>(&outcomes[i]);
+    if (decision == nullptr || !decision->ok()) {
+      continue;
+    }
+    absl::StatusOr<storage::ConfigStore::ProgramRef> program =
+        config_.GetProgram(batch[i].program_id);
+    cells_.ObserveDecision(program.ok() ? (*program)->currency.Code() : "", **decision);
   }
 }
 

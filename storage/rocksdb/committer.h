@@ -14,6 +14,7 @@
 
 #include "rocksdb/utilities/write_batch_with_index.h"
 
+#include "storage/internal/committer_cells.h"
 #include "storage/internal/counter_sums.h"
 #include "storage/rocksdb/database.h"
 #include "storage/store.h"
@@ -59,6 +60,8 @@ class RocksDbCommitter final : public storage::ConversionCommitter {
   // The next batch to decide, waiting for one; empty when stopping with nothing left.
   std::vector<Pending> TakeBatch();
   void CommitBatch(std::vector<Pending>& batch);
+  // Counts the durable decisions of a batch (/metrics).
+  void ObserveDecisions(const std::vector<Pending>& batch, const std::vector<Outcome>& outcomes);
   Outcome Decide(const Pending& pending, rocksdb::WriteBatchWithIndex& writes,
                  CounterSums& counters);
   absl::StatusOr<attribution::Decision> DecideConversion(const std::string& program_id,
@@ -77,13 +80,12 @@ class RocksDbCommitter final : public storage::ConversionCommitter {
   const size_t max_batch_;
   rocksdb::WriteOptions write_;  // synced: acknowledged payments survive power loss
 
-  std::mutex queue_mu_;
+  mutable std::mutex queue_mu_;
   std::condition_variable queue_ready_;
   std::deque<Pending> queue_;  // under queue_mu_
   bool stopping_ = false;      // under queue_mu_
-  std::atomic<uint64_t> batches_{0};
-  std::atomic<uint64_t> events_{0};
-  std::thread thread_;  // started by the constructor, once everything above is set
+  CommitterCells cells_;       // written by the committer thread
+  std::thread thread_;         // started by the constructor, once everything above is set
 };
 
 }  // namespace clicktrack::storage_internal

@@ -1,6 +1,12 @@
 #include "storage/rocksdb/maintenance.h"
 
+#include <memory>
+#include <utility>
+
+#include "rocksdb/statistics.h"
+
 #include "attribution/base/status_macros.h"
+#include "storage/internal/families.h"
 #include "storage/internal/rocks_status.h"
 
 namespace clicktrack::storage_internal {
@@ -50,6 +56,28 @@ storage::Maintenance::BackgroundWork RocksDbMaintenance::PendingBackgroundWork()
       .flush = env->GetThreadPoolQueueLen(rocksdb::Env::Priority::HIGH) > 0 || running_flushes > 0,
       .compaction =
           env->GetThreadPoolQueueLen(rocksdb::Env::Priority::LOW) > 0 || running_compactions > 0};
+}
+
+storage::Maintenance::EngineStats RocksDbMaintenance::ReadEngineStats() const {
+  rocksdb::DB& db = database_.db();
+  EngineStats stats;
+  for (size_t i = 0; i < kFamilyCount; ++i) {
+    rocksdb::ColumnFamilyHandle* family = database_.family(static_cast<Family>(i));
+    EngineStats::Family figures{.name = kFamilyNames[i]};
+    (void)db.GetIntProperty(family, rocksdb::DB::Properties::kLiveSstFilesSize,
+                            &figures.live_sst_bytes);
+    (void)db.GetIntProperty(family, rocksdb::DB::Properties::kCurSizeAllMemTables,
+                            &figures.memtable_bytes);
+    (void)db.GetIntProperty(family, rocksdb::DB::Properties::kEstimatePendingCompactionBytes,
+                            &figures.pending_compaction_bytes);
+    stats.families.push_back(std::move(figures));
+  }
+  if (const std::shared_ptr<rocksdb::Statistics> tickers = db.GetDBOptions().statistics) {
+    stats.write_stall_micros = tickers->getTickerCount(rocksdb::STALL_MICROS);
+    stats.block_cache_hits = tickers->getTickerCount(rocksdb::BLOCK_CACHE_HIT);
+    stats.block_cache_misses = tickers->getTickerCount(rocksdb::BLOCK_CACHE_MISS);
+  }
+  return stats;
 }
 
 }  // namespace clicktrack::storage_internal

@@ -15,6 +15,10 @@ class RocksDbMaintenance final : public storage::Maintenance {
   uint64_t SstBytes() const override;
   bool IsWritable() const override;
   BackgroundWork PendingBackgroundWork() const override;
+  EngineStats ReadEngineStats() const override;
+  absl::StatusOr<storage::BackupInfo> CreateBackup(const std::string& dir, uint32_t keep) override;
+  absl::StatusOr<std::vector<storage::BackupInfo>> ListBackups(
+      const std::string& dir) const override;
   absl::Status Flush() override { return database_.FlushWal(); }
 
  private:

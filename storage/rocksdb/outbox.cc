@@ -67,6 +67,18 @@ absl::StatusOr<std::optional<absl::Time>> RocksDbOutbox::NextDue() {
   return next;
 }
 
+absl::StatusOr<storage::Outbox::QueueStats> RocksDbOutbox::ReadQueueStats(uint64_t most) {
+  // Delivery ids are ULIDs minted at creation: the smallest id in the queue is the oldest.
+  QueueStats stats;
+  CLICKTRACK_RETURN_IF_ERROR(ScanQueue([&](absl::Time, const Ulid& id) {
+    if (!stats.oldest_created.has_value() || id.time() < *stats.oldest_created) {
+      stats.oldest_created = id.time();
+    }
+    return ++stats.pending < most;
+  }));
+  return stats;
+}
+
 absl::Status RocksDbOutbox::RecordAttempt(const Delivery& delivery, absl::Time was_due) {
   std::lock_guard lock(write_mutex_);
   rocksdb::WriteBatch batch;

@@ -18,6 +18,7 @@ class RocksDbOutbox final : public storage::Outbox {
   absl::StatusOr<std::vector<attribution::Delivery>> DueDeliveries(absl::Time now,
                                                                    size_t limit) override;
   absl::StatusOr<std::optional<absl::Time>> NextDue() override;
+  absl::StatusOr<QueueStats> ReadQueueStats(uint64_t most) override;
   absl::Status RecordAttempt(const attribution::Delivery& delivery, absl::Time was_due) override;
   absl::StatusOr<storage::DeliveryPage> ListDeliveries(absl::string_view program_id,
                                                        absl::string_view partner_id,

@@ -41,6 +41,19 @@ absl::StatusOr<std::optional<absl::Time>> InMemoryOutbox::NextDue() {
   return next;
 }
 
+absl::StatusOr<Outbox::QueueStats> InMemoryOutbox::ReadQueueStats(uint64_t most) {
+  std::lock_guard lock(mu_);
+  QueueStats stats;
+  for (const auto& [id, delivery] : deliveries_) {
+    if (delivery.state == DeliveryState::kPending && stats.pending < most) {
+      ++stats.pending;
+      stats.oldest_created =
+          std::min(stats.oldest_created.value_or(delivery.created_at), delivery.created_at);
+    }
+  }
+  return stats;
+}
+
 absl::Status InMemoryOutbox::RecordAttempt(const Delivery& delivery, absl::Time) {
   std::lock_guard lock(mu_);
   deliveries_[delivery.id] = delivery;

@@ -17,6 +17,7 @@ class InMemoryOutbox final : public Outbox {
   absl::StatusOr<std::vector<attribution::Delivery>> DueDeliveries(absl::Time now,
                                                                    size_t limit) override;
   absl::StatusOr<std::optional<absl::Time>> NextDue() override;
+  absl::StatusOr<QueueStats> ReadQueueStats(uint64_t most) override;
   absl::Status RecordAttempt(const attribution::Delivery& delivery, absl::Time was_due) override;
   absl::StatusOr<DeliveryPage> ListDeliveries(absl::string_view program_id,
                                               absl::string_view partner_id,

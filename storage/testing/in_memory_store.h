@@ -105,6 +105,13 @@ class InMemoryStore final : public Store,
   uint64_t SstBytes() const override { return 0; }
   bool IsWritable() const override;
   BackgroundWork PendingBackgroundWork() const override { return {}; }
+  EngineStats ReadEngineStats() const override { return {}; }
+  absl::StatusOr<BackupInfo> CreateBackup(const std::string&, uint32_t) override {
+    return absl::UnimplementedError("the in-memory store keeps no backups");
+  }
+  absl::StatusOr<std::vector<BackupInfo>> ListBackups(const std::string&) const override {
+    return std::vector<BackupInfo>{};
+  }
   absl::Status Flush() override { return absl::OkStatus(); }
 
   // For tests: makes IsWritable() answer `writable`.

@@ -11,6 +11,20 @@
 namespace clicktrack::tracker {
 namespace {
 
+// The operator's routes (/api/v1/admin/…): the admin token (401), then the query (400).
+Scope OperatorScope(const ApiContext& api) {
+  return Scope{
+      .prefix = "/api/v1/admin",
+      .check = [&api](const Call& call) -> absl::Status {
+        if (!api.IsAdmin(call.request.authorization)) {
+          return absl::UnauthenticatedError(
+              "missing or wrong admin token: send \"Authorization: Bearer <token>\"");
+        }
+        return ValidateQuery(call.query);
+      },
+  };
+}
+
 // The admin API's scope: the token first (401), then the program id and the query (400),
 // for every path under a program, known route or not; below the program itself, the program
 // (404) and the partner id or link code (400).
@@ -52,9 +66,9 @@ class ApiHandler final : public RequestHandler {
   ApiHandler(const ApiContext& api, std::unique_ptr<ClickSink> click_sink)
       : click_sink_(std::move(click_sink)), routes_(ApiRoutes(api, *click_sink_)) {}
 
-  std::optional<HttpResponse> Handle(const HttpRequest& request,
+  std::optional<HttpResponse> Handle(const HttpRequest& request, uint16_t& route,
                                      absl::FunctionRef<LaterResponse()> defer) override {
-    return routes_.Dispatch(request, defer);
+    return routes_.Dispatch(request, defer, &route);
   }
 
  private:
@@ -87,6 +101,11 @@ RouteTable ApiRoutes(const ApiContext& api, ClickSink& click_sink) {
   routes.Add(Method::kHead, "/healthz", bind(Healthz));
   routes.Add(Method::kGet, "/readyz", bind(Readyz));
   routes.Add(Method::kHead, "/readyz", bind(Readyz));
+  routes.Add(Method::kGet, "/metrics", bind(Metrics));
+
+  routes.AddScope(OperatorScope(api));
+  routes.AddDeferring(Method::kPost, "/api/v1/admin/backups", bind(CreateBackup));
+  routes.Add(Method::kGet, "/api/v1/admin/backups", bind(ListBackups));
 
   routes.AddScope(AdminScope(api));
   routes.Add(Method::kGet, kProgram, bind(GetProgram));

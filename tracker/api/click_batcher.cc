@@ -1,7 +1,10 @@
 #include "tracker/api/click_batcher.h"
 
+#include <algorithm>
+
 #include "tracker/api/responses.h"
 #include "tracker/common/log.h"
+#include "tracker/common/metrics.h"
 
 namespace clicktrack::tracker {
 
@@ -26,7 +29,13 @@ void ClickBatcher::Flush() {
   flush_posted_ = false;
   const size_t count = committed_;
   const absl::Status status = click_log_.RecordClicks(absl::MakeSpan(clicks_.data(), count));
-  if (!status.ok()) {
+  if (status.ok()) {
+    ThreadMetrics& metrics = LocalMetrics();
+    metrics.clicks.Add(count);
+    metrics.bot_clicks.Add(static_cast<uint64_t>(
+        std::count_if(clicks_.begin(), clicks_.begin() + static_cast<ptrdiff_t>(count),
+                      [](const attribution::Click& click) { return click.bot; })));
+  } else {
     // A redirect without its click is a lost commission: answer 503, the browser may retry.
     Log(LogLevel::kError, "click write failed",
         {{"clicks", count}, {"error", JsonText(status.ToString())}});

@@ -33,7 +33,7 @@ bool BearerToken::Matches(absl::string_view authorization) const {
 }
 
 ApiContext::ApiContext(storage::Store& store, const Clock& clock, IdGenerator& ids,
-                       ApiOptions options, Importer* importer)
+                       ApiOptions options, Importer* importer, BackupRunner* backups)
     : config(store.config()),
       clicks(store.clicks()),
       committer(store.committer()),
@@ -45,6 +45,7 @@ ApiContext::ApiContext(storage::Store& store, const Clock& clock, IdGenerator& i
       options(std::move(options)),
       cookie_attributes(CookieAttributes(this->options.public_url)),
       importer(importer),
+      backups(backups),
       admin_token_(this->options.admin_token) {}
 
 }  // namespace clicktrack::tracker

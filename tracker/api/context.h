@@ -4,6 +4,7 @@
 // options. Built once by main(); shared read-only by the handlers of every event loop.
 
 #include <array>
+#include <functional>
 #include <string>
 
 #include "absl/strings/string_view.h"
@@ -11,6 +12,7 @@
 #include "storage/store.h"
 #include "tracker/common/clock.h"
 #include "tracker/common/id_generator.h"
+#include "tracker/common/metrics.h"
 
 namespace clicktrack::tracker {
 
@@ -22,6 +24,8 @@ struct ApiOptions {
   std::string admin_token;
   // SPEC §4.7: refuse partner postback URLs that point into private IPv4 space.
   bool block_private_postbacks = true;
+  // What /metrics adds from parts the API does not hold (the transport, the build).
+  std::function<void(MetricsText&)> more_metrics;
 };
 
 inline constexpr absl::string_view kCustomerCookie = "tc_cid";
@@ -29,6 +33,7 @@ inline constexpr absl::string_view kCustomerCookie = "tc_cid";
 inline constexpr int64_t kCustomerCookieMaxAgeSeconds = 34'560'000;
 
 class Importer;
+class BackupRunner;
 
 // A bearer token, kept as its digest: whether an Authorization header carries it, compared in
 // constant time.
@@ -45,7 +50,7 @@ class ApiContext {
  public:
   // `importer` runs the imports (SPEC §6); null: the import route answers 503.
   ApiContext(storage::Store& store, const Clock& clock, IdGenerator& ids, ApiOptions options,
-             Importer* importer = nullptr);
+             Importer* importer = nullptr, BackupRunner* backups = nullptr);
 
   storage::ConfigStore& config;
   storage::ClickLog& clicks;
@@ -59,6 +64,8 @@ class ApiContext {
   // "; Max-Age=…; Path=/; HttpOnly; SameSite=…" for the customer cookie.
   const std::string cookie_attributes;
   Importer* const importer;
+  // Null without --backup-dir: backup routes answer 409.
+  BackupRunner* const backups;
 
   // Whether an Authorization header carries the admin token, compared in constant time.
   bool IsAdmin(absl::string_view authorization) const {

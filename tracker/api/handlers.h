@@ -21,6 +21,11 @@ using DeferredReply = absl::StatusOr<std::optional<HttpResponse>>;
 // Service (service_handlers.cc): liveness, and readiness (the store accepts writes).
 Reply Healthz(const ApiContext& api, const Call& call);
 Reply Readyz(const ApiContext& api, const Call& call);
+// SPEC §4.6: Prometheus text format (docs/operations.md lists every figure).
+Reply Metrics(const ApiContext& api, const Call& call);
+// Backups of the store (docs/operations.md).
+DeferredReply CreateBackup(const ApiContext& api, const Call& call);
+Reply ListBackups(const ApiContext& api, const Call& call);
 
 // The partner link (redirect_handler.cc). A HEAD is a preview: the bare destination, no
 // cookie, no click. A GET stores the click through the loop's sink before its 302 leaves.

@@ -5,6 +5,7 @@
 #include "absl/strings/str_split.h"
 
 #include "tracker/api/responses.h"
+#include "tracker/common/metrics.h"
 #include "tracker/common/query_string.h"
 
 namespace clicktrack::tracker {
@@ -91,7 +92,10 @@ void RouteTable::Add(Method method, absl::string_view pattern, Handler handler) 
 }
 
 void RouteTable::AddDeferring(Method method, absl::string_view pattern, DeferringHandler handler) {
-  rows_.push_back(Row{.method = method, .pattern = Parse(pattern), .handler = std::move(handler)});
+  rows_.push_back(Row{.method = method,
+                      .pattern = Parse(pattern),
+                      .handler = std::move(handler),
+                      .metrics_route = RegisterRoute(pattern)});
 }
 
 void RouteTable::AddScope(Scope scope) {
@@ -141,7 +145,8 @@ std::string RouteTable::AllowedMethods(absl::Span<const Row* const> rows) {
 }
 
 std::optional<HttpResponse> RouteTable::Dispatch(const HttpRequest& request,
-                                                 absl::FunctionRef<LaterResponse()> defer) const {
+                                                 absl::FunctionRef<LaterResponse()> defer,
+                                                 uint16_t* route) const {
   const Target target = SplitTarget(request.target);
   if (target.path.empty() || target.path.front() != '/') {
     return ErrorResponse(absl::InvalidArgumentError("request target must be a path"));
@@ -160,6 +165,9 @@ std::optional<HttpResponse> RouteTable::Dispatch(const HttpRequest& request,
   const absl::InlinedVector<const Row*, 4> rows = RowsFor(path);
   if (rows.empty()) {
     return ErrorResponse(absl::NotFoundError(absl::StrCat("no route for ", target.path)));
+  }
+  if (route != nullptr) {
+    *route = rows.front()->metrics_route;
   }
   call.params.clear();  // the route's pattern names every segment the scopes named
   rows.front()->pattern.Bind(path, call);

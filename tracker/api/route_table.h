@@ -67,9 +67,11 @@ class RouteTable {
   void AddDeferring(Method method, absl::string_view pattern, DeferringHandler handler);
   void AddScope(Scope scope);
 
-  // The answer to `request`, or nullopt when the handler deferred it.
+  // The answer to `request`, or nullopt when the handler deferred it. Sets `route`, when
+  // given, to the metrics number of the pattern the path matched (0: none).
   std::optional<HttpResponse> Dispatch(const HttpRequest& request,
-                                       absl::FunctionRef<LaterResponse()> defer) const;
+                                       absl::FunctionRef<LaterResponse()> defer,
+                                       uint16_t* route = nullptr) const;
 
  private:
   using Segments = absl::InlinedVector<absl::string_view, 8>;
@@ -83,6 +85,7 @@ class RouteTable {
     Method method;
     Pattern pattern;
     DeferringHandler handler;
+    uint16_t metrics_route = 0;  // the pattern's number for /metrics (common/metrics.h)
   };
   struct ScopeRow {
     Pattern prefix;

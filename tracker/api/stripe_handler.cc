@@ -14,6 +14,7 @@
 #include "tracker/codec/conversion_request.h"
 #include "tracker/codec/stripe_event.h"
 #include "tracker/codec/stripe_signature.h"
+#include "tracker/common/metrics.h"
 
 namespace clicktrack::tracker {
 namespace {
@@ -24,6 +25,7 @@ using attribution::EventEffect;
 // of an event that failed for its content would fail again for three days.
 HttpResponse Received(const StripeEvent& event, absl::string_view result,
                       boost::json::object details = {}) {
+  LocalMetrics().ObserveStripeEvent(event.type, result);
   details["received"] = true;
   details["event_id"] = event.id;
   details["result"] = JsonText(result);
@@ -47,6 +49,7 @@ void Answer(const attribution::Program& program, const StripeEvent& event, const
   if (!decision.ok()) {
     const absl::StatusCode code = decision.status().code();
     if (code != absl::StatusCode::kInvalidArgument && code != absl::StatusCode::kAlreadyExists) {
+      LocalMetrics().ObserveStripeEvent(event.type, "error");
       std::move(later)(ErrorResponse(decision.status()));
       return;
     }

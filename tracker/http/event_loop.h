@@ -56,6 +56,7 @@ struct Worker {
 struct Shared {
   const ServerOptions& options;
   std::atomic<size_t> connections{0};
+  uint32_t process_tag = 0;  // RequestId::process
 };
 
 }  // namespace clicktrack::tracker::http_internal

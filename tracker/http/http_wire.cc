@@ -108,6 +108,7 @@ void RequestData::Clear() {
   stripe_signature.clear();
   if_none_match.clear();
   idempotency_key.clear();
+  forwarded_for.clear();
   body.clear();
   body_place = BodyPlace::kMemory;
   if (body_file >= 0) {
@@ -203,6 +204,7 @@ void RequestParser::on_field_impl(http::field name, StringView name_text, String
     case http::field::if_none_match:
       Assign(data_.if_none_match, value);
       break;
+
     case http::field::expect:
       data_.expect_continue = boost::beast::iequals(value, "100-continue");
       break;
@@ -213,6 +215,12 @@ void RequestParser::on_field_impl(http::field name, StringView name_text, String
         Assign(data_.stripe_signature, value);
       } else if (boost::beast::iequals(name_text, "Idempotency-Key")) {
         Assign(data_.idempotency_key, value);
+      } else if (boost::beast::iequals(name_text, "X-Forwarded-For")) {
+        // RFC 9110 §5.3: fields of one name combine in order, joined by commas.
+        if (!data_.forwarded_for.empty()) {
+          data_.forwarded_for.append(", ");
+        }
+        data_.forwarded_for.append(value.data(), value.size());
       }
       break;
     default:
@@ -296,8 +304,12 @@ std::size_t RequestParser::on_chunk_body_impl(std::uint64_t /*remain*/, StringVi
 
 void RequestParser::on_finish_impl(ErrorCode& /*ec*/) {}
 
+void RequestId::AppendTo(std::string& out) const {
+  absl::StrAppend(&out, absl::Hex(process, absl::kZeroPad8), "-", loop, "-", n);
+}
+
 void SerializeResponse(const HttpResponse& response, unsigned version, bool keep_alive, bool head,
-                       std::string& out) {
+                       std::string& out, const RequestId* id) {
   const auto status = static_cast<unsigned>(response.status);
   const boost::beast::string_view reason = http::obsolete_reason(http::int_to_status(status));
   absl::StrAppend(&out, version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ", status, " ",
@@ -307,6 +319,11 @@ void SerializeResponse(const HttpResponse& response, unsigned version, bool keep
   }
   for (const auto& [name, value] : response.headers) {
     absl::StrAppend(&out, name, ": ", value, "\r\n");
+  }
+  if (id != nullptr) {
+    out.append("X-Request-Id: ");
+    id->AppendTo(out);
+    out.append("\r\n");
   }
   if (response.stream) {
     if (version != 10) {

@@ -29,6 +29,7 @@ struct RequestData {
   std::string stripe_signature;
   std::string if_none_match;
   std::string idempotency_key;
+  std::string forwarded_for;  // X-Forwarded-For; several fields are joined with ", "
   std::string body;
   BodyPlace body_place = BodyPlace::kMemory;
   int body_file = -1;  // owned: closed by Clear() and the destructor
@@ -57,6 +58,20 @@ struct RequestData {
   }
   // The router's view of it; valid while this object is unchanged.
   HttpRequest View() const;
+};
+
+// A request's id: unique within the process's run, and across runs with the random tag.
+struct RequestId {
+  uint32_t process = 0;  // random, chosen when the server starts
+  size_t loop = 0;       // the event loop
+  uint64_t n = 0;        // the loop's count of requests so far
+
+  void AppendTo(std::string& out) const;  // "<8 hex>-<loop>-<n>"
+  std::string Text() const {
+    std::string text;
+    AppendTo(text);
+    return text;
+  }
 };
 
 // Parses one request into a RequestData. One parser per request (Beast's parsers cannot be
@@ -104,8 +119,9 @@ class RequestParser final : public boost::beast::http::basic_parser<true> {
 // from the version's default, then the body unless `head` (a HEAD keeps the GET's length).
 // A streamed response (HttpResponse::stream) gets Transfer-Encoding: chunked instead of a
 // Content-Length (none for HTTP/1.0, whose body ends with the connection), and no body here.
+// With `id`, an X-Request-Id header names the request as the access log does.
 void SerializeResponse(const HttpResponse& response, unsigned version, bool keep_alive, bool head,
-                       std::string& out);
+                       std::string& out, const RequestId* id = nullptr);
 
 // Appends one piece of a streamed body to `out`: a chunk (none for an empty piece), and after
 // the `last` piece the final empty chunk. HTTP/1.0: the bytes as they are.

@@ -3,6 +3,7 @@
 // What the transport hands each request to. It knows no route and no domain type: the daemon's
 // main() builds one handler per event loop and gives the server a factory for them.
 
+#include <cstdint>
 #include <memory>
 #include <optional>
 
@@ -20,8 +21,9 @@ class RequestHandler {
   // Most requests are answered at once: the response is returned. A request answered later
   // (a click after its batch's write, a conversion after its fsync) calls `defer` once and
   // returns nullopt; the response then goes to the LaterResponse it got, from any thread.
-  // Called only from the handler's own event loop.
-  virtual std::optional<HttpResponse> Handle(const HttpRequest& request,
+  // Called only from the handler's own event loop. Sets `route` to the number the request's
+  // route was registered under for the metrics (RegisterRoute), or leaves it 0.
+  virtual std::optional<HttpResponse> Handle(const HttpRequest& request, uint16_t& route,
                                              absl::FunctionRef<LaterResponse()> defer) = 0;
 };
 

@@ -7,6 +7,7 @@
 #include <list>
 #include <mutex>
 #include <optional>
+#include <random>
 #include <thread>
 #include <vector>
 
@@ -44,7 +45,7 @@ class Server::Impl {
  public:
   explicit Impl(ServerOptions options)
       : options_(std::move(options)),
-        shared_{.options = options_},
+        shared_{.options = options_, .process_tag = std::random_device{}()},
         workers_(static_cast<size_t>(std::max(1, options_.threads))),
         acceptor_(workers_[0].ioc),
         signals_(workers_[0].ioc, SIGINT, SIGTERM, SIGHUP),
@@ -157,6 +158,15 @@ class Server::Impl {
     }
   }
 
+  void WriteMetrics(MetricsText& out) const {
+    out.Family("clicktrack_open_connections", "gauge", "Client connections open now.");
+    out.Sample("clicktrack_open_connections", {},
+               static_cast<uint64_t>(shared_.connections.load(std::memory_order_relaxed)));
+    out.Family("clicktrack_max_connections", "gauge",
+               "Connections beyond this are closed at accept (--max-connections).");
+    out.Sample("clicktrack_max_connections", {}, static_cast<uint64_t>(options_.max_connections));
+  }
+
  private:
   static void RunWorker(Worker& worker) {
     for (;;) {
@@ -171,14 +181,16 @@ class Server::Impl {
   }
 
   // SIGTERM and SIGINT stop gracefully. SIGHUP, which by default would kill the process with
-  // no graceful stop, reopens the log: today stderr, so it only flushes and says so.
+  // no graceful stop, runs on_reload (connections stay open) and flushes the log.
   void WaitForSignals() {
     signals_.async_wait([this](const ErrorCode& ec, int signal) {
       if (ec) {
         return;
       }
       if (signal == SIGHUP) {
-        Log(LogLevel::kInfo, "SIGHUP received: the log (stderr) is flushed, nothing to reopen");
+        if (options_.on_reload) {
+          options_.on_reload();
+        }
         FlushLog();
         WaitForSignals();
         return;
@@ -194,11 +206,20 @@ class Server::Impl {
       if (ec || worker.draining) {
         return;
       }
+      ObserveLag(worker.yield_timer.expiry());
       if (const absl::Duration pause = options_.background_yield(); pause > absl::ZeroDuration()) {
         absl::SleepFor(pause);  // the loop's core goes to the SCHED_IDLE background threads
       }
       YieldToBackground(worker);
     });
+  }
+
+  // How late a timer of this loop fired: what a request ready at `due` waited for the loop.
+  static void ObserveLag(SteadyClock::time_point due) {
+    const auto late =
+        std::chrono::duration_cast<std::chrono::microseconds>(SteadyClock::now() - due);
+    LocalMetrics().loop_lag.Observe(kLatencyBoundsMicros,
+                                    static_cast<uint64_t>(std::max<int64_t>(0, late.count())));
   }
 
   void Sweep(Worker& worker) {
@@ -208,6 +229,7 @@ class Server::Impl {
         return;
       }
       const SteadyClock::time_point now = SteadyClock::now();
+      ObserveLag(worker.sweep.expiry());
       for (Session* session : worker.sessions) {
         session->CloseIfExpired(now);  // closes only: no session is destroyed in this loop
       }
@@ -293,5 +315,6 @@ Server::~Server() = default;
 absl::StatusOr<std::string> Server::Listen() { return impl_->Listen(); }
 void Server::Run(HandlerFactory make_handler) { impl_->Run(make_handler); }
 void Server::Stop() { impl_->Stop(); }
+void Server::WriteMetrics(MetricsText& out) const { impl_->WriteMetrics(out); }
 
 }  // namespace clicktrack::tracker

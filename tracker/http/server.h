@@ -13,7 +13,9 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 
+#include "tracker/common/metrics.h"
 #include "tracker/http/request_handler.h"
+#include "tracker/http/trusted_proxies.h"
 
 namespace clicktrack::tracker {
 
@@ -46,6 +48,11 @@ struct ServerOptions {
   // slices short enough not to show in the p99. Unset: never.
   std::function<absl::Duration()> background_yield;
   absl::Duration yield_period = absl::Milliseconds(2);
+  // Peers whose X-Forwarded-For names the client in the access log. Default: none.
+  TrustedProxies trusted_proxies;
+  // Runs on SIGHUP, on an event loop's thread (re-read settings). Unset: SIGHUP only flushes
+  // the log.
+  std::function<void()> on_reload;
 };
 
 class Server {
@@ -67,6 +74,9 @@ class Server {
 
   // Starts the graceful stop. Thread-safe and idempotent.
   void Stop();
+
+  // The transport's figures: open connections. Thread-safe.
+  void WriteMetrics(MetricsText& out) const;
 
  private:
   class Impl;

@@ -9,6 +9,7 @@
 
 #include "tracker/common/json_text.h"
 #include "tracker/common/log.h"
+#include "tracker/common/metrics.h"
 #include "tracker/common/query_string.h"
 
 namespace clicktrack::tracker::http_internal {
@@ -117,6 +118,9 @@ void Session::OnContinueWritten(ErrorCode ec, std::size_t /*bytes*/) {
 
 void Session::OnBadRequest(const ErrorCode& ec) {
   reading_ = false;
+  started_ = SteadyClock::now();
+  request_id_ = ++worker_.requests;
+  route_ = 0;
   if (ec == http::error::header_limit) {
     WriteError(431, "request header fields too large");
   } else if (ec == http::error::body_limit) {
@@ -133,8 +137,9 @@ void Session::OnRequest() {
   started_ = SteadyClock::now();
   request_id_ = ++worker_.requests;
   keep_alive_ = parser_->keep_alive();
+  route_ = 0;
   std::optional<HttpResponse> response =
-      worker_.handler->Handle(data_.View(), [this] { return Defer(); });
+      worker_.handler->Handle(data_.View(), route_, [this] { return Defer(); });
   if (response.has_value()) {
     Reply(*std::move(response));
   }
@@ -178,20 +183,17 @@ void Session::WriteError(int status, absl::string_view message) {
 
 void Session::Write(HttpResponse&& response, unsigned version, bool keep_alive, bool head) {
   keep_alive = keep_alive && !worker_.draining;
-  if (LogEnabled(LogLevel::kDebug) && !data_.method.empty()) {
-    Log(LogLevel::kDebug, "request",
-        {{"request_id", JsonText(absl::StrCat(worker_.index, "-", request_id_))},
-         {"method", JsonText(data_.method)},
-         {"target", JsonText(RedactSecrets(data_.target))},
-         {"status", response.status},
-         {"micros",
-          std::chrono::duration_cast<std::chrono::microseconds>(SteadyClock::now() - started_)
-              .count()}});
+  const auto micros = static_cast<uint64_t>(
+      std::chrono::duration_cast<std::chrono::microseconds>(SteadyClock::now() - started_).count());
+  LocalMetrics().ObserveRequest(route_, response.status, micros);
+  const RequestId id{.process = shared_.process_tag, .loop = worker_.index, .n = request_id_};
+  if (AccessLogWants(request_id_, response.status)) {
+    LogAccess(id, response.status, micros);
   }
   const bool streamed = response.stream && !head;
   keep_alive = keep_alive && !(streamed && version == 10);  // such a body ends with the connection
   out_.clear();
-  SerializeResponse(response, version, keep_alive, head, out_);
+  SerializeResponse(response, version, keep_alive, head, out_, &id);
   if (streamed) {
     stream_ = std::move(response.stream);
     stream_version_ = version;
@@ -234,6 +236,21 @@ void Session::WriteNextPiece() {
       socket_, net::buffer(out_),
       net::bind_allocator(SlotAllocator<void>(write_slot_),
                           beast::bind_front_handler(&Session::OnWrite, shared_from_this())));
+}
+
+void Session::LogAccess(const RequestId& id, int status, uint64_t micros) {
+  ErrorCode ec;
+  const Tcp::endpoint peer = socket_.remote_endpoint(ec);
+  const std::string client =
+      ec ? std::string("unknown")
+         : shared_.options.trusted_proxies.Client(peer.address(), data_.forwarded_for);
+  LogAccessLine({{"request_id", JsonText(id.Text())},
+                 {"method", JsonText(data_.method)},
+                 {"route", JsonText(RouteLabel(route_))},
+                 {"target", JsonText(RedactSecrets(data_.target))},
+                 {"status", status},
+                 {"micros", micros},
+                 {"client", JsonText(client)}});
 }
 
 void Session::Close() {

@@ -71,6 +71,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void OnWrite(ErrorCode ec, std::size_t /*bytes*/);
   // Writes the next piece of a streamed body (HttpResponse::stream).
   void WriteNextPiece();
+  void LogAccess(const RequestId& id, int status, uint64_t micros);
   void Close();
 
   Worker& worker_;
@@ -90,6 +91,7 @@ class Session : public std::enable_shared_from_this<Session> {
   SteadyClock::time_point deadline_ = SteadyClock::time_point::max();
   SteadyClock::time_point started_;
   uint64_t request_id_ = 0;
+  uint16_t route_ = 0;  // of the request being answered, for the metrics
   bool reading_ = false;
   bool continue_sent_ = false;
   bool keep_alive_ = false;

@@ -4,9 +4,22 @@
 #include <vector>
 
 #include "tracker/common/log.h"
+#include "tracker/common/metrics.h"
 
 namespace clicktrack::tracker {
 namespace {
+
+DeliveryOutcome OutcomeOf(attribution::DeliveryState state) {
+  switch (state) {
+    case attribution::DeliveryState::kDelivered:
+      return DeliveryOutcome::kDelivered;
+    case attribution::DeliveryState::kFailed:
+      return DeliveryOutcome::kFailed;
+    case attribution::DeliveryState::kPending:
+      break;
+  }
+  return DeliveryOutcome::kRetrying;
+}
 
 // The log line of a failed attempt: never the URL, which may carry the partner's token.
 void LogFailure(const attribution::Delivery& delivery) {
@@ -80,6 +93,7 @@ size_t OutboxWorker::SendDue() {
     } else {
       attribution::RecordAttempt(delivery, now, results[i].status, results[i].error);
     }
+    LocalMetrics().deliveries[static_cast<size_t>(OutcomeOf(delivery.state))].Add();
     if (delivery.state != attribution::DeliveryState::kDelivered) {
       LogFailure(delivery);
     }

@@ -27,7 +27,7 @@ packages=(
   wrk nginx curl
   clang libclang-rt-14-dev clang-format python3 git nodejs
   chromium chromium-driver python3-selenium ca-certificates
-  systemd
+  systemd python3-prometheus-client prometheus
 )
 
 missing=()
@@ -67,6 +67,7 @@ run_checks() {
   echo "check: shape" >&2
   deploy/check_shape.py
   check_unit
+  check_deploy
 }
 
 # The systemd unit: valid (systemd-analyze verify, with a stand-in binary), and locked down to
@@ -79,6 +80,27 @@ check_unit() {
   systemd-analyze verify "$dir/trackerd.service"
   systemd-analyze security --offline=true --threshold=20 "$dir/trackerd.service" >"$dir/security" ||
     { cat "$dir/security" >&2; echo "check: the unit's exposure is over 2.0" >&2; exit 1; }
+  rm -rf "$dir"
+}
+
+# The rest of deploy/: the backup units (systemd-analyze verify), the alerts (promtool check
+# rules), and the nginx front (nginx -t, with a throwaway certificate). The Dockerfile is linted
+# with hadolint where it is installed (Debian 12 has no package of it).
+check_deploy() {
+  echo "check: deploy/ (backup units, alerts, nginx front)" >&2
+  local dir
+  dir="$(mktemp -d)"
+  sed 's|^ExecStart=.*|ExecStart=/bin/true|' deploy/trackerd.service >"$dir/trackerd.service"
+  cp deploy/clicktrack-backup.service deploy/clicktrack-backup.timer "$dir/"
+  (cd "$dir" && systemd-analyze verify clicktrack-backup.service clicktrack-backup.timer)
+  promtool check rules deploy/prometheus/alerts.yml >/dev/null
+  openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=localhost \
+    -keyout "$dir/privkey.pem" -out "$dir/fullchain.pem" 2>/dev/null
+  sed "s|/etc/ssl/clicktrack|$dir|" deploy/nginx/clicktrack.conf >"$dir/site.conf"
+  printf 'pid %s/nginx.pid;\nerror_log %s/error.log;\nevents {}\nhttp { include %s/site.conf; }\n' \
+    "$dir" "$dir" "$dir" >"$dir/nginx.conf"
+  nginx -q -t -c "$dir/nginx.conf"
+  if command -v hadolint >/dev/null; then hadolint deploy/Dockerfile; fi
   rm -rf "$dir"
 }
 

@@ -28,6 +28,52 @@ TEST(TrackerdBinaryTest, UnknownFlagExitsTwoWithAReason) {
   const ProcessOutput out = RunTrackerd({"--frobnicate"});
   EXPECT_EQ(out.exit_status, 2);
   EXPECT_TRUE(absl::StrContains(out.output, "unknown flag --frobnicate")) << out.output;
+  EXPECT_TRUE(absl::StrContains(out.output, "usage: trackerd")) << out.output;
+  const ProcessOutput malformed = RunTrackerd({"--access-log", "often"});
+  EXPECT_EQ(malformed.exit_status, 2);
+  EXPECT_TRUE(absl::StrContains(malformed.output, "usage: trackerd")) << malformed.output;
+}
+
+// One line per request, named by the id its answer carries; the client as the trusted proxy
+// in front says.
+TEST_F(ServerTest, TheAccessLogNamesEachRequestByItsId) {
+  StartTrackerd({"--access-log", "all", "--trusted-proxy", "127.0.0.1"});
+  const HttpResult answer = Send("GET", "/healthz", "", {"X-Forwarded-For: 203.0.113.7"});
+  const std::string id = answer.Header("x-request-id");
+  ASSERT_FALSE(id.empty());
+  const std::string log = process_->StderrOnceItHolds(id);
+  const size_t at = log.find(absl::StrCat(R"("request_id":")", id, R"(")"));
+  ASSERT_NE(at, std::string::npos) << log;
+  const std::string line =
+      log.substr(log.rfind('\n', at) + 1, log.find('\n', at) - log.rfind('\n', at));
+  for (const char* field : {R"("msg":"request")", R"("route":"/healthz")", R"("status":200)",
+                            R"("client":"203.0.113.7")", R"("micros":)"}) {
+    EXPECT_TRUE(absl::StrContains(line, field)) << field << " in " << line;
+  }
+  EXPECT_NE(Send("GET", "/healthz").Header("x-request-id"), id);
+}
+
+// SIGHUP re-reads the environment file: the access log goes from off to on, with no restart.
+TEST_F(ServerTest, SighupReReadsTheAccessLogAndLevelFromTheEnvironmentFile) {
+  const std::string env = data_.path() + "/trackerd.env";
+  std::ofstream(env) << "TRACKER_ACCESS_LOG=off\n";
+  StartTrackerd({"--env-file", env});
+  const std::string before = Send("GET", "/healthz").Header("x-request-id");
+  std::ofstream(env, std::ios::trunc) << "TRACKER_ACCESS_LOG=all\nTRACKER_LOG_LEVEL=warn\n";
+  process_->Send(SIGHUP);
+  const std::string reloaded = process_->StderrOnceItHolds("settings reloaded");
+  ASSERT_TRUE(absl::StrContains(reloaded, R"("access_log_every":1)")) << reloaded;
+  EXPECT_TRUE(absl::StrContains(reloaded, R"("log_level":"warn")")) << reloaded;
+  const std::string after = Send("GET", "/healthz").Header("x-request-id");
+  const std::string log = process_->StderrOnceItHolds(after);
+  EXPECT_TRUE(absl::StrContains(log, after)) << log;
+  EXPECT_FALSE(absl::StrContains(log, before)) << "the access log was off: " << log;
+  // A broken file changes nothing and says why.
+  std::ofstream(env, std::ios::trunc) << "TRACKER_ACCESS_LOG=sometimes\n";
+  process_->Send(SIGHUP);
+  EXPECT_TRUE(absl::StrContains(process_->StderrOnceItHolds("settings not reloaded"),
+                                "--access-log: must be off, all"));
+  EXPECT_EQ(Send("GET", "/healthz").status, 200);
 }
 
 TEST(TrackerdBinaryTest, VersionNamesTheCommitAndExitsZero) {

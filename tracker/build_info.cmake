@@ -1,10 +1,13 @@
 # Writes OUTPUT, a header naming the git commit the build is from ("unknown" outside a git
 # checkout; "-dirty" when the work tree has changes), only when its content changes: a new
-# commit recompiles main.cc alone.
+# commit recompiles main.cc alone. The environment's CLICKTRACK_COMMIT, when set, wins (a
+# container build has no .git).
 execute_process(COMMAND git -C "${SOURCE_DIR}" rev-parse --short=12 HEAD
                 OUTPUT_VARIABLE commit OUTPUT_STRIP_TRAILING_WHITESPACE
                 RESULT_VARIABLE failed ERROR_QUIET)
-if(failed OR commit STREQUAL "")
+if(NOT "$ENV{CLICKTRACK_COMMIT}" STREQUAL "")
+  set(commit "$ENV{CLICKTRACK_COMMIT}")
+elseif(failed OR commit STREQUAL "")
   set(commit "unknown")
 else()
   execute_process(COMMAND git -C "${SOURCE_DIR}" status --porcelain --untracked-files=no

@@ -1,5 +1,6 @@
 #include "tracker/config.h"
 
+#include <fstream>
 #include <map>
 #include <string>
 #include <vector>
@@ -90,6 +91,52 @@ TEST(ConfigTest, BlockPrivatePostbacksIsASwitch) {
   const absl::StatusOr<Config> bad = Parse({"--block-private-postbacks=no"});
   ASSERT_FALSE(bad.ok());
   EXPECT_EQ(bad.status().message(), "--block-private-postbacks: must be true or false");
+}
+
+TEST(ConfigTest, OperationsSettings) {
+  absl::StatusOr<Config> config =
+      Parse({"--access-log", "0.01", "--trusted-proxy", "127.0.0.1,10.0.0.0/8", "--backup-dir",
+             "/b", "--env-file=/etc/t.env"},
+            {{"TRACKER_ACCESS_LOG", "all"}});
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_EQ(config->access_log_every, 100u);
+  EXPECT_EQ(config->backup_dir, "/b");
+  EXPECT_EQ(config->env_file, "/etc/t.env");
+  EXPECT_EQ(Parse({}, {{"TRACKER_ACCESS_LOG", "all"}})->access_log_every, 1u);
+  EXPECT_EQ(Parse({"--access-log=off"})->access_log_every, 0u);
+  absl::StatusOr<Config> restore = Parse({"--restore-from", "/b", "--backup-id", "3"});
+  ASSERT_TRUE(restore.ok()) << restore.status();
+  EXPECT_EQ(restore->backup_id, 3u);
+  // A restore is a command: no environment variable starts one.
+  EXPECT_TRUE(Parse({}, {{"TRACKER_RESTORE_FROM", "/b"}})->restore_from.empty());
+}
+
+TEST(ConfigTest, BadOperationsSettingsAreExplained) {
+  for (const auto& [args, reason] : std::vector<std::pair<std::vector<const char*>, std::string>>{
+           {{"--access-log", "sometimes"}, "--access-log: must be off, all, or a share"},
+           {{"--access-log", "2"}, "--access-log: must be off, all, or a share"},
+           {{"--trusted-proxy", "proxy.local"}, "\"proxy.local\" is not an IP address"},
+           {{"--backup-id", "1"}, "--backup-id: goes with --restore-from"},
+           {{"--restore-from", "/b", "--backup-id", "0"}, "--backup-id: must be a number"},
+           {{"--backup-dir", ""}, "--backup-dir: must not be empty"}}) {
+    absl::StatusOr<Config> config = Parse(args);
+    ASSERT_FALSE(config.ok()) << reason;
+    EXPECT_NE(config.status().message().find(reason), std::string::npos)
+        << config.status().message();
+  }
+}
+
+TEST(ConfigTest, AnEnvironmentFileReadsAsSystemdDoes) {
+  const std::string path = ::testing::TempDir() + "/trackerd.env";
+  std::ofstream(path) << "# comment\n\nTRACKER_LOG_LEVEL=warn\n TRACKER_ACCESS_LOG = \"0.5\"\n";
+  absl::StatusOr<std::vector<std::pair<std::string, std::string>>> values = ReadEnvFile(path);
+  ASSERT_TRUE(values.ok()) << values.status();
+  EXPECT_EQ(*values, (std::vector<std::pair<std::string, std::string>>{
+                         {"TRACKER_LOG_LEVEL", "warn"}, {"TRACKER_ACCESS_LOG", "0.5"}}));
+  std::ofstream(path) << "TRACKER_LOG_LEVEL=warn\nnot a setting\n";
+  EXPECT_NE(ReadEnvFile(path).status().message().find("trackerd.env:2: not VAR=value"),
+            std::string::npos);
+  EXPECT_EQ(ReadEnvFile(path + ".missing").status().code(), absl::StatusCode::kNotFound);
 }
 
 TEST(ConfigTest, HelpListsEveryFlagAndVariable) {

@@ -30,6 +30,12 @@ rocksdb::BackupEngineOptions EngineOptions(const std::string& dir) {
   return options;
 }
 
+// BackupEngine keeps a `meta` directory in every directory it has written to.
+bool HoldsBackups(const std::string& dir) {
+  std::error_code ec;
+  return std::filesystem::is_directory(std::filesystem::path(dir) / "meta", ec);
+}
+
 absl::Status Unwritable(const std::string& dir, const rocksdb::IOStatus& status) {
   return absl::FailedPreconditionError(
       absl::StrCat("cannot write the backup directory ", dir, ": ", status.ToString()));
@@ -66,8 +72,7 @@ absl::StatusOr<storage::BackupInfo> RocksDbMaintenance::CreateBackup(const std::
 absl::StatusOr<std::vector<storage::BackupInfo>> RocksDbMaintenance::ListBackups(
     const std::string& dir) const {
   std::vector<storage::BackupInfo> backups;
-  std::error_code ec;
-  if (!std::filesystem::exists(dir, ec)) {
+  if (!HoldsBackups(dir)) {
     return backups;
   }
   rocksdb::BackupEngineReadOnly* opened = nullptr;
@@ -99,6 +104,9 @@ absl::Status RestoreRocksDbBackup(const std::string& backup_dir, std::optional<u
   }
   if (!std::filesystem::is_directory(backup_dir, ec)) {
     return absl::NotFoundError(absl::StrCat("no backup directory ", backup_dir));
+  }
+  if (!storage_internal::HoldsBackups(backup_dir)) {
+    return absl::NotFoundError(absl::StrCat(backup_dir, " holds no backup"));
   }
   rocksdb::BackupEngineReadOnly* opened = nullptr;
   if (const rocksdb::IOStatus open = rocksdb::BackupEngineReadOnly::Open(

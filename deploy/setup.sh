@@ -100,6 +100,7 @@ check_deploy() {
   printf 'pid %s/nginx.pid;\nerror_log %s/error.log;\nevents {}\nhttp { include %s/site.conf; }\n' \
     "$dir" "$dir" "$dir" >"$dir/nginx.conf"
   nginx -q -t -c "$dir/nginx.conf"
+  deploy/grafana/check_dashboard.py deploy/grafana/clicktrack-dashboard.json >/dev/null
   if command -v hadolint >/dev/null; then hadolint deploy/Dockerfile; fi
   rm -rf "$dir"
 }

@@ -324,6 +324,14 @@ class Outbox {
                                                               absl::Time now) = 0;
 };
 
+// What opening the store did to an older data directory (docs/operations.md, "Upgrade"):
+// from == to when it was current.
+struct FormatUpgrade {
+  int from = 0;
+  int to = 0;
+  uint64_t ledger_entries_indexed = 0;  // 1 → 2: unpaid entries given their payout index
+};
+
 // One backup (Maintenance::CreateBackup).
 struct BackupInfo {
   uint32_t id = 0;
@@ -374,6 +382,9 @@ class Maintenance {
   virtual absl::StatusOr<BackupInfo> CreateBackup(const std::string& dir, uint32_t keep) = 0;
   // The backups in `dir`, oldest first; none when `dir` holds no backup.
   virtual absl::StatusOr<std::vector<BackupInfo>> ListBackups(const std::string& dir) const = 0;
+
+  // What opening the store upgraded, if anything.
+  virtual FormatUpgrade format_upgrade() const { return {}; }
 
   // Flushes the write-ahead log to disk (graceful shutdown).
   virtual absl::Status Flush() = 0;

@@ -199,6 +199,15 @@ void LogAdminToken(const AdminToken& admin_token) {
   }
 }
 
+void LogUpgrade(const storage::FormatUpgrade& upgrade) {
+  if (upgrade.from != upgrade.to) {
+    Log(LogLevel::kInfo, "data directory upgraded",
+        {{"from_format", upgrade.from},
+         {"to_format", upgrade.to},
+         {"ledger_entries_indexed", upgrade.ledger_entries_indexed}});
+  }
+}
+
 void LogCommitted(const storage::CommitterStats& committed) {
   const double mean_batch = committed.batches == 0 ? 0.0
                                                    : static_cast<double>(committed.events) /
@@ -293,6 +302,7 @@ int Main(int argc, char** argv) {
   postbacks->Start();
 
   LogListening(*config, *listen, api.options.public_url);
+  LogUpgrade((*store)->maintenance().format_upgrade());
   LogIfLowered(connections, config->max_connections);
   LogAdminToken(*admin_token);
 

@@ -20,9 +20,12 @@ class RocksDbMaintenance final : public storage::Maintenance {
   absl::StatusOr<std::vector<storage::BackupInfo>> ListBackups(
       const std::string& dir) const override;
   absl::Status Flush() override { return database_.FlushWal(); }
+  storage::FormatUpgrade format_upgrade() const override { return upgrade_; }
+  void set_format_upgrade(const storage::FormatUpgrade& upgrade) { upgrade_ = upgrade; }
 
  private:
   Database& database_;
+  storage::FormatUpgrade upgrade_;
 };
 
 }  // namespace clicktrack::storage_internal

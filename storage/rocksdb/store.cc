@@ -13,6 +13,7 @@
 #include "rocksdb/db.h"
 
 #include "attribution/base/status_macros.h"
+#include "storage/internal/format_upgrade.h"
 #include "storage/internal/rocks_status.h"
 #include "storage/internal/wal_check.h"
 #include "storage/rocksdb/click_log.h"
@@ -43,7 +44,13 @@ class RocksDbStore final : public Store {
         outbox_(database_),
         committer_(database_, config_, options.ids, options.max_batch) {}
 
-  absl::Status Load() { return config_.Load(); }
+  // Upgrades an older data directory's format, then loads the config cache.
+  absl::Status Load() {
+    CLICKTRACK_ASSIGN_OR_RETURN(const FormatUpgrade upgrade,
+                                storage_internal::UpgradeFormat(database_));
+    maintenance_.set_format_upgrade(upgrade);
+    return config_.Load();
+  }
 
   ConfigStore& config() override { return config_; }
   ClickLog& clicks() override { return clicks_; }

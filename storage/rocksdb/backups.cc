@@ -53,9 +53,9 @@ absl::StatusOr<storage::BackupInfo> RocksDbMaintenance::CreateBackup(const std::
   }
   const std::unique_ptr<rocksdb::BackupEngine> engine(opened);
   rocksdb::CreateBackupOptions create;
-  // No flush: the live write-ahead log goes into the backup instead, so that writes never
-  // wait for a memtable flush the backup asked for.
-  create.flush_before_backup = false;
+  // Memtables are flushed first (by the flush pool, beside the writes), so that the backup is
+  // SST files only, which later backups share, instead of a copy of the write-ahead log each.
+  create.flush_before_backup = true;
   rocksdb::BackupID id = 0;
   if (const rocksdb::IOStatus made = engine->CreateNewBackup(create, &database_.db(), &id);
       !made.ok()) {

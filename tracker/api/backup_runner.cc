@@ -1,5 +1,8 @@
 #include "tracker/api/backup_runner.h"
 
+#include <pthread.h>
+#include <sched.h>
+
 #include <utility>
 
 #include "tracker/common/log.h"
@@ -25,6 +28,10 @@ absl::Status BackupRunner::Start(uint32_t keep, Done done) {
     thread_.join();  // finished: running_ was false
   }
   thread_ = std::thread([this, keep, done = std::move(done)]() mutable {
+    // The copy takes the CPU the event loops leave, as RocksDB's compactions do; the engine's
+    // copier threads inherit the policy.
+    const sched_param idle{};
+    (void)pthread_setschedparam(pthread_self(), SCHED_IDLE, &idle);
     const absl::Time started = absl::Now();
     absl::StatusOr<storage::BackupInfo> made = maintenance_.CreateBackup(dir_, keep);
     if (made.ok()) {

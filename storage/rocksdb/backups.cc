@@ -5,6 +5,8 @@
 #include <memory>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "rocksdb/env.h"
 #include "rocksdb/utilities/backup_engine.h"
 
@@ -36,6 +38,46 @@ bool HoldsBackups(const std::string& dir) {
   return std::filesystem::is_directory(std::filesystem::path(dir) / "meta", ec);
 }
 
+absl::StatusOr<std::unique_ptr<rocksdb::BackupEngineReadOnly>> OpenReadOnly(
+    const std::string& dir) {
+  rocksdb::BackupEngineReadOnly* opened = nullptr;
+  const rocksdb::IOStatus open =
+      rocksdb::BackupEngineReadOnly::Open(EngineOptions(dir), rocksdb::Env::Default(), &opened);
+  if (!open.ok()) {
+    return absl::UnavailableError(
+        absl::StrCat("cannot read the backup directory ", dir, ": ", open.ToString()));
+  }
+  return std::unique_ptr<rocksdb::BackupEngineReadOnly>(opened);
+}
+
+// Asks for a flush of every memtable and waits up to kFlushWait for it, so that a backup is
+// mostly SST files, which later backups share, and a short write-ahead log, which each backup
+// copies. Not BackupEngine's own flush_before_backup: that waits for the flush however long it
+// takes, and the flush pool runs at SCHED_IDLE, which another busy process can starve. When
+// the wait runs out the backup copies the longer log instead: still complete, only larger.
+constexpr absl::Duration kFlushWait = absl::Seconds(10);
+
+void FlushBriefly(Database& database) {
+  rocksdb::DB& db = database.db();
+  rocksdb::FlushOptions flush;
+  flush.wait = false;
+  flush.allow_write_stall = true;
+  (void)db.Flush(flush, database.families());
+  const absl::Time deadline = absl::Now() + kFlushWait;
+  while (absl::Now() < deadline) {
+    uint64_t unflushed = 0;
+    for (rocksdb::ColumnFamilyHandle* family : database.families()) {
+      uint64_t immutable = 0;
+      (void)db.GetIntProperty(family, rocksdb::DB::Properties::kNumImmutableMemTable, &immutable);
+      unflushed += immutable;
+    }
+    if (unflushed == 0) {
+      return;
+    }
+    absl::SleepFor(absl::Milliseconds(20));
+  }
+}
+
 absl::Status Unwritable(const std::string& dir, const rocksdb::IOStatus& status) {
   return absl::FailedPreconditionError(
       absl::StrCat("cannot write the backup directory ", dir, ": ", status.ToString()));
@@ -52,10 +94,9 @@ absl::StatusOr<storage::BackupInfo> RocksDbMaintenance::CreateBackup(const std::
     return Unwritable(dir, open);
   }
   const std::unique_ptr<rocksdb::BackupEngine> engine(opened);
+  FlushBriefly(database_);
   rocksdb::CreateBackupOptions create;
-  // Memtables are flushed first (by the flush pool, beside the writes), so that the backup is
-  // SST files only, which later backups share, instead of a copy of the write-ahead log each.
-  create.flush_before_backup = true;
+  create.flush_before_backup = false;  // FlushBriefly did what could be done in time
   rocksdb::BackupID id = 0;
   if (const rocksdb::IOStatus made = engine->CreateNewBackup(create, &database_.db(), &id);
       !made.ok()) {
@@ -75,14 +116,8 @@ absl::StatusOr<std::vector<storage::BackupInfo>> RocksDbMaintenance::ListBackups
   if (!HoldsBackups(dir)) {
     return backups;
   }
-  rocksdb::BackupEngineReadOnly* opened = nullptr;
-  if (const rocksdb::IOStatus open =
-          rocksdb::BackupEngineReadOnly::Open(EngineOptions(dir), rocksdb::Env::Default(), &opened);
-      !open.ok()) {
-    return absl::UnavailableError(
-        absl::StrCat("cannot read the backup directory ", dir, ": ", open.ToString()));
-  }
-  const std::unique_ptr<rocksdb::BackupEngineReadOnly> engine(opened);
+  CLICKTRACK_ASSIGN_OR_RETURN(const std::unique_ptr<rocksdb::BackupEngineReadOnly> engine,
+                              OpenReadOnly(dir));
   std::vector<rocksdb::BackupInfo> infos;
   engine->GetBackupInfo(&infos);
   for (const rocksdb::BackupInfo& info : infos) {
@@ -108,14 +143,8 @@ absl::Status RestoreRocksDbBackup(const std::string& backup_dir, std::optional<u
   if (!storage_internal::HoldsBackups(backup_dir)) {
     return absl::NotFoundError(absl::StrCat(backup_dir, " holds no backup"));
   }
-  rocksdb::BackupEngineReadOnly* opened = nullptr;
-  if (const rocksdb::IOStatus open = rocksdb::BackupEngineReadOnly::Open(
-          storage_internal::EngineOptions(backup_dir), rocksdb::Env::Default(), &opened);
-      !open.ok()) {
-    return absl::UnavailableError(
-        absl::StrCat("cannot read the backup directory ", backup_dir, ": ", open.ToString()));
-  }
-  const std::unique_ptr<rocksdb::BackupEngineReadOnly> engine(opened);
+  CLICKTRACK_ASSIGN_OR_RETURN(const std::unique_ptr<rocksdb::BackupEngineReadOnly> engine,
+                              storage_internal::OpenReadOnly(backup_dir));
   std::vector<rocksdb::BackupInfo> infos;
   engine->GetBackupInfo(&infos);
   if (infos.empty()) {

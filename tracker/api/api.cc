@@ -11,14 +11,21 @@
 namespace clicktrack::tracker {
 namespace {
 
+absl::Status CheckAdminToken(const ApiContext& api, const Call& call) {
+  if (!api.IsAdmin(call.request.authorization)) {
+    return absl::UnauthenticatedError(
+        "missing or wrong admin token: send \"Authorization: Bearer <token>\"");
+  }
+  return absl::OkStatus();
+}
+
 // The operator's routes (/api/v1/admin/…): the admin token (401), then the query (400).
 Scope OperatorScope(const ApiContext& api) {
   return Scope{
       .prefix = "/api/v1/admin",
       .check = [&api](const Call& call) -> absl::Status {
-        if (!api.IsAdmin(call.request.authorization)) {
-          return absl::UnauthenticatedError(
-              "missing or wrong admin token: send \"Authorization: Bearer <token>\"");
+        if (absl::Status token = CheckAdminToken(api, call); !token.ok()) {
+          return token;
         }
         return ValidateQuery(call.query);
       },
@@ -36,9 +43,8 @@ Scope AdminScope(const ApiContext& api) {
   return Scope{
       .prefix = "/api/v1/programs/{program}",
       .check = [&api](const Call& call) -> absl::Status {
-        if (!api.IsAdmin(call.request.authorization)) {
-          return absl::UnauthenticatedError(
-              "missing or wrong admin token: send \"Authorization: Bearer <token>\"");
+        if (absl::Status token = CheckAdminToken(api, call); !token.ok()) {
+          return token;
         }
         if (absl::Status status =
                 attribution::ValidateIdentifier("program_id", call.Param("program"));

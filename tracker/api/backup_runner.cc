@@ -1,13 +1,21 @@
 #include "tracker/api/backup_runner.h"
 
-#include <pthread.h>
-#include <sched.h>
+#include <unistd.h>
 
 #include <utility>
 
 #include "tracker/common/log.h"
 
+#include <sys/resource.h>
+
 namespace clicktrack::tracker {
+namespace {
+
+// The lowest CPU weight a normal thread can have (nice 19: about 1.5 % of a core that is busy
+// with normal work).
+constexpr int kBackupNice = 19;
+
+}  // namespace
 
 BackupRunner::BackupRunner(storage::Maintenance& maintenance, std::string dir)
     : maintenance_(maintenance), dir_(std::move(dir)) {}
@@ -28,10 +36,9 @@ absl::Status BackupRunner::Start(uint32_t keep, Done done) {
     thread_.join();  // finished: running_ was false
   }
   thread_ = std::thread([this, keep, done = std::move(done)]() mutable {
-    // The copy takes the CPU the event loops leave, as RocksDB's compactions do; the engine's
-    // copier threads inherit the policy.
-    const sched_param idle{};
-    (void)pthread_setschedparam(pthread_self(), SCHED_IDLE, &idle);
+    // The copy yields the core to the event loops, but not all of it: under SCHED_IDLE another
+    // busy process could starve a backup for good. The engine's copier threads inherit this.
+    (void)setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), kBackupNice);
     const absl::Time started = absl::Now();
     absl::StatusOr<storage::BackupInfo> made = maintenance_.CreateBackup(dir_, keep);
     if (made.ok()) {

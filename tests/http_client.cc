@@ -39,6 +39,7 @@ void HttpClient::Close() {
 }
 
 absl::Status HttpClient::Connect() {
+  ++connects_;
   Close();
   const size_t colon = address_.rfind(':');
   int port = 0;

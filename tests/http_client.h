@@ -50,6 +50,8 @@ class HttpClient {
   absl::StatusOr<absl::Duration> TimeUntilClosed(absl::string_view bytes, absl::Duration limit);
 
   void Close();
+  // Connections opened so far (each reconnect counts).
+  int connects() const { return connects_; }
 
  private:
   absl::Status Connect();
@@ -64,6 +66,7 @@ class HttpClient {
 
   std::string address_;
   int fd_ = -1;
+  int connects_ = 0;
   std::string buffer_;
 };
 

@@ -65,6 +65,7 @@ TEST_F(ServerTest, SighupReReadsTheAccessLogAndLevelFromTheEnvironmentFile) {
   ASSERT_TRUE(absl::StrContains(reloaded, R"("access_log_every":1)")) << reloaded;
   EXPECT_TRUE(absl::StrContains(reloaded, R"("log_level":"warn")")) << reloaded;
   const std::string after = Send("GET", "/healthz").Header("x-request-id");
+  EXPECT_EQ(client_->connects(), 1) << "SIGHUP closed the kept-alive connection";
   const std::string log = process_->StderrOnceItHolds(after);
   EXPECT_TRUE(absl::StrContains(log, after)) << log;
   EXPECT_FALSE(absl::StrContains(log, before)) << "the access log was off: " << log;

@@ -3,6 +3,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
+#include <atomic>
 #include <cmath>
 #include <cstdlib>
 #include <deque>
@@ -25,7 +27,10 @@ namespace {
 struct Registry {
   std::mutex mu;
   std::deque<ThreadMetrics> threads;  // deque: elements never move
-  std::vector<std::string> routes{"none"};
+  // Route labels: written under `mu`, each before `route_count` publishes it, never changed
+  // after, so that an access-log line reads its label without the lock.
+  std::array<std::string, kMaxRoutes> routes{"none"};
+  std::atomic<size_t> route_count{1};
 };
 
 Registry& TheRegistry() {
@@ -89,21 +94,23 @@ ThreadMetrics& LocalMetrics() {
 uint16_t RegisterRoute(absl::string_view label) {
   Registry& registry = TheRegistry();
   std::lock_guard lock(registry.mu);
-  const auto known = std::find(registry.routes.begin(), registry.routes.end(), label);
-  if (known != registry.routes.end()) {
+  const size_t count = registry.route_count.load(std::memory_order_relaxed);
+  const auto end = registry.routes.begin() + static_cast<ptrdiff_t>(count);
+  if (const auto known = std::find(registry.routes.begin(), end, label); known != end) {
     return static_cast<uint16_t>(known - registry.routes.begin());
   }
-  if (registry.routes.size() == kMaxRoutes) {
+  if (count == kMaxRoutes) {
     return 0;
   }
-  registry.routes.emplace_back(label);
-  return static_cast<uint16_t>(registry.routes.size() - 1);
+  registry.routes[count] = std::string(label);
+  registry.route_count.store(count + 1, std::memory_order_release);
+  return static_cast<uint16_t>(count);
 }
 
 std::string RouteLabel(uint16_t route) {
-  Registry& registry = TheRegistry();
-  std::lock_guard lock(registry.mu);
-  return route < registry.routes.size() ? registry.routes[route] : registry.routes.front();
+  const Registry& registry = TheRegistry();
+  const size_t count = registry.route_count.load(std::memory_order_acquire);
+  return registry.routes[route < count ? route : 0];
 }
 
 void MetricsText::Family(absl::string_view name, absl::string_view type, absl::string_view help) {
@@ -204,7 +211,9 @@ Sums SumThreads() {
   for (const ThreadMetrics& thread : registry.threads) {
     AddThread(thread, sums);
   }
-  sums.routes = registry.routes;
+  sums.routes.assign(registry.routes.begin(),
+                     registry.routes.begin() + static_cast<ptrdiff_t>(registry.route_count.load(
+                                                   std::memory_order_acquire)));
   return sums;
 }
 

@@ -66,5 +66,13 @@ TEST_F(CompatTest, AnOlderDataDirectoryIsUpgradedOnceAndServesAsBefore) {
   EXPECT_FALSE(absl::StrContains(process_->Stderr(), "upgraded")) << process_->Stderr();
 }
 
+class NewDirectoryTest : public TrackerdTest {};
+
+TEST_F(NewDirectoryTest, ANewDataDirectoryStartsAtTheCurrentFormatWithNothingToUpgrade) {
+  EXPECT_EQ(Send("GET", "/healthz").status, 200);
+  const std::string log = process_->StderrOnceItHolds("upgraded", absl::Milliseconds(300));
+  EXPECT_FALSE(absl::StrContains(log, "upgraded")) << log;
+}
+
 }  // namespace
 }  // namespace clicktrack::testing

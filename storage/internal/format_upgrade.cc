@@ -37,6 +37,13 @@ absl::StatusOr<int> ReadVersion(rocksdb::DB& db, rocksdb::ColumnFamilyHandle* fa
   return version;
 }
 
+// Whether `family` holds no key: the config family of a directory never used.
+bool IsEmpty(rocksdb::DB& db, rocksdb::ColumnFamilyHandle* family) {
+  std::unique_ptr<rocksdb::Iterator> it(db.NewIterator(rocksdb::ReadOptions(), family));
+  it->SeekToFirst();
+  return !it->Valid();
+}
+
 // Version 1 → 2: an unpaid index entry for each ledger entry no payout settled.
 absl::StatusOr<uint64_t> IndexUnpaidEntries(Database& database) {
   rocksdb::DB& db = database.db();
@@ -84,7 +91,11 @@ absl::StatusOr<storage::FormatUpgrade> UpgradeFormat(Database& database) {
   if (found == kFormatVersion) {
     return upgrade;
   }
+  const bool fresh = IsEmpty(database.db(), database.family(kConfig));
   CLICKTRACK_ASSIGN_OR_RETURN(upgrade.ledger_entries_indexed, IndexUnpaidEntries(database));
+  if (fresh) {
+    upgrade.from = kFormatVersion;  // a new directory: nothing was upgraded
+  }
   rocksdb::WriteBatch done;
   done.Put(versions, kVersionKey, absl::StrCat(kFormatVersion));
   rocksdb::WriteOptions synced;

@@ -81,19 +81,12 @@ absl::StatusOr<std::unique_ptr<TrackerdProcess>> TrackerdProcess::Start(
   process->stderr_fd_ = fds[0];
   process->reader_ = std::thread([p = process.get()] { p->ReadStderr(); });
 
-  std::string first_line;
-  {
-    std::unique_lock lock(process->mu_);
-    process->changed_.wait_for(lock, absl::ToChronoNanoseconds(timeout), [p = process.get()] {
-      return p->eof_ || p->stderr_.find('\n') != std::string::npos;
-    });
-    const size_t newline = process->stderr_.find('\n');
-    if (newline == std::string::npos) {
-      return absl::UnavailableError(
-          absl::StrCat("trackerd printed no first line: ", process->stderr_));
-    }
-    first_line = process->stderr_.substr(0, newline);
+  const std::string printed = process->StderrOnceItHolds("\n", timeout);
+  const size_t newline = printed.find('\n');
+  if (newline == std::string::npos) {
+    return absl::UnavailableError(absl::StrCat("trackerd printed no first line: ", printed));
   }
+  const std::string first_line = printed.substr(0, newline);
   boost::system::error_code ec;
   const boost::json::value line = boost::json::parse(first_line, ec);
   const boost::json::value* listen =

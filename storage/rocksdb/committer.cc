@@ -91,8 +91,9 @@ void RocksDbCommitter::CommitBatch(std::vector<Pending>& batch) {
   CounterSums counters;
   std::vector<Outcome> outcomes;
   outcomes.reserve(batch.size());
-  for (const Pending& pending : batch) {
-    outcomes.push_back(Decide(pending, writes, counters));
+  std::vector<attribution::Currency> currencies(batch.size());
+  for (size_t i = 0; i < batch.size(); ++i) {
+    outcomes.push_back(Decide(batch[i], writes, counters, currencies[i]));
   }
   counters.MergeInto(writes, database_.family(kStats));
   bool durable = true;
@@ -119,7 +120,7 @@ void RocksDbCommitter::CommitBatch(std::vector<Pending>& batch) {
   }
   cells_.ObserveEvents(batch.size());
   if (durable) {
-    ObserveDecisions(batch, outcomes);
+    ObserveDecisions(outcomes, currencies);
   }
   for (size_t i = 0; i < batch.size(); ++i) {
     if (auto* conversion = std::get_if<PendingConversion>(&batch[i].work)) {
@@ -132,24 +133,22 @@ void RocksDbCommitter::CommitBatch(std::vector<Pending>& batch) {
   }
 }
 
-void RocksDbCommitter::ObserveDecisions(const std::vector<Pending>& batch,
-                                        const std::vector<Outcome>& outcomes) {
-  for (size_t i = 0; i < batch.size(); ++i) {
+void RocksDbCommitter::ObserveDecisions(const std::vector<Outcome>& outcomes,
+                                        const std::vector<attribution::Currency>& currencies) {
+  for (size_t i = 0; i < outcomes.size(); ++i) {
     const auto* decision = std::get_if<absl::StatusOr<attribution::Decision>>(&outcomes[i]);
-    if (decision == nullptr || !decision->ok()) {
-      continue;
+    if (decision != nullptr && decision->ok()) {
+      cells_.ObserveDecision(currencies[i].Code(), **decision);
     }
-    absl::StatusOr<storage::ConfigStore::ProgramRef> program =
-        config_.GetProgram(batch[i].program_id);
-    cells_.ObserveDecision(program.ok() ? (*program)->currency.Code() : "", **decision);
   }
 }
 
 RocksDbCommitter::Outcome RocksDbCommitter::Decide(const Pending& pending,
                                                    rocksdb::WriteBatchWithIndex& writes,
-                                                   CounterSums& counters) {
+                                                   CounterSums& counters,
+                                                   attribution::Currency& currency) {
   if (const auto* conversion = std::get_if<PendingConversion>(&pending.work)) {
-    return DecideConversion(pending.program_id, conversion->event, writes, counters);
+    return DecideConversion(pending.program_id, conversion->event, writes, counters, currency);
   }
   const auto& payout = std::get<PendingPayout>(pending.work);
   if (ids_ == nullptr) {
@@ -172,12 +171,13 @@ RocksDbCommitter::Outcome RocksDbCommitter::Decide(const Pending& pending,
 
 absl::StatusOr<attribution::Decision> RocksDbCommitter::DecideConversion(
     const std::string& program_id, const attribution::ConversionEvent& event,
-    rocksdb::WriteBatchWithIndex& writes, CounterSums& counters) {
+    rocksdb::WriteBatchWithIndex& writes, CounterSums& counters, attribution::Currency& currency) {
   if (ids_ == nullptr) {
     return absl::InternalError("the store was opened without an id source");
   }
   CLICKTRACK_ASSIGN_OR_RETURN(const storage::ConfigStore::ProgramRef program,
                               config_.GetProgram(program_id));
+  currency = program->currency;
   const auto partner_rules =
       [&](absl::string_view partner_id) -> std::optional<attribution::CommissionRules> {
     absl::StatusOr<storage::ConfigStore::PartnerRef> partner =

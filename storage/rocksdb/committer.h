@@ -60,14 +60,17 @@ class RocksDbCommitter final : public storage::ConversionCommitter {
   // The next batch to decide, waiting for one; empty when stopping with nothing left.
   std::vector<Pending> TakeBatch();
   void CommitBatch(std::vector<Pending>& batch);
-  // Counts the durable decisions of a batch (/metrics).
-  void ObserveDecisions(const std::vector<Pending>& batch, const std::vector<Outcome>& outcomes);
+  // Counts the durable decisions of a batch (/metrics), each in its program's currency.
+  void ObserveDecisions(const std::vector<Outcome>& outcomes,
+                        const std::vector<attribution::Currency>& currencies);
+  // Sets `currency` to the program's when it decides a conversion.
   Outcome Decide(const Pending& pending, rocksdb::WriteBatchWithIndex& writes,
-                 CounterSums& counters);
+                 CounterSums& counters, attribution::Currency& currency);
   absl::StatusOr<attribution::Decision> DecideConversion(const std::string& program_id,
                                                          const attribution::ConversionEvent& event,
                                                          rocksdb::WriteBatchWithIndex& writes,
-                                                         CounterSums& counters);
+                                                         CounterSums& counters,
+                                                         attribution::Currency& currency);
   // SPEC §4.7: a delivery for each of the decision's ledger entries whose partner has a
   // postback_url, in the batch of the entries.
   absl::Status AddDeliveries(const attribution::Program& program,

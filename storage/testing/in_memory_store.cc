@@ -364,19 +364,29 @@ LedgerPage PageOf(std::vector<attribution::LedgerEntry> entries, size_t limit) {
 
 }  // namespace
 
+std::vector<attribution::LedgerEntry> InMemoryStore::LedgerWhere(
+    absl::string_view program_id, absl::string_view partner_id,
+    absl::FunctionRef<bool(const attribution::LedgerEntry&)> keep) const {
+  std::vector<attribution::LedgerEntry> entries;
+  if (const auto view = views_.find(program_id); view != views_.end()) {
+    for (const attribution::LedgerEntry& entry : view->second->ledger()) {
+      if (entry.partner_id == partner_id && keep(entry)) {
+        entries.push_back(entry);
+      }
+    }
+  }
+  return entries;
+}
+
 absl::StatusOr<LedgerPage> InMemoryStore::ListLedger(absl::string_view program_id,
                                                      absl::string_view partner_id,
                                                      std::optional<Ulid> before,
                                                      size_t limit) const {
   std::lock_guard lock(mu_);
-  std::vector<attribution::LedgerEntry> entries;
-  if (const auto view = views_.find(program_id); view != views_.end()) {
-    for (const attribution::LedgerEntry& entry : view->second->ledger()) {
-      if (entry.partner_id == partner_id && (!before.has_value() || entry.id < *before)) {
-        entries.push_back(entry);
-      }
-    }
-  }
+  std::vector<attribution::LedgerEntry> entries =
+      LedgerWhere(program_id, partner_id, [&](const attribution::LedgerEntry& entry) {
+        return !before.has_value() || entry.id < *before;
+      });
   std::sort(entries.begin(), entries.end(),
             [](const auto& a, const auto& b) { return a.id > b.id; });  // newest first
   return PageOf(std::move(entries), limit);
@@ -388,15 +398,11 @@ absl::StatusOr<LedgerPage> InMemoryStore::ListLedgerBetween(absl::string_view pr
                                                             std::optional<Ulid> after,
                                                             size_t limit) const {
   std::lock_guard lock(mu_);
-  std::vector<attribution::LedgerEntry> entries;
-  if (const auto view = views_.find(program_id); view != views_.end()) {
-    for (const attribution::LedgerEntry& entry : view->second->ledger()) {
-      if (entry.partner_id == partner_id && entry.id >= Ulid::Make(from, 0, 0) &&
-          entry.id < Ulid::Make(to, 0, 0) && (!after.has_value() || *after < entry.id)) {
-        entries.push_back(entry);
-      }
-    }
-  }
+  std::vector<attribution::LedgerEntry> entries =
+      LedgerWhere(program_id, partner_id, [&](const attribution::LedgerEntry& entry) {
+        return entry.id >= Ulid::Make(from, 0, 0) && entry.id < Ulid::Make(to, 0, 0) &&
+               (!after.has_value() || *after < entry.id);
+      });
   std::sort(entries.begin(), entries.end(),
             [](const auto& a, const auto& b) { return a.id < b.id; });
   return PageOf(std::move(entries), limit);

@@ -124,6 +124,10 @@ class InMemoryStore final : public Store,
 
   attribution::InMemoryView& ViewOf(const std::string& program_id);  // under mu_
   bool HadUniqueClick(const attribution::Click& click) const;        // under mu_
+  // The partner's ledger entries for which `keep` holds, in no order; under mu_.
+  std::vector<attribution::LedgerEntry> LedgerWhere(
+      absl::string_view program_id, absl::string_view partner_id,
+      absl::FunctionRef<bool(const attribution::LedgerEntry&)> keep) const;
   void AddCounter(const attribution::Click& click, attribution::StatsCounter counter);
   // What the committer adds: a delivery of each movement to a partner with a postback_url.
   void AddDeliveries(const attribution::Program& program, const attribution::Decision& decision);

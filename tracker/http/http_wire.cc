@@ -23,6 +23,14 @@ void Assign(std::string& to, boost::beast::string_view from) {
   to.assign(from.data(), from.size());
 }
 
+// Adds one more field of a name sent several times to what the earlier ones gave.
+void AppendField(std::string& to, absl::string_view separator, boost::beast::string_view from) {
+  if (!to.empty()) {
+    to.append(separator.data(), separator.size());
+  }
+  to.append(from.data(), from.size());
+}
+
 Method ToMethod(http::verb verb) {
   switch (verb) {
     case http::verb::get:
@@ -186,17 +194,11 @@ void RequestParser::on_field_impl(http::field name, StringView name_text, String
       ++data_.content_length_fields;
       break;
     case http::field::transfer_encoding:
-      if (!data_.transfer_encoding.empty()) {
-        data_.transfer_encoding.append(", ");
-      }
-      data_.transfer_encoding.append(value.data(), value.size());
+      AppendField(data_.transfer_encoding, ", ", value);
       break;
     case http::field::cookie:
       // RFC 6265 §5.4: one Cookie field, but HTTP/2 gateways may split it into several.
-      if (!data_.cookie.empty()) {
-        data_.cookie.append("; ");
-      }
-      data_.cookie.append(value.data(), value.size());
+      AppendField(data_.cookie, "; ", value);
       break;
     case http::field::user_agent:
       Assign(data_.user_agent, value);
@@ -217,10 +219,7 @@ void RequestParser::on_field_impl(http::field name, StringView name_text, String
         Assign(data_.idempotency_key, value);
       } else if (boost::beast::iequals(name_text, "X-Forwarded-For")) {
         // RFC 9110 §5.3: fields of one name combine in order, joined by commas.
-        if (!data_.forwarded_for.empty()) {
-          data_.forwarded_for.append(", ");
-        }
-        data_.forwarded_for.append(value.data(), value.size());
+        AppendField(data_.forwarded_for, ", ", value);
       }
       break;
     default:

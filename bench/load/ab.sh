@@ -36,7 +36,7 @@ for round in $(seq 1 "$rounds"); do
     read -r requests rps p50 p99 < <(run_wrk "http://$taddr/go/bench1" "")
     after="$(cpu_of "$tpid")"
     stop_trackerd
-    cpu_us="$(awk -v a="$before" -v b="$after" -v n="$requests" -v t="$ticks" 'BEGIN {printf "%.2f", (b-a)/t*1e6/n}')"
+    cpu_us="$(cpu_per_request "$before" "$after" "$requests" 2)"
     echo "round $round $side: $rps req/s, p99 $p99 ms, $cpu_us us CPU/redirect"
     echo "$side $rps $cpu_us $p99" >>"$work/results"
   done

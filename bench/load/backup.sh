@@ -13,20 +13,7 @@ seconds="${3:-10}"
 source bench/load/lib.sh
 build_release trackerd
 backups="$work/backups"
-data="$work/data-backup"
-rm -rf "$data"
-taskset -c 0 build-release/trackerd --listen 127.0.0.1:0 --data "$data" --threads 1 \
-  --admin-token "$admin" --backup-dir "$backups" 2>"$work/trackerd.log" &
-tpid=$!
-for _ in $(seq 1 200); do grep -q '"listen"' "$work/trackerd.log" 2>/dev/null && break; sleep 0.05; done
-start_trackerd_setup() {
-  taddr="$(grep -o '"listen":"[^"]*"' "$work/trackerd.log" | head -1 | cut -d'"' -f4)"
-  local api="http://$taddr/api/v1" auth="Authorization: Bearer $admin"
-  curl -sf -X PUT "$api/programs/bench" -H "$auth" -d "{\"name\":\"Bench\",\"currency\":\"USD\",\"allowed_hosts\":[\"shop.example.com\"]}" >/dev/null
-  curl -sf -X PUT "$api/programs/bench/partners/p1" -H "$auth" -d '{"name":"Bench partner"}' >/dev/null
-  curl -s -o /dev/null -X POST "$api/programs/bench/links" -H "$auth" -d "{\"partner_id\":\"p1\",\"code\":\"bench1\",\"destination\":\"$destination\"}"
-}
-start_trackerd_setup
+TRACKERD_FLAGS="--backup-dir $backups" start_trackerd backup
 seconds_saved="$seconds"; seconds="$fill"
 run_wrk "http://$taddr/go/bench1" "" >/dev/null
 seconds="$seconds_saved"
@@ -46,5 +33,5 @@ for round in $(seq 1 "$rounds"); do
     if [ "$mode" = backup ]; then cat "$work/backup.out"; fi
   done
 done
-echo "backup directory: $(du -sh "$backups" | cut -f1), data directory: $(du -sh "$data" | cut -f1)"
+echo "backup directory: $(du -sh "$backups" | cut -f1), data directory: $(du -sh "$work/data-backup" | cut -f1)"
 stop_trackerd

@@ -21,6 +21,11 @@ build_release() {
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 cpu_of() { local total=0; for p in "$@"; do total=$((total + $(awk '{print $14+$15}' "/proc/$p/stat"))); done; echo "$total"; }
+# cpu_per_request BEFORE AFTER REQUESTS [DECIMALS=1]: microseconds of CPU per request between
+# two cpu_of readings.
+cpu_per_request() {
+  awk -v a="$1" -v b="$2" -v n="$3" -v t="$ticks" -v d="${4:-1}" 'BEGIN {printf "%.*f", d, (b-a)/t*1e6/n}'
+}
 to_ms() { awk -v v="$1" 'BEGIN { if (v ~ /us$/) printf "%.3f", v/1000; else if (v ~ /ms$/) printf "%.3f", v+0; else printf "%.3f", v*1000 }'; }
 
 # Runs wrk against $1 (URL) with script $2 (or "") and prints "requests rps p50ms p99ms".
@@ -38,12 +43,14 @@ run_wrk() {
   echo "$(awk '/requests in/ {print $1}' <<<"$out") $(awk '/Requests\/sec/ {print $2}' <<<"$out") $(to_ms "$(awk '$1=="50%" {print $2}' <<<"$out")") $(to_ms "$(awk '$1=="99%" {print $2}' <<<"$out")")"
 }
 
-# start_trackerd NAME [DATA_DIR]: a fresh data directory, or DATA_DIR as it is.
+# start_trackerd NAME [DATA_DIR]: a fresh data directory, or DATA_DIR as it is. TRACKERD names
+# the binary (default build-release/trackerd); TRACKERD_FLAGS adds flags (split at spaces).
 start_trackerd() {
   local data="${2:-$work/data-$1}"
   [ -n "${2:-}" ] || rm -rf "$data"
+  # shellcheck disable=SC2086  # one flag per word
   taskset -c 0 "${TRACKERD:-build-release/trackerd}" --listen 127.0.0.1:0 --data "$data" --threads 1 \
-    --admin-token "$admin" 2>"$work/trackerd.log" &
+    --admin-token "$admin" ${TRACKERD_FLAGS:-} 2>"$work/trackerd.log" &
   tpid=$!
   for _ in $(seq 1 200); do grep -q '"listen"' "$work/trackerd.log" 2>/dev/null && break; sleep 0.05; done
   taddr="$(grep -o '"listen":"[^"]*"' "$work/trackerd.log" | head -1 | cut -d'"' -f4)"

@@ -31,7 +31,7 @@ for round in $(seq 1 "$rounds"); do
   read -r requests rps p50 p99 < <(COOKIES="$work/cookies" run_wrk "http://$taddr/go/bench1" \
     bench/load/returning.lua)
   after="$(cpu_of "$tpid")"
-  cpu_us="$(awk -v a="$before" -v b="$after" -v n="$requests" -v t="$ticks" 'BEGIN {printf "%.1f", (b-a)/t*1e6/n}')"
+  cpu_us="$(cpu_per_request "$before" "$after" "$requests")"
   read -r clicks unique < <(curl -sf "http://$taddr/api/v1/programs/bench/partners/p1/stats" \
     -H "Authorization: Bearer $admin" |
     python3 -c 'import json,sys; s=json.load(sys.stdin); print(s["clicks"], s["unique_clicks"])')

@@ -29,7 +29,7 @@ for scenario in redirect pixel; do
     read -r requests rps p50 p99 < <(run_wrk "$url" "$script")
     after="$(cpu_of "$tpid")"
     rss="$(awk '/VmHWM/ {print $2}' "/proc/$tpid/status")"
-    cpu_us="$(awk -v a="$before" -v b="$after" -v n="$requests" -v t="$ticks" 'BEGIN {printf "%.1f", (b-a)/t*1e6/n}')"
+    cpu_us="$(cpu_per_request "$before" "$after" "$requests")"
     extra=""
     if [ "$scenario" = redirect ]; then
       stored="$(stored_clicks)"
@@ -48,7 +48,7 @@ for scenario in redirect pixel; do
     read -r requests rps p50 p99 < <(run_wrk "$url" "")
     after="$(cpu_of $pids)"
     stop_nginx
-    cpu_us="$(awk -v a="$before" -v b="$after" -v n="$requests" -v t="$ticks" 'BEGIN {printf "%.1f", (b-a)/t*1e6/n}')"
+    cpu_us="$(cpu_per_request "$before" "$after" "$requests")"
     echo "$scenario nginx    round $round: $rps req/s, p50 ${p50} ms, p99 ${p99} ms, ${cpu_us} us CPU/req"
     echo "$scenario nginx $rps $p50 $p99 $cpu_us 0" >>"$work/results"
   done

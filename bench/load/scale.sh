@@ -27,7 +27,7 @@ for round in $(seq 1 "$rounds"); do
     read -r requests rps p50 p99 < <(run_wrk "http://$taddr/go/bench1" "")
     after="$(cpu_of "$tpid")"
     stop_trackerd
-    cpu_us="$(awk -v a="$before" -v b="$after" -v n="$requests" -v t="$ticks" 'BEGIN {printf "%.1f", (b-a)/t*1e6/n}')"
+    cpu_us="$(cpu_per_request "$before" "$after" "$requests")"
     echo "redirect, $store store, round $round: $rps req/s, p50 ${p50} ms, p99 ${p99} ms, ${cpu_us} us CPU/req"
     echo "$store $rps $p99 $cpu_us" >>"$work/results"
   done

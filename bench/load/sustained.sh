@@ -26,7 +26,7 @@ for interval in $(seq 1 "$intervals"); do
   read -r requests rps p50 p99 < <(run_wrk "http://$taddr/go/bench1" "")
   after="$(cpu_of "$tpid")"
   total=$((total + requests))
-  cpu_us="$(awk -v a="$before" -v b="$after" -v n="$requests" -v t="$ticks" 'BEGIN {printf "%.1f", (b-a)/t*1e6/n}')"
+  cpu_us="$(cpu_per_request "$before" "$after" "$requests")"
   flushes="$(grep -c '"event": "flush_finished"' "$log" || true)"
   compactions="$(grep -c '"event": "compaction_finished"' "$log" || true)"
   # Before the first flush the LOG has no LSM state yet: no match is not an error.

@@ -131,10 +131,6 @@ bool AccessLogWants(uint64_t request_number, int status) {
          LogEnabled(LogLevel::kDebug);
 }
 
-void LogAccessLine(std::initializer_list<LogField> fields) {
-  Always().log(spdlog::level::info, Members("request", fields));
-}
-
 void FlushLog() { spdlog::default_logger_raw()->flush(); }
 
 }  // namespace clicktrack::tracker

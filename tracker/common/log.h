@@ -37,13 +37,12 @@ void Log(LogLevel level, std::string_view message, std::initializer_list<LogFiel
 // An info line written whatever the level (SPEC §7: the line naming the bound address).
 void LogAtAnyLevel(std::string_view message, std::initializer_list<LogField> fields = {});
 
-// The access log: one "request" line per request sampled, whatever the level. `every`: 0 logs
-// none, 1 every request, N one in N. Requests answered 5xx are always logged, and at debug
-// level every request is. Thread-safe; read on every request without a lock.
+// The access log: one "request" line (LogAtAnyLevel) per request sampled, whatever the level.
+// `every`: 0 logs none, 1 every request, N one in N. Requests answered 5xx are always logged, and
+// at debug level every request is. Thread-safe; read on every request without a lock.
 void SetAccessLogEvery(uint32_t every);
 uint32_t AccessLogEvery();
 bool AccessLogWants(uint64_t request_number, int status);
-void LogAccessLine(std::initializer_list<LogField> fields);
 
 // Writes out what the logger buffers.
 void FlushLog();

@@ -116,11 +116,15 @@ void Session::OnContinueWritten(ErrorCode ec, std::size_t /*bytes*/) {
   Parse();
 }
 
-void Session::OnBadRequest(const ErrorCode& ec) {
+void Session::BeginAnswer() {
   reading_ = false;
   started_ = SteadyClock::now();
   request_id_ = ++worker_.requests;
   route_ = 0;
+}
+
+void Session::OnBadRequest(const ErrorCode& ec) {
+  BeginAnswer();
   if (ec == http::error::header_limit) {
     WriteError(431, "request header fields too large");
   } else if (ec == http::error::body_limit) {
@@ -133,11 +137,8 @@ void Session::OnBadRequest(const ErrorCode& ec) {
 }
 
 void Session::OnRequest() {
-  reading_ = false;
-  started_ = SteadyClock::now();
-  request_id_ = ++worker_.requests;
+  BeginAnswer();
   keep_alive_ = parser_->keep_alive();
-  route_ = 0;
   std::optional<HttpResponse> response =
       worker_.handler->Handle(data_.View(), route_, [this] { return Defer(); });
   if (response.has_value()) {
@@ -244,13 +245,13 @@ void Session::LogAccess(const RequestId& id, int status, uint64_t micros) {
   const std::string client =
       ec ? std::string("unknown")
          : shared_.options.trusted_proxies.Client(peer.address(), data_.forwarded_for);
-  LogAccessLine({{"request_id", JsonText(id.Text())},
-                 {"method", JsonText(data_.method)},
-                 {"route", JsonText(RouteLabel(route_))},
-                 {"target", JsonText(RedactSecrets(data_.target))},
-                 {"status", status},
-                 {"micros", micros},
-                 {"client", JsonText(client)}});
+  LogAtAnyLevel("request", {{"request_id", JsonText(id.Text())},
+                            {"method", JsonText(data_.method)},
+                            {"route", JsonText(RouteLabel(route_))},
+                            {"target", JsonText(RedactSecrets(data_.target))},
+                            {"status", status},
+                            {"micros", micros},
+                            {"client", JsonText(client)}});
 }
 
 void Session::Close() {

@@ -51,6 +51,8 @@ class Session : public std::enable_shared_from_this<Session> {
   void Parse();
   void OnReadSome(ErrorCode ec, std::size_t bytes);
   void OnContinueWritten(ErrorCode ec, std::size_t /*bytes*/);
+  // A request is read (or refused): its id, clock and route start here.
+  void BeginAnswer();
   void OnBadRequest(const ErrorCode& ec);
   void OnRequest();
 

@@ -1,5 +1,7 @@
 #include "tracker/http/trusted_proxies.h"
 
+#include <algorithm>
+
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -7,6 +9,18 @@
 namespace clicktrack::tracker {
 
 namespace ip = boost::asio::ip;
+
+namespace {
+
+// Whether `host` (a network of one address) is one of `networks` or inside one.
+template <typename Network>
+bool InAny(const Network& host, const std::vector<Network>& networks) {
+  return std::any_of(networks.begin(), networks.end(), [&](const Network& network) {
+    return host == network || host.is_subnet_of(network);
+  });
+}
+
+}  // namespace
 
 absl::StatusOr<TrustedProxies> TrustedProxies::Parse(absl::string_view list) {
   TrustedProxies proxies;
@@ -41,22 +55,8 @@ bool TrustedProxies::Trusts(const ip::address& address) const {
   if (address.is_v6() && address.to_v6().is_v4_mapped()) {
     return Trusts(ip::make_address_v4(ip::v4_mapped, address.to_v6()));
   }
-  if (address.is_v4()) {
-    const ip::network_v4 host(address.to_v4(), 32);
-    for (const ip::network_v4& network : v4_) {
-      if (host == network || host.is_subnet_of(network)) {
-        return true;
-      }
-    }
-    return false;
-  }
-  const ip::network_v6 host(address.to_v6(), 128);
-  for (const ip::network_v6& network : v6_) {
-    if (host == network || host.is_subnet_of(network)) {
-      return true;
-    }
-  }
-  return false;
+  return address.is_v4() ? InAny(ip::network_v4(address.to_v4(), 32), v4_)
+                         : InAny(ip::network_v6(address.to_v6(), 128), v6_);
 }
 
 std::string TrustedProxies::Client(const ip::address& peer, absl::string_view forwarded_for) const {

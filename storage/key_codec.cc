@@ -123,6 +123,12 @@ KeyBuffer LinkKey(absl::string_view code) {
   return key;
 }
 
+KeyBuffer PartnerTokenKey(absl::string_view digest) {
+  KeyBuffer key;
+  key.Byte(kPartnerTokenTag).Raw(digest);
+  return key;
+}
+
 KeyBuffer ClickKey(const attribution::Ulid& click_id) {
   KeyBuffer key;
   key.Ulid(click_id);

@@ -61,10 +61,13 @@ class KeyReader {
 inline constexpr uint8_t kProgramTag = 'P';
 inline constexpr uint8_t kPartnerTag = 'R';
 inline constexpr uint8_t kLinkTag = 'L';
+inline constexpr uint8_t kPartnerTokenTag = 'K';
 
 KeyBuffer ProgramKey(absl::string_view program_id);
 KeyBuffer PartnerKey(absl::string_view program_id, absl::string_view partner_id);
 KeyBuffer LinkKey(absl::string_view code);
+// 'K' + the token's 32-byte SHA-256.
+KeyBuffer PartnerTokenKey(absl::string_view digest);
 
 // clicks family: the click's ULID, 16 bytes (time-ordered).
 KeyBuffer ClickKey(const attribution::Ulid& click_id);

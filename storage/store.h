@@ -34,6 +34,18 @@ struct CachedLink {
   attribution::RedirectTemplate redirect;
 };
 
+// A partner's access token to its own reports (docs/dashboard.md). The token itself is shown
+// once, when it is made; only its SHA-256 is kept.
+struct PartnerToken {
+  std::string id;  // "tok_…": names the token in lists and in its revocation
+  std::string program_id;
+  std::string partner_id;
+  std::string label;  // the merchant's note: "Jane's laptop"
+  absl::Time created_at = absl::UnixEpoch();
+  std::optional<absl::Time> expires_at;  // none: until revoked
+  std::array<unsigned char, 32> digest{};
+};
+
 // The daily counters of one partner summed over a range of days, by counter.
 using StatsTotals = attribution::CounterTotals;
 
@@ -128,6 +140,8 @@ class ConfigStore {
                                                 absl::string_view partner_id) const = 0;
   // The program's partners, ordered by id (none for an unknown program).
   virtual std::vector<attribution::Partner> ListPartners(absl::string_view program_id) const = 0;
+  // Every program, ordered by id.
+  virtual std::vector<ProgramRef> ListPrograms() const = 0;
 
   // Creates a link; kAlreadyExists if the code is taken (in any program), kNotFound if its
   // program or partner does not exist.
@@ -138,6 +152,22 @@ class ConfigStore {
   // code belongs to another program.
   virtual absl::StatusOr<attribution::Link> GetLink(absl::string_view program_id,
                                                     absl::string_view code) const = 0;
+  // The partner's links, active or not, ordered by code.
+  virtual std::vector<attribution::Link> ListLinks(absl::string_view program_id,
+                                                   absl::string_view partner_id) const = 0;
+
+  // Keeps a new partner token; kNotFound if its program or partner does not exist.
+  virtual absl::Status CreatePartnerToken(const PartnerToken& token) = 0;
+  // The partner's tokens, ordered by id.
+  virtual std::vector<PartnerToken> ListPartnerTokens(absl::string_view program_id,
+                                                      absl::string_view partner_id) const = 0;
+  // Forgets a token at once. kNotFound: "token <id> not found" (also another partner's).
+  virtual absl::Status RevokePartnerToken(absl::string_view program_id,
+                                          absl::string_view partner_id,
+                                          absl::string_view token_id) = 0;
+  // The token whose SHA-256 is `digest`, if it is kept (expired or not).
+  virtual std::optional<PartnerToken> FindPartnerToken(
+      const std::array<unsigned char, 32>& digest) const = 0;
 
   // Hot path: calls `visit` with the link if `code` is known and active, under a read lock
   // (so `visit` must be short and must not call back into the store). Returns whether it
@@ -213,6 +243,11 @@ class ReportReader {
       absl::string_view program_id, absl::string_view partner_id,
       absl::Span<const DayInterval> ranges) const;
 
+  // Adds the partner's daily counters of each day of [first, last] to days[day - first]
+  // (days.size() == last - first + 1): a daily series in one read.
+  virtual absl::Status AddDailyStats(absl::string_view program_id, absl::string_view partner_id,
+                                     absl::CivilDay first, absl::Span<StatsTotals> days) const;
+
   // The partner's cohort cells of the customers acquired in [first, last], ordered by
   // (cohort, month); cells without counters are left out. Cost grows with the months asked.
   virtual absl::StatusOr<std::vector<CohortCell>> ReadCohorts(absl::string_view program_id,
@@ -280,6 +315,20 @@ inline absl::StatusOr<std::vector<StatsTotals>> ReportReader::ReadStatsRanges(
     totals.push_back(*sum);
   }
   return totals;
+}
+
+inline absl::Status ReportReader::AddDailyStats(absl::string_view program_id,
+                                               absl::string_view partner_id,
+                                               absl::CivilDay first,
+                                               absl::Span<StatsTotals> days) const {
+  for (size_t i = 0; i < days.size(); ++i) {
+    absl::StatusOr<StatsTotals> day = ReadStats(program_id, partner_id, first + i, first + i);
+    if (!day.ok()) {
+      return day.status();
+    }
+    days[i].Add(*day);
+  }
+  return absl::OkStatus();
 }
 
 // One page of a partner's postback deliveries, newest first.

@@ -17,6 +17,9 @@ inline absl::Status ProgramNotFound(absl::string_view program_id) {
 inline absl::Status PartnerNotFound(absl::string_view partner_id) {
   return absl::NotFoundError(absl::StrCat("partner ", partner_id, " not found"));
 }
+inline absl::Status PartnerTokenNotFound(absl::string_view token_id) {
+  return absl::NotFoundError(absl::StrCat("token ", token_id, " not found"));
+}
 inline absl::Status LinkNotFound(absl::string_view code) {
   return absl::NotFoundError(absl::StrCat("link ", code, " not found"));
 }

@@ -1,5 +1,7 @@
 #include "storage/rocksdb/config_store.h"
 
+#include <algorithm>
+
 #include "absl/hash/hash.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -13,6 +15,42 @@ namespace clicktrack::storage_internal {
 
 using storage::CachedLink;
 using storage::KeyBuffer;
+using storage::PartnerToken;
+
+namespace {
+
+absl::string_view DigestView(const std::array<unsigned char, 32>& digest) {
+  return absl::string_view(reinterpret_cast<const char*>(digest.data()), digest.size());
+}
+
+proto::PartnerToken ToProto(const PartnerToken& token) {
+  proto::PartnerToken record;
+  record.set_id(token.id);
+  record.set_program_id(token.program_id);
+  record.set_partner_id(token.partner_id);
+  record.set_label(token.label);
+  record.set_created_at_micros(absl::ToUnixMicros(token.created_at));
+  record.set_expires_at_micros(token.expires_at ? absl::ToUnixMicros(*token.expires_at) : 0);
+  return record;
+}
+
+absl::StatusOr<PartnerToken> FromProto(absl::string_view key, const proto::PartnerToken& record) {
+  PartnerToken token{.id = record.id(),
+                     .program_id = record.program_id(),
+                     .partner_id = record.partner_id(),
+                     .label = record.label(),
+                     .created_at = absl::FromUnixMicros(record.created_at_micros())};
+  if (record.expires_at_micros() != 0) {
+    token.expires_at = absl::FromUnixMicros(record.expires_at_micros());
+  }
+  if (key.size() != 1 + token.digest.size()) {
+    return absl::DataLossError("config: a partner token's key is not 33 bytes");
+  }
+  std::copy(key.begin() + 1, key.end(), token.digest.begin());
+  return token;
+}
+
+}  // namespace
 
 RocksDbConfigStore::RocksDbConfigStore(Database& database) : database_(database) {
   write_.sync = true;
@@ -51,6 +89,13 @@ absl::Status RocksDbConfigStore::LoadRecord(absl::string_view key, absl::string_
       CacheLink(FromProto(record));
       return absl::OkStatus();
     }
+    case storage::kPartnerTokenTag: {
+      proto::PartnerToken record;
+      CLICKTRACK_RETURN_IF_ERROR(ParseRecord(value, record, "partner token"));
+      CLICKTRACK_ASSIGN_OR_RETURN(PartnerToken token, FromProto(key, record));
+      CachePartnerToken(std::move(token));
+      return absl::OkStatus();
+    }
     default:
       return absl::OkStatus();  // a record kind of a newer version: keep it, ignore it
   }
@@ -73,9 +118,19 @@ void RocksDbConfigStore::CachePartner(attribution::Partner partner) {
 void RocksDbConfigStore::CacheLink(const attribution::Link& link) {
   auto cached = std::make_unique<const CachedLink>(
       CachedLink{.link = link, .redirect = attribution::RedirectTemplate(link.destination)});
-  LinkShard& shard = ShardFor(link.code);
-  std::unique_lock lock(shard.mu);
-  shard.links[link.code] = std::move(cached);
+  {
+    LinkShard& shard = ShardFor(link.code);
+    std::unique_lock lock(shard.mu);
+    shard.links[link.code] = std::move(cached);
+  }
+  std::unique_lock lock(mu_);
+  partner_links_.emplace(link.program_id, link.partner_id, link.code);
+}
+
+void RocksDbConfigStore::CachePartnerToken(PartnerToken token) {
+  std::unique_lock lock(mu_);
+  const std::array<unsigned char, 32> digest = token.digest;
+  tokens_.insert_or_assign(digest, std::move(token));
 }
 
 absl::Status RocksDbConfigStore::WriteConfig(const KeyBuffer& key, const std::string& value) {
@@ -157,6 +212,15 @@ std::vector<attribution::Partner> RocksDbConfigStore::ListPartners(
   return out;
 }
 
+std::vector<storage::ConfigStore::ProgramRef> RocksDbConfigStore::ListPrograms() const {
+  std::vector<ProgramRef> out;
+  std::shared_lock lock(mu_);
+  for (const auto& [id, program] : programs_) {
+    out.push_back(program);
+  }
+  return out;
+}
+
 absl::Status RocksDbConfigStore::CreateLink(const attribution::Link& link) {
   std::lock_guard write_lock(write_mu_);
   CLICKTRACK_RETURN_IF_ERROR(GetProgram(link.program_id).status());
@@ -192,6 +256,84 @@ absl::StatusOr<attribution::Link> RocksDbConfigStore::GetLink(absl::string_view 
     return storage::LinkNotFound(code);
   }
   return cached->link;
+}
+
+std::vector<attribution::Link> RocksDbConfigStore::ListLinks(absl::string_view program_id,
+                                                             absl::string_view partner_id) const {
+  std::vector<std::string> codes;
+  {
+    std::shared_lock lock(mu_);
+    for (auto it = partner_links_.lower_bound({std::string(program_id), std::string(partner_id), ""});
+         it != partner_links_.end() && std::get<0>(*it) == program_id &&
+         std::get<1>(*it) == partner_id;
+         ++it) {
+      codes.push_back(std::get<2>(*it));
+    }
+  }
+  std::vector<attribution::Link> out;
+  for (const std::string& code : codes) {
+    if (absl::StatusOr<attribution::Link> link = GetLink(program_id, code); link.ok()) {
+      out.push_back(*std::move(link));
+    }
+  }
+  return out;
+}
+
+absl::Status RocksDbConfigStore::CreatePartnerToken(const PartnerToken& token) {
+  std::lock_guard write_lock(write_mu_);
+  CLICKTRACK_RETURN_IF_ERROR(GetPartner(token.program_id, token.partner_id).status());
+  CLICKTRACK_RETURN_IF_ERROR(WriteConfig(storage::PartnerTokenKey(DigestView(token.digest)),
+                                         ToProto(token).SerializeAsString()));
+  CachePartnerToken(token);
+  return absl::OkStatus();
+}
+
+std::vector<PartnerToken> RocksDbConfigStore::ListPartnerTokens(
+    absl::string_view program_id, absl::string_view partner_id) const {
+  std::vector<PartnerToken> out;
+  {
+    std::shared_lock lock(mu_);
+    for (const auto& [digest, token] : tokens_) {
+      if (token.program_id == program_id && token.partner_id == partner_id) {
+        out.push_back(token);
+      }
+    }
+  }
+  std::sort(out.begin(), out.end(),
+            [](const PartnerToken& a, const PartnerToken& b) { return a.id < b.id; });
+  return out;
+}
+
+absl::Status RocksDbConfigStore::RevokePartnerToken(absl::string_view program_id,
+                                                    absl::string_view partner_id,
+                                                    absl::string_view token_id) {
+  std::lock_guard write_lock(write_mu_);
+  std::optional<std::array<unsigned char, 32>> digest;
+  for (const PartnerToken& token : ListPartnerTokens(program_id, partner_id)) {
+    if (token.id == token_id) {
+      digest = token.digest;
+    }
+  }
+  if (!digest) {
+    return storage::PartnerTokenNotFound(token_id);
+  }
+  rocksdb::WriteBatch batch;
+  batch.Delete(database_.family(kConfig),
+               ToSlice(storage::PartnerTokenKey(DigestView(*digest)).view()));
+  CLICKTRACK_RETURN_IF_ERROR(database_.Write(write_, &batch));
+  std::unique_lock lock(mu_);
+  tokens_.erase(*digest);
+  return absl::OkStatus();
+}
+
+std::optional<PartnerToken> RocksDbConfigStore::FindPartnerToken(
+    const std::array<unsigned char, 32>& digest) const {
+  std::shared_lock lock(mu_);
+  const auto it = tokens_.find(digest);
+  if (it == tokens_.end()) {
+    return std::nullopt;
+  }
+  return it->second;
 }
 
 bool RocksDbConfigStore::VisitActiveLink(absl::string_view code,

@@ -1,15 +1,19 @@
 #pragma once
 
-// ConfigStore on RocksDB: programs, partners and links, written through to the config family
+// ConfigStore on RocksDB: programs, partners, links and partner tokens, written through to the config family
 // and served from memory.
 
 #include <array>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
+#include <set>
 #include <shared_mutex>
 #include <string>
+#include <tuple>
 #include <utility>
+#include <vector>
 
 #include "absl/container/flat_hash_map.h"
 
@@ -32,10 +36,20 @@ class RocksDbConfigStore final : public storage::ConfigStore {
   absl::StatusOr<PartnerRef> GetPartner(absl::string_view program_id,
                                         absl::string_view partner_id) const override;
   std::vector<attribution::Partner> ListPartners(absl::string_view program_id) const override;
+  std::vector<ProgramRef> ListPrograms() const override;
   absl::Status CreateLink(const attribution::Link& link) override;
   absl::Status UpdateLink(const attribution::Link& link) override;
   absl::StatusOr<attribution::Link> GetLink(absl::string_view program_id,
                                             absl::string_view code) const override;
+  std::vector<attribution::Link> ListLinks(absl::string_view program_id,
+                                           absl::string_view partner_id) const override;
+  absl::Status CreatePartnerToken(const storage::PartnerToken& token) override;
+  std::vector<storage::PartnerToken> ListPartnerTokens(
+      absl::string_view program_id, absl::string_view partner_id) const override;
+  absl::Status RevokePartnerToken(absl::string_view program_id, absl::string_view partner_id,
+                                  absl::string_view token_id) override;
+  std::optional<storage::PartnerToken> FindPartnerToken(
+      const std::array<unsigned char, 32>& digest) const override;
   bool VisitActiveLink(absl::string_view code,
                        absl::FunctionRef<void(const storage::CachedLink&)> visit) const override;
 
@@ -54,6 +68,7 @@ class RocksDbConfigStore final : public storage::ConfigStore {
   void CacheProgram(attribution::Program program);
   void CachePartner(attribution::Partner partner);
   void CacheLink(const attribution::Link& link);
+  void CachePartnerToken(storage::PartnerToken token);
   absl::Status WriteConfig(const storage::KeyBuffer& key, const std::string& value);
   absl::StatusOr<bool> HasConversions(absl::string_view program_id) const;
   absl::Status CheckCurrencyChange(const attribution::Program& program) const;
@@ -69,6 +84,9 @@ class RocksDbConfigStore final : public storage::ConfigStore {
   std::map<std::string, ProgramRef, std::less<>> programs_;  // under mu_
   // Keyed by (program id, partner id); ordered so that listing a program's partners is a range.
   std::map<std::pair<std::string, std::string>, PartnerRef> partners_;  // under mu_
+  // (program id, partner id, code) of every link: a partner's links are a range.
+  std::set<std::tuple<std::string, std::string, std::string>> partner_links_;  // under mu_
+  std::map<std::array<unsigned char, 32>, storage::PartnerToken> tokens_;      // under mu_
 
   mutable std::array<LinkShard, kLinkShards> link_shards_;
 };

@@ -45,6 +45,32 @@ absl::StatusOr<std::vector<storage::StatsTotals>> RocksDbReportReader::ReadStats
     first = std::min(first, range.first);
     last = std::max(last, range.last);
   }
+  CLICKTRACK_RETURN_IF_ERROR(VisitStats(
+      program_id, partner_id, first, last, [&](absl::CivilDay day, size_t counter, int64_t value) {
+        for (size_t i = 0; i < ranges.size(); ++i) {
+          if (ranges[i].first <= day && day <= ranges[i].last) {
+            totals[i].values[counter] += value;
+          }
+        }
+      }));
+  return totals;
+}
+
+absl::Status RocksDbReportReader::AddDailyStats(absl::string_view program_id,
+                                                absl::string_view partner_id,
+                                                absl::CivilDay first,
+                                                absl::Span<storage::StatsTotals> days) const {
+  const absl::CivilDay last = first + static_cast<int64_t>(days.size()) - 1;
+  return VisitStats(program_id, partner_id, first, last,
+                    [&](absl::CivilDay day, size_t counter, int64_t value) {
+                      days[day - first].values[counter] += value;
+                    });
+}
+
+absl::Status RocksDbReportReader::VisitStats(
+    absl::string_view program_id, absl::string_view partner_id, absl::CivilDay first,
+    absl::CivilDay last,
+    absl::FunctionRef<void(absl::CivilDay day, size_t counter, int64_t value)> visit) const {
   const KeyBuffer prefix = storage::StatsPrefix(program_id, partner_id);
   KeyBuffer start = prefix;
   start.Int32(storage::DayNumber(first));
@@ -63,18 +89,13 @@ absl::StatusOr<std::vector<storage::StatsTotals>> RocksDbReportReader::ReadStats
       break;
     }
     int64_t value = 0;
-    if (parts.counter >= storage::StatsTotals().values.size() ||
+    if (parts.day < first || parts.counter >= storage::StatsTotals().values.size() ||
         !storage::DecodeCounter(ToView(it->value()), value)) {
       continue;
     }
-    for (size_t i = 0; i < ranges.size(); ++i) {
-      if (ranges[i].first <= parts.day && parts.day <= ranges[i].last) {
-        totals[i].values[parts.counter] += value;
-      }
-    }
+    visit(parts.day, parts.counter, value);
   }
-  CLICKTRACK_RETURN_IF_ERROR(FromRocksStatus(it->status()));
-  return totals;
+  return FromRocksStatus(it->status());
 }
 
 absl::StatusOr<std::vector<storage::CohortCell>> RocksDbReportReader::ReadCohorts(

@@ -14,6 +14,9 @@ class RocksDbReportReader final : public storage::ReportReader {
   absl::StatusOr<storage::StatsTotals> ReadStats(absl::string_view program_id,
                                                  absl::string_view partner_id, absl::CivilDay from,
                                                  absl::CivilDay to) const override;
+  absl::Status AddDailyStats(absl::string_view program_id, absl::string_view partner_id,
+                             absl::CivilDay first,
+                             absl::Span<storage::StatsTotals> days) const override;
   absl::StatusOr<std::vector<storage::CohortCell>> ReadCohorts(
       absl::string_view program_id, absl::string_view partner_id, absl::CivilMonth first,
       absl::CivilMonth last) const override;
@@ -50,6 +53,11 @@ class RocksDbReportReader final : public storage::ReportReader {
                                                  size_t limit) const override;
 
  private:
+  // Calls `visit` with each daily counter of the partner in [first, last], in key order.
+  absl::Status VisitStats(
+      absl::string_view program_id, absl::string_view partner_id, absl::CivilDay first,
+      absl::CivilDay last,
+      absl::FunctionRef<void(absl::CivilDay day, size_t counter, int64_t value)> visit) const;
   // The customer that `customer` was merged into, one step, or nullopt.
   absl::StatusOr<std::optional<attribution::Ulid>> FindAlias(
       absl::string_view program_id, const attribution::Ulid& customer) const;

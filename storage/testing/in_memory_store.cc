@@ -1,6 +1,5 @@
 #include "storage/testing/in_memory_store.h"
 
-#include <algorithm>
 #include <utility>
 
 #include "absl/strings/str_cat.h"

@@ -42,10 +42,20 @@ class InMemoryStore final : public Store,
   absl::StatusOr<PartnerRef> GetPartner(absl::string_view program_id,
                                         absl::string_view partner_id) const override;
   std::vector<attribution::Partner> ListPartners(absl::string_view program_id) const override;
+  std::vector<ProgramRef> ListPrograms() const override;
   absl::Status CreateLink(const attribution::Link& link) override;
   absl::Status UpdateLink(const attribution::Link& link) override;
   absl::StatusOr<attribution::Link> GetLink(absl::string_view program_id,
                                             absl::string_view code) const override;
+  std::vector<attribution::Link> ListLinks(absl::string_view program_id,
+                                           absl::string_view partner_id) const override;
+  absl::Status CreatePartnerToken(const storage::PartnerToken& token) override;
+  std::vector<storage::PartnerToken> ListPartnerTokens(
+      absl::string_view program_id, absl::string_view partner_id) const override;
+  absl::Status RevokePartnerToken(absl::string_view program_id, absl::string_view partner_id,
+                                  absl::string_view token_id) override;
+  std::optional<storage::PartnerToken> FindPartnerToken(
+      const std::array<unsigned char, 32>& digest) const override;
   bool VisitActiveLink(absl::string_view code,
                        absl::FunctionRef<void(const CachedLink&)> visit) const override;
 
@@ -138,6 +148,7 @@ class InMemoryStore final : public Store,
   std::map<std::string, ProgramRef, std::less<>> programs_;
   std::map<std::pair<std::string, std::string>, PartnerRef> partners_;
   std::map<std::string, CachedLink, std::less<>> links_;
+  std::map<std::array<unsigned char, 32>, storage::PartnerToken> tokens_;
   std::vector<attribution::Click> clicks_;
   std::map<std::pair<std::string, std::string>, attribution::Ulid> imported_clicks_;
   std::map<std::string, std::unique_ptr<attribution::InMemoryView>, std::less<>> views_;

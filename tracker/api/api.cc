@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 
+#include "tracker/api/access.h"
 #include "tracker/api/click_batcher.h"
 #include "tracker/api/handlers.h"
 #include "tracker/codec/strict_query.h"
@@ -11,20 +12,12 @@
 namespace clicktrack::tracker {
 namespace {
 
-absl::Status CheckAdminToken(const ApiContext& api, const Call& call) {
-  if (!api.IsAdmin(call.request.authorization)) {
-    return absl::UnauthenticatedError(
-        "missing or wrong admin token: send \"Authorization: Bearer <token>\"");
-  }
-  return absl::OkStatus();
-}
-
 // The operator's routes (/api/v1/admin/…): the admin token (401), then the query (400).
 Scope OperatorScope(const ApiContext& api) {
   return Scope{
       .prefix = "/api/v1/admin",
       .check = [&api](const Call& call) -> absl::Status {
-        if (absl::Status token = CheckAdminToken(api, call); !token.ok()) {
+        if (absl::Status token = RequireAdmin(api, call.request.authorization); !token.ok()) {
           return token;
         }
         return ValidateQuery(call.query);
@@ -32,7 +25,20 @@ Scope OperatorScope(const ApiContext& api) {
   };
 }
 
-// The admin API's scope: the token first (401), then the program id and the query (400),
+// The admin token, or a partner token on its own partner's reports: 401 for no caller, 403 for
+// a partner out of its reach.
+absl::Status CheckCaller(const ApiContext& api, const Call& call) {
+  absl::StatusOr<Caller> caller = Authenticate(api, call.request.authorization);
+  if (!caller.ok()) {
+    return caller.status();
+  }
+  if (caller->partner) {
+    return CheckPartnerReach(*caller->partner, call.request.method, call.path);
+  }
+  return absl::OkStatus();
+}
+
+// The admin API's scope: the token first (401, or 403 for a partner token out of its reach), then the program id and the query (400),
 // for every path under a program, known route or not; below the program itself, the program
 // (404) and the partner id or link code (400).
 Scope AdminScope(const ApiContext& api) {
@@ -43,8 +49,8 @@ Scope AdminScope(const ApiContext& api) {
   return Scope{
       .prefix = "/api/v1/programs/{program}",
       .check = [&api](const Call& call) -> absl::Status {
-        if (absl::Status token = CheckAdminToken(api, call); !token.ok()) {
-          return token;
+        if (absl::Status caller = CheckCaller(api, call); !caller.ok()) {
+          return caller;
         }
         if (absl::Status status =
                 attribution::ValidateIdentifier("program_id", call.Param("program"));
@@ -62,7 +68,9 @@ Scope AdminScope(const ApiContext& api) {
         call.program = *std::move(program);
         return absl::OkStatus();
       },
-      .param_checks = {{"partner", identifier("partner_id")}, {"code", identifier("code")}},
+      .param_checks = {{"partner", identifier("partner_id")},
+                       {"code", identifier("code")},
+                       {"token", identifier("token_id")}},
   };
 }
 
@@ -108,6 +116,13 @@ RouteTable ApiRoutes(const ApiContext& api, ClickSink& click_sink) {
   routes.Add(Method::kGet, "/readyz", bind(Readyz));
   routes.Add(Method::kHead, "/readyz", bind(Readyz));
   routes.Add(Method::kGet, "/metrics", bind(Metrics));
+  for (absl::string_view app : {"/dashboard", "/portal", "/shared"}) {
+    routes.Add(Method::kGet, app, bind(WebAppRoot));
+    routes.Add(Method::kGet, absl::StrCat(app, "/{file}"), bind(WebPage));
+    routes.Add(Method::kHead, absl::StrCat(app, "/{file}"), bind(WebPage));
+  }
+  routes.Add(Method::kGet, "/api/v1/me", bind(WhoAmI));
+  routes.Add(Method::kGet, "/api/v1/programs", bind(ListPrograms));
 
   routes.AddScope(OperatorScope(api));
   routes.AddDeferring(Method::kPost, "/api/v1/admin/backups", bind(CreateBackup));
@@ -123,6 +138,14 @@ RouteTable ApiRoutes(const ApiContext& api, ClickSink& click_sink) {
   routes.Add(Method::kGet, admin("/partners/{partner}/cohorts"), bind(Cohorts));
   routes.Add(Method::kGet, admin("/kpis"), bind(ProgramKpis));
   routes.Add(Method::kGet, admin("/segments"), bind(Segments));
+  routes.Add(Method::kGet, admin("/daily"), bind(ProgramDaily));
+  routes.Add(Method::kGet, admin("/leaderboard"), bind(Leaderboard));
+  routes.Add(Method::kGet, admin("/partners/{partner}/daily"), bind(PartnerDaily));
+  routes.Add(Method::kGet, admin("/partners/{partner}/links"), bind(ListPartnerLinks));
+  routes.Add(Method::kPost, admin("/partners/{partner}/tokens"), bind(CreatePartnerToken));
+  routes.Add(Method::kGet, admin("/partners/{partner}/tokens"), bind(ListPartnerTokens));
+  routes.Add(Method::kDelete, admin("/partners/{partner}/tokens/{token}"),
+             bind(RevokePartnerToken));
   routes.AddDeferring(Method::kPost, admin("/import"), bind(Import));
   routes.Add(Method::kGet, admin("/balances"), bind(Balances));
   routes.Add(Method::kGet, admin("/partners/{partner}/balance"), bind(PartnerBalance));

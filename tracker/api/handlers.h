@@ -52,6 +52,19 @@ Reply ListPartners(const ApiContext& api, const Call& call);
 Reply CreateLink(const ApiContext& api, const Call& call);
 Reply GetLink(const ApiContext& api, const Call& call);
 Reply PatchLink(const ApiContext& api, const Call& call);
+Reply ListPartnerLinks(const ApiContext& api, const Call& call);
+
+// Callers and partner tokens (token_handlers.cc, docs/dashboard.md): who is calling, the
+// programs (admin), and a partner's tokens (made, listed, revoked by the admin).
+Reply WhoAmI(const ApiContext& api, const Call& call);
+Reply ListPrograms(const ApiContext& api, const Call& call);
+Reply CreatePartnerToken(const ApiContext& api, const Call& call);
+Reply ListPartnerTokens(const ApiContext& api, const Call& call);
+Reply RevokePartnerToken(const ApiContext& api, const Call& call);
+
+// The browser apps' files (web_handler.cc): a page or asset, and /dashboard -> /dashboard/.
+Reply WebPage(const ApiContext& api, const Call& call);
+Reply WebAppRoot(const ApiContext& api, const Call& call);
 
 // Postbacks to partners (delivery_handlers.cc): the deliveries, and a retry of a failed one.
 Reply ListDeliveries(const ApiContext& api, const Call& call);
@@ -67,6 +80,10 @@ Reply Cohorts(const ApiContext& api, const Call& call);
 // Program reports: KPIs (program_report_handlers.cc), segments and tiers (segment_handler.cc).
 Reply ProgramKpis(const ApiContext& api, const Call& call);
 Reply Segments(const ApiContext& api, const Call& call);
+// Daily series and the partners table (series_handlers.cc).
+Reply ProgramDaily(const ApiContext& api, const Call& call);
+Reply PartnerDaily(const ApiContext& api, const Call& call);
+Reply Leaderboard(const ApiContext& api, const Call& call);
 
 // Balances and payouts (payout_handlers.cc); a payout is answered once durable.
 Reply Balances(const ApiContext& api, const Call& call);

@@ -1,6 +1,7 @@
 // Partner links (SPEC §4.1).
 
 #include "absl/strings/str_cat.h"
+#include "boost/json/array.hpp"
 
 #include "tracker/api/handlers.h"
 #include "tracker/api/responses.h"
@@ -92,6 +93,19 @@ absl::StatusOr<HttpResponse> PatchLink(const ApiContext& api, const Call& call) 
     return status;
   }
   return JsonResponse(200, EncodeLink(*link, api.options.public_url));
+}
+
+absl::StatusOr<HttpResponse> ListPartnerLinks(const ApiContext& api, const Call& call) {
+  const attribution::Program& program = *call.program;
+  const absl::string_view partner_id = call.Param("partner");
+  if (absl::Status found = api.config.GetPartner(program.id, partner_id).status(); !found.ok()) {
+    return found;
+  }
+  boost::json::array links;
+  for (const attribution::Link& link : api.config.ListLinks(program.id, partner_id)) {
+    links.emplace_back(EncodeLink(link, api.options.public_url));
+  }
+  return JsonResponse(200, {{"links", std::move(links)}});
 }
 
 }  // namespace clicktrack::tracker

@@ -2,6 +2,9 @@
 
 #include <string>
 
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+
 #include "tracker/common/json_text.h"
 
 namespace clicktrack::tracker {
@@ -64,6 +67,17 @@ HttpResponse MethodNotAllowed(absl::string_view allow) {
   response.status = 405;
   response.headers.emplace_back("Allow", std::string(allow));
   return response;
+}
+
+bool IfNoneMatchHits(absl::string_view header, absl::string_view etag) {
+  for (absl::string_view tag : absl::StrSplit(header, ',')) {
+    tag = absl::StripAsciiWhitespace(tag);
+    absl::ConsumePrefix(&tag, "W/");
+    if (tag == "*" || tag == etag) {
+      return true;
+    }
+  }
+  return false;
 }
 
 }  // namespace clicktrack::tracker

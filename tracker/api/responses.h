@@ -23,6 +23,10 @@ HttpResponse JsonResponse(int status, const boost::json::object& body);
 // A text/plain response.
 HttpResponse PlainResponse(int status, absl::string_view body);
 
+// RFC 9110 §13.1.2: whether an If-None-Match header ("*", or entity tags compared weakly)
+// names `etag`.
+bool IfNoneMatchHits(absl::string_view header, absl::string_view etag);
+
 // 405 with the methods the path allows ("GET, PUT").
 HttpResponse MethodNotAllowed(absl::string_view allow);
 

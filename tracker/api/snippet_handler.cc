@@ -3,12 +3,10 @@
 #include <array>
 #include <string>
 
-#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_split.h"
-#include "absl/strings/strip.h"
 
 #include "tracker/api/handlers.h"
+#include "tracker/api/responses.h"
 #include "tracker/api/snippet_js.h"
 #include "tracker/codec/hmac.h"
 
@@ -21,18 +19,6 @@ const std::string& SnippetEtag() {
     return absl::StrCat("\"", HexOf(Sha256(kSnippetJs), 8), "\"");
   }();
   return etag;
-}
-
-// RFC 9110 §13.1.2: "*", or a list of entity tags compared weakly (W/ ignored).
-bool IfNoneMatchHits(absl::string_view header, absl::string_view etag) {
-  for (absl::string_view tag : absl::StrSplit(header, ',')) {
-    tag = absl::StripAsciiWhitespace(tag);
-    absl::ConsumePrefix(&tag, "W/");
-    if (tag == "*" || tag == etag) {
-      return true;
-    }
-  }
-  return false;
 }
 
 }  // namespace

@@ -34,6 +34,7 @@ struct HttpRequest {
   absl::string_view x_signature;
   absl::string_view stripe_signature;
   absl::string_view if_none_match;
+  absl::string_view accept_encoding;
   absl::string_view idempotency_key;
   absl::string_view body;
   BodyPlace body_place = BodyPlace::kMemory;

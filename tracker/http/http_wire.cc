@@ -115,6 +115,7 @@ void RequestData::Clear() {
   x_signature.clear();
   stripe_signature.clear();
   if_none_match.clear();
+  accept_encoding.clear();
   idempotency_key.clear();
   forwarded_for.clear();
   body.clear();
@@ -144,6 +145,7 @@ HttpRequest RequestData::View() const {
       .x_signature = x_signature,
       .stripe_signature = stripe_signature,
       .if_none_match = if_none_match,
+      .accept_encoding = accept_encoding,
       .idempotency_key = idempotency_key,
       .body = body,
       .body_place = body_place,
@@ -205,6 +207,9 @@ void RequestParser::on_field_impl(http::field name, StringView name_text, String
       break;
     case http::field::if_none_match:
       Assign(data_.if_none_match, value);
+      break;
+    case http::field::accept_encoding:
+      AppendField(data_.accept_encoding, ", ", value);
       break;
 
     case http::field::expect:

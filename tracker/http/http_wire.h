@@ -28,6 +28,7 @@ struct RequestData {
   std::string x_signature;
   std::string stripe_signature;
   std::string if_none_match;
+  std::string accept_encoding;  // several fields are joined with ", "
   std::string idempotency_key;
   std::string forwarded_for;  // X-Forwarded-For; several fields are joined with ", "
   std::string body;

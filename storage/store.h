@@ -318,9 +318,8 @@ inline absl::StatusOr<std::vector<StatsTotals>> ReportReader::ReadStatsRanges(
 }
 
 inline absl::Status ReportReader::AddDailyStats(absl::string_view program_id,
-                                               absl::string_view partner_id,
-                                               absl::CivilDay first,
-                                               absl::Span<StatsTotals> days) const {
+                                                absl::string_view partner_id, absl::CivilDay first,
+                                                absl::Span<StatsTotals> days) const {
   for (size_t i = 0; i < days.size(); ++i) {
     absl::StatusOr<StatsTotals> day = ReadStats(program_id, partner_id, first + i, first + i);
     if (!day.ok()) {

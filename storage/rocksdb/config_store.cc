@@ -263,7 +263,8 @@ std::vector<attribution::Link> RocksDbConfigStore::ListLinks(absl::string_view p
   std::vector<std::string> codes;
   {
     std::shared_lock lock(mu_);
-    for (auto it = partner_links_.lower_bound({std::string(program_id), std::string(partner_id), ""});
+    for (auto it =
+             partner_links_.lower_bound({std::string(program_id), std::string(partner_id), ""});
          it != partner_links_.end() && std::get<0>(*it) == program_id &&
          std::get<1>(*it) == partner_id;
          ++it) {

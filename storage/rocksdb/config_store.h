@@ -1,7 +1,7 @@
 #pragma once
 
-// ConfigStore on RocksDB: programs, partners, links and partner tokens, written through to the config family
-// and served from memory.
+// ConfigStore on RocksDB: programs, partners, links and partner tokens, written through to the
+// config family and served from memory.
 
 #include <array>
 #include <map>
@@ -44,8 +44,8 @@ class RocksDbConfigStore final : public storage::ConfigStore {
   std::vector<attribution::Link> ListLinks(absl::string_view program_id,
                                            absl::string_view partner_id) const override;
   absl::Status CreatePartnerToken(const storage::PartnerToken& token) override;
-  std::vector<storage::PartnerToken> ListPartnerTokens(
-      absl::string_view program_id, absl::string_view partner_id) const override;
+  std::vector<storage::PartnerToken> ListPartnerTokens(absl::string_view program_id,
+                                                       absl::string_view partner_id) const override;
   absl::Status RevokePartnerToken(absl::string_view program_id, absl::string_view partner_id,
                                   absl::string_view token_id) override;
   std::optional<storage::PartnerToken> FindPartnerToken(

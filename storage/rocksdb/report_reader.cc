@@ -45,20 +45,19 @@ absl::StatusOr<std::vector<storage::StatsTotals>> RocksDbReportReader::ReadStats
     first = std::min(first, range.first);
     last = std::max(last, range.last);
   }
-  CLICKTRACK_RETURN_IF_ERROR(VisitStats(
-      program_id, partner_id, first, last, [&](absl::CivilDay day, size_t counter, int64_t value) {
-        for (size_t i = 0; i < ranges.size(); ++i) {
-          if (ranges[i].first <= day && day <= ranges[i].last) {
-            totals[i].values[counter] += value;
-          }
-        }
-      }));
+  CLICKTRACK_RETURN_IF_ERROR(VisitStats(program_id, partner_id, first, last,
+                                        [&](absl::CivilDay day, size_t counter, int64_t value) {
+                                          for (size_t i = 0; i < ranges.size(); ++i) {
+                                            if (ranges[i].first <= day && day <= ranges[i].last) {
+                                              totals[i].values[counter] += value;
+                                            }
+                                          }
+                                        }));
   return totals;
 }
 
 absl::Status RocksDbReportReader::AddDailyStats(absl::string_view program_id,
-                                                absl::string_view partner_id,
-                                                absl::CivilDay first,
+                                                absl::string_view partner_id, absl::CivilDay first,
                                                 absl::Span<storage::StatsTotals> days) const {
   const absl::CivilDay last = first + static_cast<int64_t>(days.size()) - 1;
   return VisitStats(program_id, partner_id, first, last,

@@ -56,8 +56,7 @@ absl::Status InMemoryStore::RevokePartnerToken(absl::string_view program_id,
   std::lock_guard lock(mu_);
   for (auto it = tokens_.begin(); it != tokens_.end(); ++it) {
     const storage::PartnerToken& token = it->second;
-    if (token.program_id == program_id && token.partner_id == partner_id &&
-        token.id == token_id) {
+    if (token.program_id == program_id && token.partner_id == partner_id && token.id == token_id) {
       tokens_.erase(it);
       return absl::OkStatus();
     }

@@ -50,8 +50,8 @@ class InMemoryStore final : public Store,
   std::vector<attribution::Link> ListLinks(absl::string_view program_id,
                                            absl::string_view partner_id) const override;
   absl::Status CreatePartnerToken(const storage::PartnerToken& token) override;
-  std::vector<storage::PartnerToken> ListPartnerTokens(
-      absl::string_view program_id, absl::string_view partner_id) const override;
+  std::vector<storage::PartnerToken> ListPartnerTokens(absl::string_view program_id,
+                                                       absl::string_view partner_id) const override;
   absl::Status RevokePartnerToken(absl::string_view program_id, absl::string_view partner_id,
                                   absl::string_view token_id) override;
   std::optional<storage::PartnerToken> FindPartnerToken(

@@ -26,10 +26,10 @@ from selenium.webdriver.support.ui import WebDriverWait
 TOKEN = "browser-test-admin-token"
 
 
-def start_trackerd(binary, data):
+def start_trackerd(binary, data, *flags):
     process = subprocess.Popen(
         [binary, "--listen", "127.0.0.1:0", "--data", data, "--admin-token", TOKEN,
-         "--threads", "1"],
+         "--threads", "1", *flags],
         stderr=subprocess.PIPE, text=True)
     first = json.loads(process.stderr.readline())
     threading.Thread(target=lambda: process.stderr.read(), daemon=True).start()

@@ -16,8 +16,8 @@
 namespace clicktrack::tracker {
 namespace {
 
-constexpr absl::string_view kPartnerReports[] = {"stats",    "cohorts",  "commissions", "balance",
-                                                 "postbacks", "links", "daily"};
+constexpr absl::string_view kPartnerReports[] = {"stats",     "cohorts", "commissions", "balance",
+                                                 "postbacks", "links",   "daily"};
 
 // The token after "Bearer ", or "".
 absl::string_view BearerOf(absl::string_view authorization) {
@@ -38,8 +38,7 @@ std::string RandomHex(size_t bytes) {
 }
 
 absl::Status Unauthenticated(absl::string_view why) {
-  return absl::UnauthenticatedError(
-      absl::StrCat(why, ": send \"Authorization: Bearer <token>\""));
+  return absl::UnauthenticatedError(absl::StrCat(why, ": send \"Authorization: Bearer <token>\""));
 }
 
 }  // namespace
@@ -87,10 +86,10 @@ absl::Status CheckPartnerReach(const storage::PartnerToken& token, Method method
   if (own && report && (method == Method::kGet || method == Method::kHead)) {
     return absl::OkStatus();
   }
-  return absl::PermissionDeniedError(absl::StrCat(
-      "a partner token reads only its own partner's reports: GET /api/v1/programs/",
-      token.program_id, "/partners/", token.partner_id,
-      "[/stats|/cohorts|/commissions|/balance|/postbacks|/links|/daily]"));
+  return absl::PermissionDeniedError(
+      absl::StrCat("a partner token reads only its own partner's reports: GET /api/v1/programs/",
+                   token.program_id, "/partners/", token.partner_id,
+                   "[/stats|/cohorts|/commissions|/balance|/postbacks|/links|/daily]"));
 }
 
 std::string NewPartnerTokenSecret() { return absl::StrCat(kPartnerTokenPrefix, RandomHex(32)); }

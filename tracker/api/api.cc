@@ -38,9 +38,9 @@ absl::Status CheckCaller(const ApiContext& api, const Call& call) {
   return absl::OkStatus();
 }
 
-// The admin API's scope: the token first (401, or 403 for a partner token out of its reach), then the program id and the query (400),
-// for every path under a program, known route or not; below the program itself, the program
-// (404) and the partner id or link code (400).
+// The admin API's scope: the token first (401, or 403 for a partner token out of its reach), then
+// the program id and the query (400), for every path under a program, known route or not; below the
+// program itself, the program (404) and the partner id or link code (400).
 Scope AdminScope(const ApiContext& api) {
   const auto identifier = [](absl::string_view field) {
     return
@@ -131,6 +131,7 @@ RouteTable ApiRoutes(const ApiContext& api, ClickSink& click_sink) {
   routes.AddScope(AdminScope(api));
   routes.Add(Method::kGet, kProgram, bind(GetProgram));
   routes.Add(Method::kPut, kProgram, bind(PutProgram));
+  routes.Add(Method::kPatch, kProgram, bind(PatchProgram));
   routes.Add(Method::kGet, admin("/partners"), bind(ListPartners));
   routes.Add(Method::kGet, admin("/partners/{partner}"), bind(GetPartner));
   routes.Add(Method::kPut, admin("/partners/{partner}"), bind(PutPartner));

@@ -44,6 +44,7 @@ Reply Snippet(const ApiContext& api, const Call& call);
 // Programs and partners (program_handlers.cc).
 Reply PutProgram(const ApiContext& api, const Call& call);
 Reply GetProgram(const ApiContext& api, const Call& call);
+Reply PatchProgram(const ApiContext& api, const Call& call);
 Reply PutPartner(const ApiContext& api, const Call& call);
 Reply GetPartner(const ApiContext& api, const Call& call);
 Reply ListPartners(const ApiContext& api, const Call& call);

@@ -10,6 +10,36 @@
 #include "tracker/codec/url_validation.h"
 
 namespace clicktrack::tracker {
+namespace {
+
+// RFC 7396 JSON merge patch: each member of `patch` replaces target's, objects merge member by
+// member, and null removes the member.
+void MergePatch(boost::json::object& target, const boost::json::object& patch) {
+  for (const auto& [key, value] : patch) {
+    if (value.is_null()) {
+      target.erase(key);
+    } else if (value.is_object() && target.contains(key) && target.at(key).is_object()) {
+      MergePatch(target.at(key).as_object(), value.as_object());
+    } else {
+      target[key] = value;
+    }
+  }
+}
+
+// Stores `program` (created now, or replacing the one with its id) and answers with it.
+absl::StatusOr<HttpResponse> StoreProgram(const ApiContext& api, attribution::Program program) {
+  const absl::Time now = api.clock.Now();
+  const absl::StatusOr<storage::ConfigStore::ProgramRef> existing =
+      api.config.GetProgram(program.id);
+  program.created_at = existing.ok() ? (*existing)->created_at : now;
+  program.updated_at = now;
+  if (absl::Status status = api.config.PutProgram(program); !status.ok()) {
+    return status;
+  }
+  return JsonResponse(200, EncodeProgram(program));
+}
+
+}  // namespace
 
 absl::StatusOr<HttpResponse> PutProgram(const ApiContext& api, const Call& call) {
   const absl::string_view program_id = call.Param("program");
@@ -22,15 +52,31 @@ absl::StatusOr<HttpResponse> PutProgram(const ApiContext& api, const Call& call)
   if (!program.ok()) {
     return program.status();
   }
-  const absl::Time now = api.clock.Now();
-  const absl::StatusOr<storage::ConfigStore::ProgramRef> existing =
-      api.config.GetProgram(program_id);
-  program->created_at = existing.ok() ? (*existing)->created_at : now;
-  program->updated_at = now;
-  if (absl::Status status = api.config.PutProgram(*program); !status.ok()) {
-    return status;
+  return StoreProgram(api, *std::move(program));
+}
+
+// The settings form's save (docs/dashboard.md): the stored program, secrets included, with the
+// body merged in (RFC 7396), checked as a PUT of the whole would be.
+absl::StatusOr<HttpResponse> PatchProgram(const ApiContext& api, const Call& call) {
+  const absl::StatusOr<storage::ConfigStore::ProgramRef> found =
+      api.config.GetProgram(call.Param("program"));
+  if (!found.ok()) {
+    return found.status();
   }
-  return JsonResponse(200, EncodeProgram(*program));
+  const attribution::Program& stored = **found;
+  absl::StatusOr<boost::json::object> patch = ParseJsonObject(call.request.body);
+  if (!patch.ok()) {
+    return patch.status();
+  }
+  boost::json::object merged = EncodeProgram(stored);
+  merged["postback_secret"] = stored.postback_secret;
+  merged["stripe_webhook_secret"] = stored.stripe_webhook_secret;
+  MergePatch(merged, *patch);
+  absl::StatusOr<attribution::Program> program = DecodeProgram(merged, stored.id);
+  if (!program.ok()) {
+    return program.status();
+  }
+  return StoreProgram(api, *std::move(program));
 }
 
 absl::StatusOr<HttpResponse> GetProgram(const ApiContext& api, const Call& call) {

@@ -43,8 +43,7 @@ boost::json::object EncodeToken(const storage::PartnerToken& token, absl::Time n
 
 // {"label": "…", "expires_in": "720h"}, both optional, on the partner the path names.
 absl::StatusOr<storage::PartnerToken> DecodeTokenOrder(const Call& call, absl::Time now) {
-  CLICKTRACK_ASSIGN_OR_RETURN(const boost::json::object body,
-                              ParseJsonObject(call.request.body));
+  CLICKTRACK_ASSIGN_OR_RETURN(const boost::json::object body, ParseJsonObject(call.request.body));
   const Fields fields(body, "");
   CLICKTRACK_ASSIGN_OR_RETURN(const std::optional<std::string> label, fields.String("label"));
   CLICKTRACK_ASSIGN_OR_RETURN(const std::optional<absl::Duration> lifetime,
@@ -96,16 +95,15 @@ Reply ListPartnerTokens(const ApiContext& api, const Call& call) {
 }
 
 Reply RevokePartnerToken(const ApiContext& api, const Call& call) {
-  CLICKTRACK_RETURN_IF_ERROR(api.config.RevokePartnerToken(
-      call.program->id, call.Param("partner"), call.Param("token")));
+  CLICKTRACK_RETURN_IF_ERROR(
+      api.config.RevokePartnerToken(call.program->id, call.Param("partner"), call.Param("token")));
   HttpResponse response;
   response.status = 204;
   return response;
 }
 
 Reply WhoAmI(const ApiContext& api, const Call& call) {
-  CLICKTRACK_ASSIGN_OR_RETURN(const Caller caller,
-                              Authenticate(api, call.request.authorization));
+  CLICKTRACK_ASSIGN_OR_RETURN(const Caller caller, Authenticate(api, call.request.authorization));
   if (caller.admin) {
     return JsonResponse(200, {{"role", "admin"}});
   }
@@ -116,9 +114,10 @@ Reply WhoAmI(const ApiContext& api, const Call& call) {
                               api.config.GetPartner(token.program_id, token.partner_id));
   return JsonResponse(
       200, {{"role", "partner"},
-            {"program", {{"id", program->id},
-                         {"name", program->name},
-                         {"currency", std::string(program->currency.Code())}}},
+            {"program",
+             {{"id", program->id},
+              {"name", program->name},
+              {"currency", std::string(program->currency.Code())}}},
             {"partner", {{"id", partner->id}, {"name", partner->name}}},
             {"token", {{"id", token.id}, {"expires_at", TimeOrNull(token.expires_at)}}}});
 }

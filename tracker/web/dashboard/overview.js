@@ -1,0 +1,49 @@
+// Program overview: the KPIs for a range and the daily series of clicks, sales, revenue and
+// commission (GET …/kpis and GET …/daily).
+
+import { lineChart } from "/shared/charts.js";
+import { h, mount, notice } from "/shared/dom.js";
+import { count, money, percent } from "/shared/format.js";
+import { rangeBar, tile } from "./widgets.js";
+
+export async function renderOverview(ctx, root) {
+  const path = `/programs/${encodeURIComponent(ctx.program.id)}`;
+  const [kpis, daily] = await Promise.all([
+    ctx.api.get(`${path}/kpis`, ctx.range),
+    ctx.api.get(`${path}/daily`, ctx.range),
+  ]);
+  const currency = kpis.currency;
+  const m = (value) => money(value, currency);
+  const counts = h("canvas", { id: "daily-counts", role: "img", "aria-label": "Clicks and sales per day" });
+  const amounts = h("canvas", { id: "daily-money", role: "img", "aria-label": "Revenue and commission per day" });
+  mount(root,
+    h("div", { class: "row" }, h("h1", { class: "grow" }, `${ctx.program.name} · overview`),
+      rangeBar(ctx.range, (range) => { ctx.range = range; renderOverview(ctx, root).catch((e) => mount(root, notice("error", e.message))); })),
+    h("div", { class: "tiles" },
+      tile("clicks", "Clicks", count(kpis.clicks), kpis.clicks),
+      tile("unique-clicks", "Unique clicks", count(kpis.unique_clicks), kpis.unique_clicks),
+      tile("sales", "Sales", count(kpis.conversions.sales), kpis.conversions.sales),
+      tile("revenue", "Revenue", m(kpis.revenue), kpis.revenue),
+      tile("commission", "Commission", m(kpis.commission.total), kpis.commission.total),
+      tile("epc", "EPC", m(kpis.epc), kpis.epc),
+      tile("conversion-rate", "Conversion rate", percent(kpis.conversion_rate), kpis.conversion_rate),
+      tile("average-check", "Average order", m(kpis.average_check), kpis.average_check),
+      tile("repeat-share", "Repeat-sale share", percent(kpis.repeat_sale_share), kpis.repeat_sale_share),
+      tile("ltv", "Average customer LTV", m(kpis.average_customer_ltv), kpis.average_customer_ltv),
+      tile("active-partners", "Active partners", `${count(kpis.partners.active)} of ${count(kpis.partners.total)}`, kpis.partners.active),
+      tile("with-sale", "Partners with a sale", percent(kpis.partners.with_sale_share), kpis.partners.with_sale_share),
+      tile("pending", "Commission pending", m(kpis.commission_pending), kpis.commission_pending),
+      tile("paid", "Commission paid", m(kpis.commission_paid), kpis.commission_paid)),
+    h("div", { class: "grid2" },
+      h("section", { class: "card" }, h("h2", null, "Clicks and sales per day"), h("div", { class: "chart" }, counts)),
+      h("section", { class: "card" }, h("h2", null, `Revenue and commission per day (${currency})`), h("div", { class: "chart" }, amounts))));
+  const labels = daily.days.map((d) => d.day);
+  lineChart(counts, labels, [
+    { label: "Clicks", data: daily.days.map((d) => d.clicks) },
+    { label: "Sales", data: daily.days.map((d) => d.sales), axis: "right" },
+  ], { left: "clicks", right: "sales" });
+  lineChart(amounts, labels, [
+    { label: "Revenue", data: daily.days.map((d) => Number(d.revenue)) },
+    { label: "Commission", data: daily.days.map((d) => Number(d.commission)) },
+  ], { left: currency });
+}

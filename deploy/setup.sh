@@ -27,7 +27,7 @@ packages=(
   wrk nginx curl
   clang libclang-rt-14-dev clang-format python3 git nodejs
   chromium chromium-driver python3-selenium ca-certificates
-  systemd python3-prometheus-client prometheus
+  systemd python3-prometheus-client prometheus libjs-chart.js
 )
 
 missing=()

@@ -368,6 +368,14 @@ def main():
         portal_refusals(check)
         print(f"dashboard browser test: {imported['accepted']} lines imported; every view checked; "
               f"overview assets {assets / 1024:.0f} KiB on the wire; screenshots in {shots}")
+    except Exception:
+        if driver:  # what the page showed when the step failed, for whoever reads the log
+            driver.save_screenshot(os.path.join(shots, "failure.png"))
+            print(f"failed at {driver.current_url}; the page said:\n"
+                  f"{driver.find_element(By.TAG_NAME, 'body').text[:2000]}\n"
+                  f"console: {driver.get_log('browser')}; screenshot {shots}/failure.png",
+                  file=sys.stderr)
+        raise
     finally:
         if driver:
             driver.quit()

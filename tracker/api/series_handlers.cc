@@ -65,10 +65,14 @@ absl::StatusOr<HttpResponse> DailyResponse(const ApiContext& api, const Call& ca
 }  // namespace
 
 Reply ProgramDaily(const ApiContext& api, const Call& call) {
-  // The unattributed conversions count under "": in the program's series, as in its KPIs.
+  // As in the KPIs, so that the series adds up to them: the unattributed conversions count
+  // under "", and partners who joined after the range are left out.
+  CLICKTRACK_ASSIGN_OR_RETURN(const DayRange range, ParseDayRange(call.query, api.clock.Now()));
   std::vector<std::string> partner_ids{""};
   for (const attribution::Partner& partner : api.config.ListPartners(call.program->id)) {
-    partner_ids.push_back(partner.id);
+    if (absl::ToCivilDay(partner.joined_at, absl::UTCTimeZone()) <= range.to) {
+      partner_ids.push_back(partner.id);
+    }
   }
   return DailyResponse(api, call, partner_ids);
 }

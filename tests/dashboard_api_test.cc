@@ -106,9 +106,9 @@ TEST_F(DashboardApiTest, RevokedExpiredAndUnknownTokensAre401WithTheReason) {
   EXPECT_EQ(expired.status, 401);
   EXPECT_TRUE(absl::StrContains(expired.body, "partner token expired at")) << expired.body;
 
-  EXPECT_EQ(As(secret, "DELETE", absl::StrCat("/api/v1/programs/acme/partners/p1/tokens/", id))
-                .status,
-            403);
+  EXPECT_EQ(
+      As(secret, "DELETE", absl::StrCat("/api/v1/programs/acme/partners/p1/tokens/", id)).status,
+      403);
   EXPECT_EQ(Call("DELETE", "/api/v1/programs/acme/partners/p2/tokens/" + id).status, 404);
   EXPECT_EQ(Call("DELETE", "/api/v1/programs/acme/partners/p1/tokens/" + id).status, 204);
   const HttpResult revoked = As(secret, "GET", "/api/v1/programs/acme/partners/p1/stats");

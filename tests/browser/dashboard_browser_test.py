@@ -216,7 +216,7 @@ def payout(check):
     check.go("#/payouts", "payouts")
     for box in check.driver.find_elements(By.CSS_SELECTOR, "#balances tbody input[type=checkbox]"):
         row = box.find_element(By.XPATH, "./ancestor::tr")
-        if box.is_selected() != (row.get_attribute("data-partner") == "jane"):
+        if box.is_selected() != (row.get_attribute("data-key") == "jane"):
             box.click()
     check.driver.find_element(By.ID, "review-payout").click()
     confirm = check.wait_for("#confirm-payout")
@@ -227,7 +227,7 @@ def payout(check):
     assert money(before["balance"]) in paid, paid
     after = check.admin.call("GET", "/programs/acme/partners/jane/balance")
     assert float(after["balance"]) < float(before["balance"]), (before, after)
-    jane = check.driver.find_element(By.CSS_SELECTOR, "#balances tr[data-partner=jane] .balance").text
+    jane = check.driver.find_element(By.CSS_SELECTOR, "#balances tr[data-key=jane] .balance").text
     assert jane == money(after["balance"]), (jane, after)
     assert "jane" in check.text_of("#payout-history tbody")
     check.shot("payouts")

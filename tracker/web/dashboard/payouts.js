@@ -1,7 +1,7 @@
 // Payouts: every partner's balance, a payout in two steps (review, then confirm, sent once
 // with an Idempotency-Key so that a double click pays once), the history, and the ledger CSV.
 
-import { h, mount, notice, showFieldError } from "/shared/dom.js";
+import { h, mount, notice, showFieldError, sortableTable } from "/shared/dom.js";
 import { money, timestamp } from "/shared/format.js";
 
 export async function renderPayouts(ctx, root) {
@@ -11,20 +11,20 @@ export async function renderPayouts(ctx, root) {
   const currency = ctx.program.currency;
   const m = (value) => money(value, currency);
   const payable = balances.filter((b) => Number(b.balance) > 0);
-  const boxes = new Map();
+  const chosen = new Set(payable.map((b) => b.partner_id));
   const form = h("form", { id: "payout-form", onsubmit: (event) => { event.preventDefault(); review(); } });
   const step = h("div", { id: "payout-step" });
 
   const review = () => {
-    const chosen = payable.filter((b) => boxes.get(b.partner_id)?.checked);
+    const picked = payable.filter((b) => chosen.has(b.partner_id));
     const minimum = form.elements.minimum.value.trim();
-    const qualifying = chosen.filter((b) => !minimum || Number(b.balance) >= Number(minimum));
+    const qualifying = picked.filter((b) => !minimum || Number(b.balance) >= Number(minimum));
     const total = qualifying.reduce((sum, b) => sum + Math.round(Number(b.balance) * 100), 0) / 100;
-    if (chosen.length === 0) {
+    if (picked.length === 0) {
       step.replaceChildren(notice("error", "Choose at least one partner with a positive balance."));
       return;
     }
-    const order = { partner_ids: chosen.map((b) => b.partner_id), minimum: minimum || undefined,
+    const order = { partner_ids: picked.map((b) => b.partner_id), minimum: minimum || undefined,
       note: form.elements.note.value || undefined };
     const key = crypto.randomUUID();
     const confirm = h("button", { type: "button", class: "primary", id: "confirm-payout", onclick: async () => {
@@ -47,19 +47,19 @@ export async function renderPayouts(ctx, root) {
       h("div", { class: "actions" }, confirm, h("button", { type: "button", onclick: () => step.replaceChildren() }, "Cancel"))));
   };
 
-  const rows = balances.map((b) => {
-    const box = h("input", { type: "checkbox", "aria-label": `Pay ${b.partner_id}`, checked: Number(b.balance) > 0,
-      disabled: Number(b.balance) <= 0 });
-    boxes.set(b.partner_id, box);
-    return h("tr", { dataset: { partner: b.partner_id } }, h("td", null, box),
-      h("td", null, h("a", { href: `#/partners/${encodeURIComponent(b.partner_id)}` }, b.partner_id)),
-      h("td", { class: "num" }, m(b.pending)), h("td", { class: "num" }, m(b.approved)),
-      h("td", { class: "num" }, m(b.paid)), h("td", { class: "num balance" }, m(b.balance)));
-  });
+  const box = (b) => h("input", { type: "checkbox", "aria-label": `Pay ${b.partner_id}`,
+    checked: chosen.has(b.partner_id), disabled: Number(b.balance) <= 0,
+    onchange: (event) => (event.target.checked ? chosen.add(b.partner_id) : chosen.delete(b.partner_id)) });
+  const amount = (key) => ({ key, label: key[0].toUpperCase() + key.slice(1), numeric: true,
+    value: (b) => Number(b[key]), cell: (b) => h("span", { class: key }, m(b[key])) });
+  const columns = [
+    { key: "pay", label: "Pay", value: (b) => (chosen.has(b.partner_id) ? 1 : 0), cell: box },
+    { key: "partner", label: "Partner", value: (b) => b.partner_id,
+      cell: (b) => h("a", { href: `#/partners/${encodeURIComponent(b.partner_id)}` }, b.partner_id) },
+    amount("pending"), amount("approved"), amount("paid"), amount("balance")];
+  const rows = balances.map((b) => ({ ...b, key: b.partner_id }));
   form.append(
-    h("div", { class: "scroll" }, h("table", { id: "balances" },
-      h("thead", null, h("tr", null, ["", "Partner", "Pending", "Approved", "Paid", "Balance"].map((l, i) => h("th", { class: i > 1 ? "num" : null }, l)))),
-      h("tbody", null, rows))),
+    h("div", { class: "scroll" }, sortableTable(columns, rows, "balance", { id: "balances" })),
     h("div", { class: "row" },
       h("div", { class: "field" }, h("label", { for: "minimum" }, `Minimum (${currency})`),
         h("input", { id: "minimum", name: "minimum", inputmode: "decimal", placeholder: "50.00", dataset: { field: "minimum" } })),

@@ -70,33 +70,54 @@ export function showFieldError(form, error) {
   return false;
 }
 
-// A table whose headers sort it. columns: [{key, label, value(row) (what sorts), cell(row)
-// (what shows; default value), numeric}]. Sorted by `initial` (descending) at first.
-export function sortableTable(columns, rows, initial, attributes = {}) {
+// A table whose headers sort it, `pageSize` rows at a time (a thousand rows would take the
+// browser longer to lay out than the API takes to answer). columns: [{key, label, value(row)
+// (what sorts), cell(row) (what shows; default value), numeric}]. Sorted by `initial`
+// (descending) at first.
+export function sortableTable(columns, rows, initial, attributes = {}, pageSize = 100) {
   let sortKey = initial;
   let descending = true;
+  let page = 0;
+  let sorted = rows;
   const body = h("tbody");
+  const pager = h("div", { class: "pager" });
   const headers = columns.map((column) =>
     h("th", { scope: "col", class: column.numeric ? "num" : null, dataset: { key: column.key } },
       h("button", { type: "button", onclick: () => sortBy(column.key) }, column.label)));
-  const render = () => {
+  const sort = () => {
     const column = columns.find((c) => c.key === sortKey);
-    const sorted = [...rows].sort((a, b) => compare(column.value(a), column.value(b)));
+    sorted = [...rows].sort((a, b) => compare(column.value(a), column.value(b)));
     if (descending) sorted.reverse();
-    body.replaceChildren(...sorted.map((row) => h("tr", null, columns.map((c) =>
-      h("td", { class: c.numeric ? "num" : null }, (c.cell ?? c.value)(row))))));
     for (const th of headers) {
       const active = th.dataset.key === sortKey;
       th.setAttribute("aria-sort", active ? (descending ? "descending" : "ascending") : "none");
     }
   };
+  const render = () => {
+    const first = page * pageSize;
+    const shown = sorted.slice(first, first + pageSize);
+    body.replaceChildren(...shown.map((row) => h("tr", { dataset: { key: row.key ?? "" } }, columns.map((c) =>
+      h("td", { class: c.numeric ? "num" : null }, (c.cell ?? c.value)(row))))));
+    const pages = Math.ceil(rows.length / pageSize);
+    pager.replaceChildren(...(pages <= 1 ? [] : [
+      h("button", { type: "button", disabled: page === 0, onclick: () => turn(-1) }, "Previous"),
+      h("span", null, ` ${first + 1}–${first + shown.length} of ${rows.length} `),
+      h("button", { type: "button", disabled: page >= pages - 1, onclick: () => turn(1) }, "Next")]));
+  };
+  const turn = (step) => {
+    page += step;
+    render();
+  };
   const sortBy = (key) => {
     descending = key === sortKey ? !descending : true;
     sortKey = key;
+    page = 0;
+    sort();
     render();
   };
+  sort();
   render();
-  return h("table", attributes, h("thead", null, h("tr", null, headers)), body);
+  return h("div", null, h("table", attributes, h("thead", null, h("tr", null, headers)), body), pager);
 }
 
 function compare(a, b) {

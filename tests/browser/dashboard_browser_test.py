@@ -24,13 +24,12 @@ import time
 import urllib.error
 import urllib.request
 
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import seed  # noqa: E402
+from chromium import start_chromium  # noqa: E402
 from t_js_browser_test import start_trackerd  # noqa: E402
 
 TOKEN = "browser-test-admin-token"
@@ -330,18 +329,6 @@ def serve_shop():
     return server
 
 
-def browser(profile):
-    options = webdriver.ChromeOptions()
-    options.binary_location = "/usr/bin/chromium"
-    for flag in ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                 "--no-first-run", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--window-size=1400,1000", "--hide-scrollbars",
-                 f"--user-data-dir={profile}"]:
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
-
-
 def main():
     work = tempfile.mkdtemp(prefix="clicktrack-dashboard-")
     shots = os.environ.get("SCREENSHOT_DIR") or os.path.join(work, "screenshots")
@@ -354,7 +341,8 @@ def main():
     try:
         imported = seed.seed(tracker, TOKEN, postbacks_to="127.0.0.1:9")
         assert imported["rejected_count"] == 0, imported["rejected"][:3]
-        driver = browser(os.path.join(work, "profile"))
+        driver = start_chromium(os.path.join(work, "profile"), "--window-size=1400,1000",
+                                "--hide-scrollbars", console=True)
         check = Check(driver, tracker, shots)
         sign_in(check)
         overview(check)
@@ -384,6 +372,8 @@ def main():
         trackerd.wait(10)
         shutil.rmtree(os.path.join(work, "data"), ignore_errors=True)
         shutil.rmtree(os.path.join(work, "profile"), ignore_errors=True)
+        if os.environ.get("SCREENSHOT_DIR"):  # the screenshots are kept elsewhere
+            shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":

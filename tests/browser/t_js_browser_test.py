@@ -19,9 +19,9 @@ import threading
 import time
 import urllib.request
 
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.support.ui import WebDriverWait
+
+from chromium import start_chromium
 
 TOKEN = "browser-test-admin-token"
 
@@ -72,16 +72,9 @@ def serve_merchant(tracker):
 
 
 def browser(profile):
-    options = webdriver.ChromeOptions()
-    options.binary_location = "/usr/bin/chromium"
-    for flag in ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                 "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", f"--user-data-dir={profile}"]:
-        options.add_argument(flag)
     # Block third-party cookies, as Safari and Firefox do by default and Chrome's users may.
-    options.add_experimental_option("prefs", {"profile.block_third_party_cookies": True,
-                                              "profile.cookie_controls_mode": 1})
-    return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    return start_chromium(profile, prefs={"profile.block_third_party_cookies": True,
+                                          "profile.cookie_controls_mode": 1})
 
 
 def main():

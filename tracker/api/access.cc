@@ -1,6 +1,7 @@
 #include "tracker/api/access.h"
 
 #include <array>
+#include <cstdlib>
 #include <vector>
 
 #include "absl/algorithm/container.h"

@@ -1,4 +1,4 @@
-// Pieces several dashboard views share: the date range bar and figure tiles.
+// Pieces several dashboard views share: the date range bar and the segment badge.
 
 import { h } from "/shared/dom.js";
 import { lastDays } from "/shared/format.js";
@@ -16,12 +16,6 @@ export function rangeBar(range, onChange) {
   h("div", null, h("label", { for: "to" }, "To"), to),
   h("button", { type: "submit" }, "Show"),
   preset(30), preset(90), preset(365));
-}
-
-// A figure: label, the value shown, and the exact value in data-value.
-export function tile(id, label, shown, exact) {
-  return h("div", { class: "tile", id: `tile-${id}`, dataset: { value: exact ?? "" } },
-    h("div", { class: "label" }, label), h("div", { class: "value" }, shown));
 }
 
 export function segmentBadge(segment) {

@@ -5,7 +5,7 @@
 import { createApi, session } from "/shared/api.js";
 import { h, mount, notice } from "/shared/dom.js";
 import { lastDays, money } from "/shared/format.js";
-import { cohortSection, deliveriesSection, figureTiles, ledgerSection } from "/shared/reports.js";
+import { cohortSection, deliveriesSection, figureTiles, ledgerSection, tile } from "/shared/reports.js";
 import { showSignIn } from "/shared/signin.js";
 
 const root = document.getElementById("app");
@@ -45,8 +45,7 @@ async function show(token) {
       h("section", { class: "card", id: "balance" }, h("h2", null, "Balance"),
         h("div", { class: "tiles" },
           [["balance", "Next payout"], ["approved", "Approved"], ["pending", "Pending (on hold)"], ["paid", "Paid so far"]]
-            .map(([key, label]) => h("div", { class: "tile", id: `balance-${key}`, dataset: { value: balance[key] } },
-              h("div", { class: "label" }, label), h("div", { class: "value" }, m(balance[key])))))),
+            .map(([key, label]) => tile(`balance-${key}`, label, m(balance[key]), balance[key])))),
       h("section", { class: "card scroll", id: "links" }, h("h2", null, "Your links"),
         links.links.length === 0 ? h("p", { class: "muted" }, "No links yet: ask the program's owner.") :
           h("table", null, h("thead", null, h("tr", null, ["Link", "Goes to", "State"].map((l) => h("th", null, l)))),

@@ -6,22 +6,26 @@ import { lineChart } from "./charts.js";
 import { h, notice } from "./dom.js";
 import { count, money, percent, timestamp } from "./format.js";
 
+// A figure: its label, the value shown, and the API's exact value in data-value.
+export function tile(id, label, shown, exact) {
+  return h("div", { class: "tile", id, dataset: { value: exact ?? "" } },
+    h("div", { class: "label" }, label), h("div", { class: "value" }, shown));
+}
+
 export function figureTiles(stats) {
   const m = (value) => money(value, stats.currency);
-  const tile = (id, label, shown, exact) => h("div", { class: "tile", id: `tile-${id}`, dataset: { value: exact ?? "" } },
-    h("div", { class: "label" }, label), h("div", { class: "value" }, shown));
   return h("div", { class: "tiles" },
-    tile("clicks", "Clicks", count(stats.clicks), stats.clicks),
-    tile("customers", "Customers brought", count(stats.customers_acquired), stats.customers_acquired),
-    tile("sales", "Sales", count(stats.conversions.sales), stats.conversions.sales),
-    tile("revenue", "Revenue", m(stats.revenue), stats.revenue),
-    tile("commission", "Commission", m(stats.commission.total), stats.commission.total),
-    tile("epc", "EPC", m(stats.epc), stats.epc),
-    tile("repeat-rate", "Repeat-purchase rate", percent(stats.repeat_purchase_rate), stats.repeat_purchase_rate),
-    tile("ltv", "Average customer LTV", m(stats.average_customer_ltv), stats.average_customer_ltv),
-    tile("pending", "Pending", m(stats.commission_by_status.pending), stats.commission_by_status.pending),
-    tile("approved", "Approved", m(stats.commission_by_status.approved), stats.commission_by_status.approved),
-    tile("paid", "Paid", m(stats.commission_by_status.paid), stats.commission_by_status.paid));
+    tile("tile-clicks", "Clicks", count(stats.clicks), stats.clicks),
+    tile("tile-customers", "Customers brought", count(stats.customers_acquired), stats.customers_acquired),
+    tile("tile-sales", "Sales", count(stats.conversions.sales), stats.conversions.sales),
+    tile("tile-revenue", "Revenue", m(stats.revenue), stats.revenue),
+    tile("tile-commission", "Commission", m(stats.commission.total), stats.commission.total),
+    tile("tile-epc", "EPC", m(stats.epc), stats.epc),
+    tile("tile-repeat-rate", "Repeat-purchase rate", percent(stats.repeat_purchase_rate), stats.repeat_purchase_rate),
+    tile("tile-ltv", "Average customer LTV", m(stats.average_customer_ltv), stats.average_customer_ltv),
+    tile("tile-pending", "Pending", m(stats.commission_by_status.pending), stats.commission_by_status.pending),
+    tile("tile-approved", "Approved", m(stats.commission_by_status.approved), stats.commission_by_status.approved),
+    tile("tile-paid", "Paid", m(stats.commission_by_status.paid), stats.commission_by_status.paid));
 }
 
 // Cumulative LTV per customer by month since acquisition, one line per cohort, and the

@@ -83,8 +83,9 @@ absl::Status CheckPartnerReach(const storage::PartnerToken& token, Method method
   const bool own = segments.size() >= 7 && segments.size() <= 8 && segments[3] == "programs" &&
                    segments[4] == token.program_id && segments[5] == "partners" &&
                    segments[6] == token.partner_id;
-  const bool report = segments.size() == 7 || absl::c_linear_search(kPartnerReports, segments[7]);
-  if (own && report && (method == Method::kGet || method == Method::kHead)) {
+  const bool report =
+      own && (segments.size() == 7 || absl::c_linear_search(kPartnerReports, segments[7]));
+  if (report && (method == Method::kGet || method == Method::kHead)) {
     return absl::OkStatus();
   }
   return absl::PermissionDeniedError(

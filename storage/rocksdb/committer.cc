@@ -16,7 +16,11 @@ namespace clicktrack::storage_internal {
 
 RocksDbCommitter::RocksDbCommitter(Database& database, const storage::ConfigStore& config,
                                    attribution::IdSource* ids, size_t max_batch)
-    : database_(database), config_(config), ids_(ids), max_batch_(std::max<size_t>(1, max_batch)) {
+    : database_(database),
+      config_(config),
+      ids_(ids),
+      max_batch_(std::max<size_t>(1, max_batch)),
+      compactor_(database.db()) {
   write_.sync = true;
   thread_ = std::thread([this] { Loop(); });
 }
@@ -121,6 +125,7 @@ void RocksDbCommitter::CommitBatch(std::vector<Pending>& batch) {
   cells_.ObserveEvents(batch.size());
   if (durable) {
     ObserveDecisions(outcomes, currencies);
+    CompactSettledRanges(batch, outcomes);
   }
   for (size_t i = 0; i < batch.size(); ++i) {
     if (auto* conversion = std::get_if<PendingConversion>(&batch[i].work)) {
@@ -129,6 +134,25 @@ void RocksDbCommitter::CommitBatch(std::vector<Pending>& batch) {
     } else {
       std::move(std::get<PendingPayout>(batch[i].work).done)(
           std::get<absl::StatusOr<attribution::PayoutOutcome>>(std::move(outcomes[i])));
+    }
+  }
+}
+
+void RocksDbCommitter::CompactSettledRanges(const std::vector<Pending>& batch,
+                                            const std::vector<Outcome>& outcomes) {
+  for (size_t i = 0; i < batch.size(); ++i) {
+    const auto* outcome = std::get_if<absl::StatusOr<attribution::PayoutOutcome>>(&outcomes[i]);
+    if (outcome == nullptr || !outcome->ok() || (*outcome)->replayed) {
+      continue;
+    }
+    for (const attribution::Payout& payout : (*outcome)->payouts) {
+      if (payout.entries >= kCompactAfterSettling) {
+        const storage::KeyBuffer prefix =
+            storage::UnpaidPrefix(batch[i].program_id, payout.partner_id);
+        // Every key of the prefix: the prefix and a 16-byte entry id.
+        compactor_.Request(database_.family(kLedger), std::string(prefix.view()),
+                           absl::StrCat(prefix.view(), std::string(17, '\xff')));
+      }
     }
   }
 }

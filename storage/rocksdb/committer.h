@@ -16,6 +16,7 @@
 
 #include "storage/internal/committer_cells.h"
 #include "storage/internal/counter_sums.h"
+#include "storage/internal/range_compactor.h"
 #include "storage/rocksdb/database.h"
 #include "storage/store.h"
 
@@ -63,6 +64,11 @@ class RocksDbCommitter final : public storage::ConversionCommitter {
   // Counts the durable decisions of a batch (/metrics), each in its program's currency.
   void ObserveDecisions(const std::vector<Outcome>& outcomes,
                         const std::vector<attribution::Currency>& currencies);
+  // After a durable batch: asks for a compaction of the unpaid index of each partner whose
+  // payout settled at least kCompactAfterSettling entries (range_compactor.h).
+  static constexpr int64_t kCompactAfterSettling = 4096;
+  void CompactSettledRanges(const std::vector<Pending>& batch,
+                            const std::vector<Outcome>& outcomes);
   // Sets `currency` to the program's when it decides a conversion.
   Outcome Decide(const Pending& pending, rocksdb::WriteBatchWithIndex& writes,
                  CounterSums& counters, attribution::Currency& currency);
@@ -88,6 +94,7 @@ class RocksDbCommitter final : public storage::ConversionCommitter {
   std::deque<Pending> queue_;  // under queue_mu_
   bool stopping_ = false;      // under queue_mu_
   CommitterCells cells_;       // written by the committer thread
+  RangeCompactor compactor_;   // destroyed after the committer thread has stopped
   std::thread thread_;         // started by the constructor, once everything above is set
 };
 

@@ -123,6 +123,15 @@ def overview(check):
     assert sum(charted) == kpis["clicks"], (sum(charted), kpis["clicks"])
     check.shot("overview")
     check.assert_clean("overview")
+    # A range the API refuses: its reason under the range bar, the figures left as they were.
+    check.driver.execute_script("""
+        document.getElementById('from').value = '2026-06-30';
+        document.getElementById('to').value = '2026-06-01';""")
+    check.driver.find_element(By.CSS_SELECTOR, "form.range button[type=submit]").click()
+    reason = check.text_of("form.range .notice.error")
+    assert "from: must not be after to" in reason, reason
+    assert check.driver.find_element(By.ID, "tile-clicks").get_attribute("data-value") == str(kpis["clicks"])
+    check.assert_clean("overview, a refused range", allowed=(400,))
 
 
 def page_weight(check):

@@ -2,7 +2,7 @@
 // commission (GET …/kpis and GET …/daily).
 
 import { lineChart } from "/shared/charts.js";
-import { h, mount, notice } from "/shared/dom.js";
+import { h, mount } from "/shared/dom.js";
 import { count, money, percent } from "/shared/format.js";
 import { tile } from "/shared/reports.js";
 import { rangeBar } from "./widgets.js";
@@ -19,7 +19,7 @@ export async function renderOverview(ctx, root) {
   const amounts = h("canvas", { id: "daily-money", role: "img", "aria-label": "Revenue and commission per day" });
   mount(root,
     h("div", { class: "row" }, h("h1", { class: "grow" }, `${ctx.program.name} · overview`),
-      rangeBar(ctx.range, (range) => { ctx.range = range; renderOverview(ctx, root).catch((e) => mount(root, notice("error", e.message))); })),
+      rangeBar(ctx, () => renderOverview(ctx, root))),
     h("div", { class: "tiles" },
       tile("tile-clicks", "Clicks", count(kpis.clicks), kpis.clicks),
       tile("tile-unique-clicks", "Unique clicks", count(kpis.unique_clicks), kpis.unique_clicks),

@@ -12,7 +12,7 @@ export async function renderPartner(ctx, root, partnerId) {
   const [partner, stats] = await Promise.all([ctx.api.get(base), ctx.api.get(`${base}/stats`, ctx.range)]);
   const retry = async (delivery) => {
     await ctx.api.post(`${base}/postbacks/${encodeURIComponent(delivery.delivery_id)}/retry`);
-    renderPartner(ctx, root, partnerId);
+    await renderPartner(ctx, root, partnerId);
   };
   const [cohorts, deliveries] = await Promise.all([
     cohortSection(ctx.api, base), deliveriesSection(ctx.api, base, retry)]);
@@ -21,7 +21,7 @@ export async function renderPartner(ctx, root, partnerId) {
     h("div", { class: "row" },
       h("div", { class: "grow" }, h("h1", { id: "partner-name" }, partner.name || partner.id),
         h("p", { class: "hint" }, `${partner.id} · ${partner.email || "no email"} · joined ${timestamp(partner.joined_at)}`)),
-      rangeBar(ctx.range, (range) => { ctx.range = range; renderPartner(ctx, root, partnerId); })),
+      rangeBar(ctx, () => renderPartner(ctx, root, partnerId))),
     figureTiles(stats),
     cohorts,
     linksSection(ctx, program, base, partner.id),
@@ -105,9 +105,13 @@ function tokensSection(ctx, base) {
     list.replaceChildren(...tokens.map((t) => h("tr", null,
       h("td", { class: "mono" }, t.id), h("td", null, t.label || "–"), h("td", null, timestamp(t.created_at)),
       h("td", null, t.expires_at ? `${timestamp(t.expires_at)}${t.expired ? " (expired)" : ""}` : "never"),
-      h("td", null, h("button", { type: "button", class: "danger", onclick: async () => {
-        await ctx.api.remove(`${base}/tokens/${encodeURIComponent(t.id)}`);
-        await load();
+      h("td", null, h("button", { type: "button", class: "danger", onclick: async (event) => {
+        try {
+          await ctx.api.remove(`${base}/tokens/${encodeURIComponent(t.id)}`);
+          await load();
+        } catch (error) {
+          event.target.after(notice("error", error.message));
+        }
       } }, "Revoke")))));
   };
   const form = h("form", { class: "row", id: "new-token", onsubmit: async (event) => {

@@ -2,7 +2,7 @@
 // recommended action and movement since the previous window (GET …/segments as of the range's
 // end), in a table sorted by any column; and a form to add a partner.
 
-import { h, mount, notice, showFieldError, sortableTable } from "/shared/dom.js";
+import { h, mount, showFieldError, sortableTable } from "/shared/dom.js";
 import { count, money, percent } from "/shared/format.js";
 import { rangeBar, segmentBadge } from "./widgets.js";
 
@@ -35,7 +35,7 @@ export async function renderPartners(ctx, root) {
   const summary = Object.entries(segments.counts.segments).map(([segment, n]) => h("span", null, segmentBadge(segment), ` ${n} `));
   mount(root,
     h("div", { class: "row" }, h("h1", { class: "grow" }, `Partners (${rows.length})`),
-      rangeBar(ctx.range, (range) => { ctx.range = range; renderPartners(ctx, root).catch((e) => mount(root, notice("error", e.message))); })),
+      rangeBar(ctx, () => renderPartners(ctx, root))),
     h("p", { class: "hint" }, `Figures from ${board.from} to ${board.to}; segments and tiers as of ${segments.as_of}, moves since ${segments.movers.compared_with}. `, summary),
     h("section", { class: "card scroll" }, sortableTable(columns, rows, "revenue", { id: "partners-table" })),
     addPartnerForm(ctx, path));

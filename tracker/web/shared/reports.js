@@ -120,6 +120,12 @@ export async function deliveriesSection(api, base, retry) {
       h("td", null, timestamp(d.created_at)), h("td", null, d.event), h("td", { class: "mono" }, d.url),
       h("td", null, d.state), h("td", { class: "num" }, d.attempts),
       h("td", null, d.last_status ?? d.last_error ?? "–"),
-      h("td", null, retry && d.state === "failed" ? h("button", { type: "button", onclick: () => retry(d) }, "Retry") : null))))));
+      h("td", null, retry && d.state === "failed" ? h("button", { type: "button", onclick: async (event) => {
+        try {
+          await retry(d);
+        } catch (error) {
+          event.target.after(notice("error", error.message));
+        }
+      } }, "Retry") : null))))));
   return section;
 }

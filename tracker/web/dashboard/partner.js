@@ -1,5 +1,5 @@
-// One partner: figures, cohort LTV, the ledger with its rules, links (create, copy, disable,
-// change destination), postback deliveries, and the partner's portal tokens.
+// One partner: figures, cohort LTV, links (create, copy, disable, change destination), the
+// partner's portal tokens, the ledger with its rules, and postback deliveries.
 
 import { h, mount, notice, showFieldError } from "/shared/dom.js";
 import { timestamp } from "/shared/format.js";
@@ -25,9 +25,9 @@ export async function renderPartner(ctx, root, partnerId) {
     figureTiles(stats),
     cohorts,
     linksSection(ctx, program, base, partner.id),
+    tokensSection(ctx, base),
     ledgerSection(ctx.api, base),
-    deliveries,
-    tokensSection(ctx, base));
+    deliveries);
 }
 
 function linksSection(ctx, program, base, partnerId) {

@@ -1,9 +1,10 @@
 #!/usr/bin/python3
 """The merchant dashboard and the partner portal in headless Chromium (docs/dashboard.md).
 
-Against a real trackerd seeded through the import route (seed.py): sign in (a wrong token
-first), check the overview's figures against the API's, sort the partners, open a partner and
-read its cohort chart, create a link and follow it, disable it, make a payout and see the
+Against a real trackerd: sign in (a wrong token first), create the first program through the
+form (a refused currency first); then, seeded through the import route (seed.py), check the
+overview's figures against the API's, sort the partners, open a partner and read its cohort
+chart, create a link and follow it, disable it, make a payout and see the
 balance drop, see a settings error next to its field, sign in as a partner and fail to reach
 another partner's data or another program, see expired and revoked tokens sent back to the
 sign-in screen with the reason, find no console error on any view and no stored value
@@ -101,7 +102,26 @@ def sign_in(check):
     field = check.driver.find_element(By.ID, "token")
     field.clear()
     field.send_keys(TOKEN + "\n")
-    check.wait_ready("overview")
+    check.wait_ready("new-program")
+
+
+def first_program(check):
+    """A tracker without programs offers to create one; its errors sit next to their field."""
+    for name, value in [("id", "acme"), ("name", "Acme SaaS"), ("currency", "XYZ"),
+                        ("allowed_hosts", "shop.example.com")]:
+        check.driver.find_element(By.ID, f"program-{name}").send_keys(value)
+    check.driver.find_element(By.CSS_SELECTOR, "#new-program button[type=submit]").click()
+    error = check.text_of("#program-currency + .field-error")
+    assert "currency" in error, error
+    check.shot("first-program")
+    check.console_errors()  # the refused PUT's 400
+    currency = check.driver.find_element(By.ID, "program-currency")
+    currency.clear()
+    currency.send_keys("USD")
+    check.driver.find_element(By.CSS_SELECTOR, "#new-program button[type=submit]").click()
+    check.wait_ready("settings")
+    assert check.admin.call("GET", "/programs/acme")["currency"] == "USD"
+    check.assert_clean("first program")
 
 
 def overview(check):
@@ -208,8 +228,9 @@ def links(check, shop):
     check.driver.get(dashboard)
     check.wait_ready("partners")
     check.wait_for("#links tr[data-code=jane-dash] button.danger").click()
-    WebDriverWait(check.driver, 10).until(lambda d: "disabled" in d.find_element(
-        By.CSS_SELECTOR, "#links tr[data-code=jane-dash]").text)
+    # The list is drawn again after the change: read the row in the page, never a stale handle.
+    WebDriverWait(check.driver, 10).until(lambda d: "disabled" in d.execute_script(
+        "return document.querySelector('#links tr[data-code=jane-dash]')?.textContent ?? ''"))
     try:
         urllib.request.urlopen(f"http://{check.tracker}/go/jane-dash")
         raise AssertionError("a disabled link still redirects")
@@ -348,12 +369,14 @@ def main():
     shop = serve_shop()
     driver = None
     try:
-        imported = seed.seed(tracker, TOKEN, postbacks_to="127.0.0.1:9")
-        assert imported["rejected_count"] == 0, imported["rejected"][:3]
         driver = start_chromium(os.path.join(work, "profile"), "--window-size=1400,1000",
                                 "--hide-scrollbars", console=True)
         check = Check(driver, tracker, shots)
         sign_in(check)
+        first_program(check)
+        imported = seed.seed(tracker, TOKEN, postbacks_to="127.0.0.1:9")
+        assert imported["rejected_count"] == 0, imported["rejected"][:3]
+        check.go("#/overview", "overview")
         overview(check)
         assets = page_weight(check)
         partners(check)

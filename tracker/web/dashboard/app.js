@@ -2,7 +2,7 @@
 // hash route (#/overview, #/partners, #/partners/{id}, #/payouts, #/settings).
 
 import { createApi, session } from "/shared/api.js";
-import { h, mount, notice } from "/shared/dom.js";
+import { h, mount, notice, showFieldError } from "/shared/dom.js";
 import { lastDays } from "/shared/format.js";
 import { showSignIn } from "/shared/signin.js";
 import { renderOverview } from "./overview.js";
@@ -58,8 +58,8 @@ async function route(ctx) {
   const content = h("main", { id: "view" });
   mount(root, header(ctx, view), content);
   if (!ctx.program) {
-    mount(content, h("div", { class: "card" }, h("h1", null, "No program yet"),
-      h("p", null, "Create one with the admin API (PUT /api/v1/programs/{id}); see docs/api.md.")));
+    mount(content, newProgramForm(ctx));
+    document.body.dataset.ready = "new-program";
     return;
   }
   ctx.root = content;
@@ -72,6 +72,40 @@ async function route(ctx) {
     if (error.status !== 401) mount(content, notice("error", error.message));
   }
   document.body.dataset.ready = view;
+}
+
+// The first program: its id, name, currency and the hosts its links may lead to. Everything
+// else has defaults, changed later under Settings.
+function newProgramForm(ctx) {
+  const field = (name, label, attributes = {}, errorField = name) => h("div", { class: "field" },
+    h("label", { for: `program-${name}` }, label),
+    h("input", { id: `program-${name}`, name, dataset: { field: errorField }, ...attributes }));
+  const form = h("form", { class: "card", id: "new-program", onsubmit: async (event) => {
+    event.preventDefault();
+    const data = new FormData(form);
+    const id = String(data.get("id")).trim();
+    try {
+      showFieldError(form, null);
+      await ctx.api.put(`/programs/${encodeURIComponent(id)}`, {
+        name: data.get("name"), currency: data.get("currency"),
+        allowed_hosts: String(data.get("allowed_hosts")).split(/[\s,]+/).filter(Boolean) });
+      ctx.programs = (await ctx.api.get("/programs")).programs;
+      location.hash = `#/settings?program=${encodeURIComponent(id)}`;
+    } catch (error) {
+      showFieldError(form, error);
+    }
+  } },
+  h("h1", null, "Create your first program"),
+  h("p", { class: "hint" }, "A program is one partner program: its currency, commission rules and partners. ",
+    "Set its rules under Settings next."),
+  h("div", { class: "formgrid" },
+    field("id", "Id (letters, digits, - and _)", { required: true, placeholder: "acme" }, "program_id"),
+    field("name", "Name", { required: true, placeholder: "Acme SaaS" }),
+    field("currency", "Currency (ISO 4217)", { required: true, placeholder: "USD", maxlength: 3 }),
+    field("allowed_hosts", "Hosts links may lead to", { placeholder: "shop.example.com" })),
+  h("button", { type: "submit", class: "primary" }, "Create program"),
+  h("div", { class: "form-status" }));
+  return form;
 }
 
 function header(ctx, current) {

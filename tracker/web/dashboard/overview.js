@@ -42,7 +42,7 @@ export async function renderOverview(ctx, root) {
   lineChart(counts, labels, [
     { label: "Clicks", data: daily.days.map((d) => d.clicks) },
     { label: "Sales", data: daily.days.map((d) => d.sales), axis: "right" },
-  ], { left: "clicks", right: "sales" });
+  ], { left: "clicks", right: "sales", counts: true });
   lineChart(amounts, labels, [
     { label: "Revenue", data: daily.days.map((d) => Number(d.revenue)) },
     { label: "Commission", data: daily.days.map((d) => Number(d.commission)) },

@@ -8,9 +8,9 @@ export function colour(index) {
   return palette[index % palette.length];
 }
 
-// A line chart. series: [{label, data, axis ("left"|"right")}]; `right` names the right
-// axis' unit when some series use it.
-export function lineChart(canvas, labels, series, { left, right } = {}) {
+// A line chart. series: [{label, data, axis ("left"|"right")}]; `left` and `right` name the
+// axes' units; `counts` keeps their ticks whole (no "0.5 clicks").
+export function lineChart(canvas, labels, series, { left, right, counts = false } = {}) {
   const datasets = series.map((s, i) => ({
     label: s.label,
     data: s.data,
@@ -23,11 +23,12 @@ export function lineChart(canvas, labels, series, { left, right } = {}) {
   }));
   const scales = {
     x: { ticks: { maxTicksLimit: 12 } },
-    left: { position: "left", beginAtZero: true, title: { display: Boolean(left), text: left } },
+    left: { position: "left", beginAtZero: true, title: { display: Boolean(left), text: left },
+      ticks: counts ? { precision: 0 } : {} },
   };
   if (series.some((s) => s.axis === "right")) {
     scales.right = { position: "right", beginAtZero: true, grid: { drawOnChartArea: false },
-      title: { display: Boolean(right), text: right } };
+      title: { display: Boolean(right), text: right }, ticks: counts ? { precision: 0 } : {} };
   }
   return new window.Chart(canvas, {
     type: "line",

@@ -17,6 +17,15 @@
 namespace clicktrack::storage_internal {
 namespace {
 
+std::unique_ptr<rocksdb::DB> OpenDb(const std::string& path) {
+  rocksdb::Options options;
+  options.create_if_missing = true;
+  rocksdb::DB* opened = nullptr;
+  const rocksdb::Status status = rocksdb::DB::Open(options, path, &opened);
+  EXPECT_TRUE(status.ok()) << status.ToString();
+  return std::unique_ptr<rocksdb::DB>(opened);
+}
+
 // How many deleted entries a scan of every key from "u" steps over.
 uint64_t DeletionsScanned(rocksdb::DB& db) {
   rocksdb::SetPerfLevel(rocksdb::PerfLevel::kEnableCount);
@@ -34,11 +43,8 @@ uint64_t DeletionsScanned(rocksdb::DB& db) {
 
 TEST(RangeCompactorTest, ARequestedRangeLosesItsDeletions) {
   clicktrack::testing::TempDir dir;
-  rocksdb::Options options;
-  options.create_if_missing = true;
-  rocksdb::DB* opened = nullptr;
-  ASSERT_TRUE(rocksdb::DB::Open(options, dir.path() + "/db", &opened).ok());
-  std::unique_ptr<rocksdb::DB> db(opened);
+  const std::unique_ptr<rocksdb::DB> db = OpenDb(dir.path() + "/db");
+  ASSERT_NE(db, nullptr);
   const auto key = [](int i) { return absl::StrFormat("u%06d", i); };
   for (int i = 0; i < 5000; ++i) {
     ASSERT_TRUE(db->Put(rocksdb::WriteOptions(), key(i), "entry").ok());
@@ -61,11 +67,8 @@ TEST(RangeCompactorTest, ARequestedRangeLosesItsDeletions) {
 
 TEST(RangeCompactorTest, StopsWithRequestsWaiting) {
   clicktrack::testing::TempDir dir;
-  rocksdb::Options options;
-  options.create_if_missing = true;
-  rocksdb::DB* opened = nullptr;
-  ASSERT_TRUE(rocksdb::DB::Open(options, dir.path() + "/db", &opened).ok());
-  std::unique_ptr<rocksdb::DB> db(opened);
+  const std::unique_ptr<rocksdb::DB> db = OpenDb(dir.path() + "/db");
+  ASSERT_NE(db, nullptr);
   RangeCompactor compactor(*db);
   for (int i = 0; i < 100; ++i) {
     compactor.Request(db->DefaultColumnFamily(), "a", "z");

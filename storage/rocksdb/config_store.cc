@@ -310,9 +310,14 @@ absl::Status RocksDbConfigStore::RevokePartnerToken(absl::string_view program_id
                                                     absl::string_view token_id) {
   std::lock_guard write_lock(write_mu_);
   std::optional<std::array<unsigned char, 32>> digest;
-  for (const PartnerToken& token : ListPartnerTokens(program_id, partner_id)) {
-    if (token.id == token_id) {
-      digest = token.digest;
+  {
+    std::shared_lock lock(mu_);
+    for (const auto& [key, token] : tokens_) {
+      if (token.id == token_id && token.program_id == program_id &&
+          token.partner_id == partner_id) {
+        digest = key;
+        break;
+      }
     }
   }
   if (!digest) {

@@ -5,7 +5,6 @@
 #include <vector>
 
 #include "absl/algorithm/container.h"
-#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -19,15 +18,6 @@ namespace {
 
 constexpr absl::string_view kPartnerReports[] = {"stats",     "cohorts", "commissions", "balance",
                                                  "postbacks", "links",   "daily"};
-
-// The token after "Bearer ", or "".
-absl::string_view BearerOf(absl::string_view authorization) {
-  constexpr absl::string_view kScheme = "bearer ";
-  if (!absl::StartsWithIgnoreCase(authorization, kScheme)) {
-    return {};
-  }
-  return absl::StripAsciiWhitespace(authorization.substr(kScheme.size()));
-}
 
 std::string RandomHex(size_t bytes) {
   std::array<unsigned char, 32> random{};

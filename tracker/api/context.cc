@@ -18,15 +18,21 @@ std::string CookieAttributes(absl::string_view public_url) {
 
 }  // namespace
 
+absl::string_view BearerOf(absl::string_view authorization) {
+  constexpr absl::string_view kScheme = "bearer ";
+  if (!absl::StartsWithIgnoreCase(authorization, kScheme)) {
+    return {};
+  }
+  return absl::StripAsciiWhitespace(authorization.substr(kScheme.size()));
+}
+
 BearerToken::BearerToken(absl::string_view token) : digest_(Sha256(token)) {}
 
 bool BearerToken::Matches(absl::string_view authorization) const {
-  constexpr absl::string_view kScheme = "bearer ";
-  if (authorization.size() <= kScheme.size() ||
-      !absl::StartsWithIgnoreCase(authorization, kScheme)) {
+  const absl::string_view token = BearerOf(authorization);
+  if (token.empty()) {
     return false;
   }
-  const absl::string_view token = absl::StripAsciiWhitespace(authorization.substr(kScheme.size()));
   // Comparing digests takes the same time whatever the token's length or content.
   const std::array<unsigned char, 32> digest = Sha256(token);
   return CRYPTO_memcmp(digest.data(), digest_.data(), digest.size()) == 0;

@@ -35,6 +35,10 @@ inline constexpr int64_t kCustomerCookieMaxAgeSeconds = 34'560'000;
 class Importer;
 class BackupRunner;
 
+// The token of an "Authorization: Bearer <token>" header (scheme in any case, spaces around
+// the token dropped), or "" for any other header.
+absl::string_view BearerOf(absl::string_view authorization);
+
 // A bearer token, kept as its digest: whether an Authorization header carries it, compared in
 // constant time.
 class BearerToken {

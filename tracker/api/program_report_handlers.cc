@@ -22,10 +22,6 @@ namespace {
 using attribution::StatsCounter;
 namespace reports = attribution::reports;
 
-absl::CivilDay JoinedDay(const attribution::Partner& partner) {
-  return absl::ToCivilDay(partner.joined_at, absl::UTCTimeZone());
-}
-
 int64_t Conversions(const storage::StatsTotals& stats) {
   return reports::FiguresOf(stats).conversions;
 }

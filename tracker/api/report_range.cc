@@ -38,6 +38,10 @@ absl::StatusOr<Civil> CivilParam(absl::string_view query, absl::string_view fiel
 
 absl::CivilDay TodayUtc(absl::Time now) { return absl::ToCivilDay(now, absl::UTCTimeZone()); }
 
+absl::CivilDay JoinedDay(const attribution::Partner& partner) {
+  return absl::ToCivilDay(partner.joined_at, absl::UTCTimeZone());
+}
+
 std::string DayText(absl::CivilDay day) { return absl::FormatCivilTime(day); }
 
 std::string MonthText(absl::CivilMonth month) { return absl::FormatCivilTime(month); }

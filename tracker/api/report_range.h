@@ -10,6 +10,8 @@
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 
+#include "attribution/program.h"
+
 namespace clicktrack::tracker {
 
 // Ranges longer than ten years are refused: they are mistakes, and slow ones.
@@ -34,6 +36,9 @@ absl::StatusOr<MonthRange> ParseMonthRange(absl::string_view query, absl::Time n
 absl::StatusOr<absl::CivilDay> ParseAsOf(absl::string_view query, absl::Time now);
 
 absl::CivilDay TodayUtc(absl::Time now);
+// The UTC day the partner joined: program reports over a range count the partners who had
+// joined by its end.
+absl::CivilDay JoinedDay(const attribution::Partner& partner);
 std::string DayText(absl::CivilDay day);        // "2026-12-02"
 std::string MonthText(absl::CivilMonth month);  // "2026-12"
 

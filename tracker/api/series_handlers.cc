@@ -38,11 +38,11 @@ void AddFigures(const attribution::Program& program, const storage::StatsTotals&
   row.emplace("commission", money(figures.commission_minor));
 }
 
-// The series of [range] for each partner in `partner_ids`, summed day by day.
+// The series of `range` for each partner in `partner_ids`, summed day by day.
 absl::StatusOr<HttpResponse> DailyResponse(const ApiContext& api, const Call& call,
+                                           const DayRange& range,
                                            absl::Span<const std::string> partner_ids) {
   const attribution::Program& program = *call.program;
-  CLICKTRACK_ASSIGN_OR_RETURN(const DayRange range, ParseDayRange(call.query, api.clock.Now()));
   std::vector<storage::StatsTotals> days(static_cast<size_t>(range.to - range.from) + 1);
   for (const std::string& partner_id : partner_ids) {
     CLICKTRACK_RETURN_IF_ERROR(
@@ -70,17 +70,18 @@ Reply ProgramDaily(const ApiContext& api, const Call& call) {
   CLICKTRACK_ASSIGN_OR_RETURN(const DayRange range, ParseDayRange(call.query, api.clock.Now()));
   std::vector<std::string> partner_ids{""};
   for (const attribution::Partner& partner : api.config.ListPartners(call.program->id)) {
-    if (absl::ToCivilDay(partner.joined_at, absl::UTCTimeZone()) <= range.to) {
+    if (JoinedDay(partner) <= range.to) {
       partner_ids.push_back(partner.id);
     }
   }
-  return DailyResponse(api, call, partner_ids);
+  return DailyResponse(api, call, range, partner_ids);
 }
 
 Reply PartnerDaily(const ApiContext& api, const Call& call) {
+  CLICKTRACK_ASSIGN_OR_RETURN(const DayRange range, ParseDayRange(call.query, api.clock.Now()));
   const std::string partner_id(call.Param("partner"));
   CLICKTRACK_RETURN_IF_ERROR(api.config.GetPartner(call.program->id, partner_id).status());
-  return DailyResponse(api, call, {&partner_id, 1});
+  return DailyResponse(api, call, range, {&partner_id, 1});
 }
 
 Reply Leaderboard(const ApiContext& api, const Call& call) {

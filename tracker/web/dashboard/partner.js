@@ -9,12 +9,12 @@ import { rangeBar } from "./widgets.js";
 export async function renderPartner(ctx, root, partnerId) {
   const program = `/programs/${encodeURIComponent(ctx.program.id)}`;
   const base = `${program}/partners/${encodeURIComponent(partnerId)}`;
-  const [partner, stats] = await Promise.all([ctx.api.get(base), ctx.api.get(`${base}/stats`, ctx.range)]);
   const retry = async (delivery) => {
     await ctx.api.post(`${base}/postbacks/${encodeURIComponent(delivery.delivery_id)}/retry`);
     await renderPartner(ctx, root, partnerId);
   };
-  const [cohorts, deliveries] = await Promise.all([
+  const [partner, stats, cohorts, deliveries] = await Promise.all([
+    ctx.api.get(base), ctx.api.get(`${base}/stats`, ctx.range),
     cohortSection(ctx.api, base), deliveriesSection(ctx.api, base, retry)]);
   mount(root,
     h("p", null, h("a", { href: "#/partners" }, "← Partners")),

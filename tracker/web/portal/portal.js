@@ -20,14 +20,15 @@ function signIn(reason) {
       const me = await createApi(token).get("/me");
       if (me.role !== "partner") throw new Error("This is the admin token: merchants sign in at /dashboard/.");
       session.save("portal", token);
-      await show(token);
+      await show(token, me);
     },
   });
 }
 
-async function show(token) {
+// The partner's page; `me` is what GET /api/v1/me said of the token, when the caller has it.
+async function show(token, known = null) {
   const api = createApi(token, (reason) => signIn(reason));
-  const me = await api.get("/me");
+  const me = known ?? await api.get("/me");
   const base = `/programs/${encodeURIComponent(me.program.id)}/partners/${encodeURIComponent(me.partner.id)}`;
   const range = lastDays(90);
   const [stats, balance, links, cohorts, deliveries] = await Promise.all([

@@ -56,6 +56,9 @@ absl::Status HttpClient::Connect() {
   if (fd_ < 0) {
     return absl::UnavailableError(absl::StrCat("socket: ", std::strerror(errno)));
   }
+  if (receive_buffer_ > 0) {
+    ::setsockopt(fd_, SOL_SOCKET, SO_RCVBUF, &receive_buffer_, sizeof(receive_buffer_));
+  }
   if (::connect(fd_, reinterpret_cast<const sockaddr*>(&addr), sizeof(addr)) != 0) {
     const int error = errno;
     Close();

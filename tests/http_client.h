@@ -50,6 +50,9 @@ class HttpClient {
   absl::StatusOr<absl::Duration> TimeUntilClosed(absl::string_view bytes, absl::Duration limit);
 
   void Close();
+  // SO_RCVBUF of the connections opened from now on (0: the system's default). A small one
+  // makes the server's writes to this client block part way.
+  void SetReceiveBuffer(int bytes) { receive_buffer_ = bytes; }
   // Connections opened so far (each reconnect counts).
   int connects() const { return connects_; }
 
@@ -67,6 +70,7 @@ class HttpClient {
   std::string address_;
   int fd_ = -1;
   int connects_ = 0;
+  int receive_buffer_ = 0;
   std::string buffer_;
 };
 

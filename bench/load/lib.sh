@@ -30,13 +30,15 @@ to_ms() { awk -v v="$1" 'BEGIN { if (v ~ /us$/) printf "%.3f", v/1000; else if (
 
 # Runs wrk against $1 (URL) with script $2 (or "") and prints "requests rps p50ms p99ms".
 # Scripts read their settings from the environment: orders.lua MODE/PROGRAM/TOKEN (set here),
-# returning.lua COOKIES (set by the caller).
+# returning.lua COOKIES (set by the caller). CLOSE=1 sends `Connection: close`: a new
+# connection per request, as a visitor's first click.
 run_wrk() {
-  local url="$1" script="$2" out
+  local url="$1" script="$2" out options=(-t1 -c64 -d"${seconds}s" --latency -H "User-Agent: $agent")
+  [ -n "${CLOSE:-}" ] && options+=(-H "Connection: close")
   if [ -n "$script" ]; then
-    out="$(MODE=pixel PROGRAM=bench TOKEN=$secret taskset -c 1 wrk -t1 -c64 -d"${seconds}s" --latency -H "User-Agent: $agent" -s "$script" "$url" 2>&1)"
+    out="$(MODE="${MODE:-pixel}" PROGRAM=bench TOKEN=$secret taskset -c 1 wrk "${options[@]}" -s "$script" "$url" 2>&1)"
   else
-    out="$(taskset -c 1 wrk -t1 -c64 -d"${seconds}s" --latency -H "User-Agent: $agent" "$url" 2>&1)"
+    out="$(taskset -c 1 wrk "${options[@]}" "$url" 2>&1)"
   fi
   echo "$out" >"$work/wrk.out"
   if grep -q "Non-2xx or 3xx" <<<"$out"; then echo "wrk saw errors: $(grep 'Non-2xx' <<<"$out")" >&2; fi

@@ -1,5 +1,7 @@
 -- wrk script: requests that each carry a new order id, as checkouts do. MODE picks the route:
---   MODE=postback  GET /postback?token=… (durable server-to-server postbacks)
+--   MODE=postback  GET /postback?token=… (durable server-to-server postbacks) of repeat
+--                  customers among 5,000 (customer=c0…c4999)
+--   MODE=postback-new  the same with no customer: each order a new customer's
 --   MODE=pixel     GET /px.gif (checkout pixel hits)
 --   MODE=stripe    POST /webhooks/stripe/PROGRAM, the signed events of the file EVENTS
 --                  (bench/load/stripe_events.py), each sent once
@@ -44,6 +46,10 @@ function request()
     return wrk.format("GET", "/px.gif?program=" .. program .. "&order_id=px-" .. order ..
         "&amount=19.90&currency=USD")
   end
-  return wrk.format("GET", "/postback?program=" .. program .. "&token=" .. token ..
-      "&order_id=" .. order .. "&amount=10.00&currency=USD&customer=c" .. (counter % 5000))
+  local target = "/postback?program=" .. program .. "&token=" .. token .. "&order_id=" .. order ..
+      "&amount=10.00&currency=USD"
+  if mode == "postback" then
+    target = target .. "&customer=c" .. (counter % 5000)
+  end
+  return wrk.format("GET", target)
 end

@@ -4,12 +4,14 @@
 #   bench/load/run.sh [rounds=3] [seconds=10]
 #
 # Builds Release, then for the redirect (/go/{code} vs nginx `return 302` with a buffered
-# access log) and the pixel (/px.gif with unique orders vs nginx `empty_gif`) runs rounds that
-# alternate trackerd, nginx, trackerd, … each on a fresh server; then durable postbacks (no
-# nginx twin). The server under test runs on core 0 (trackerd --threads 1, nginx one worker),
+# access log) on kept-alive connections, the same redirect with a new connection per request
+# (`Connection: close`, "redirect-close": a visitor's first click) and the pixel (/px.gif with
+# unique orders vs nginx `empty_gif`) runs rounds that alternate trackerd, nginx, trackerd, …
+# each on a fresh server; then durable postbacks (no nginx twin; bench/load/durable.sh sets
+# them against PostgreSQL). SCENARIOS="redirect-close" (say) runs only those. The server under test runs on core 0 (trackerd --threads 1, nginx one worker),
 # wrk on core 1 with a browser User-Agent (`wrk -t1 -c64 --latency`).
 # Prints each round, then medians of requests/s, p50 and p99, the server's CPU time per
-# request, trackerd's peak RSS, the ratios trackerd/nginx, and checks that every 302 wrk
+# request, trackerd's peak RSS, the ratios trackerd/nginx (requests/s and CPU), and checks that every 302 wrk
 # counted has its click in the store ("lost clicks: 0"); exits 1 if any click is lost.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -20,18 +22,20 @@ build_release trackerd
 
 lost_total=0
 : >"$work/results"
-for scenario in redirect pixel; do
+scenarios="${SCENARIOS:-redirect redirect-close pixel}"
+for scenario in $scenarios; do
+  [ "$scenario" = redirect-close ] && export CLOSE=1 || unset CLOSE
   for round in $(seq 1 "$rounds"); do
     # trackerd
     start_trackerd "$scenario-$round"
-    if [ "$scenario" = redirect ]; then url="http://$taddr/go/bench1"; script=""; else url="http://$taddr/"; script="bench/load/orders.lua"; fi
+    if [ "$scenario" != pixel ]; then url="http://$taddr/go/bench1"; script=""; else url="http://$taddr/"; script="bench/load/orders.lua"; fi
     before="$(cpu_of "$tpid")"
     read -r requests rps p50 p99 < <(run_wrk "$url" "$script")
     after="$(cpu_of "$tpid")"
     rss="$(awk '/VmHWM/ {print $2}' "/proc/$tpid/status")"
     cpu_us="$(cpu_per_request "$before" "$after" "$requests")"
     extra=""
-    if [ "$scenario" = redirect ]; then
+    if [ "$scenario" != pixel ]; then
       stored="$(stored_clicks)"
       lost=$(( requests > stored ? requests - stored : 0 ))
       lost_total=$((lost_total + lost))
@@ -42,7 +46,7 @@ for scenario in redirect pixel; do
     echo "$scenario trackerd $rps $p50 $p99 $cpu_us $rss" >>"$work/results"
     # nginx
     start_nginx
-    if [ "$scenario" = redirect ]; then url="http://$naddr/go/bench1"; else url="http://$naddr/px.gif"; fi
+    if [ "$scenario" != pixel ]; then url="http://$naddr/go/bench1"; else url="http://$naddr/px.gif"; fi
     pids="$npid $(pgrep -P "$npid" | tr '\n' ' ')"
     before="$(cpu_of $pids)"
     read -r requests rps p50 p99 < <(run_wrk "$url" "")
@@ -54,8 +58,9 @@ for scenario in redirect pixel; do
   done
 done
 
+unset CLOSE
 echo
-for scenario in redirect pixel; do
+for scenario in $scenarios; do
   for server in trackerd nginx; do
     sel() { awk -v s="$scenario" -v v="$server" -v c="$1" '$1==s && $2==v {print $c}' "$work/results" | median; }
     line="$scenario $server: median $(sel 3) req/s, p50 $(sel 4) ms, p99 $(sel 5) ms, $(sel 6) us CPU/req"
@@ -64,10 +69,12 @@ for scenario in redirect pixel; do
   done
   t="$(awk -v s="$scenario" '$1==s && $2=="trackerd" {print $3}' "$work/results" | median)"
   n="$(awk -v s="$scenario" '$1==s && $2=="nginx" {print $3}' "$work/results" | median)"
-  echo "$scenario ratio trackerd/nginx: $(awk -v t="$t" -v n="$n" 'BEGIN {printf "%.2f", t/n}')"
+  tc="$(awk -v s="$scenario" '$1==s && $2=="trackerd" {print $6}' "$work/results" | median)"
+  nc="$(awk -v s="$scenario" '$1==s && $2=="nginx" {print $6}' "$work/results" | median)"
+  echo "$scenario ratio trackerd/nginx: $(awk -v t="$t" -v n="$n" 'BEGIN {printf "%.2f", t/n}') req/s, $(awk -v t="$tc" -v n="$nc" 'BEGIN {printf "%.2f", t/n}') CPU/req"
 done
 
 echo
-bench/load/postback.sh "$rounds" "$seconds" | tail -1 | sed 's/^/postback /'
+MODES=postback bench/load/postback.sh "$rounds" "$seconds" | tail -1 | sed 's/^/postback /'
 echo "lost clicks: $lost_total"
 [ "$lost_total" -eq 0 ]

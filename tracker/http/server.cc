@@ -1,7 +1,10 @@
 #include "tracker/http/server.h"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <atomic>
+#include <cerrno>
 #include <condition_variable>
 #include <cstddef>
 #include <list>
@@ -19,6 +22,10 @@
 #include "tracker/common/log.h"
 #include "tracker/http/event_loop.h"
 #include "tracker/http/session.h"
+
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
 
 namespace clicktrack::tracker {
 namespace {
@@ -84,6 +91,13 @@ class Server::Impl {
     if (acceptor_.listen(net::socket_base::max_listen_connections, ec); ec) {
       return fail("listen on");
     }
+    protocol_ = endpoint.protocol();
+    // A connection is handed over once its first bytes are in (nginx's `deferred`): its first
+    // read finds the request instead of waiting for it. One that sends nothing still is,
+    // after about a second.
+    const int defer_seconds = 1;
+    ::setsockopt(acceptor_.native_handle(), IPPROTO_TCP, TCP_DEFER_ACCEPT, &defer_seconds,
+                 sizeof defer_seconds);
     const Tcp::endpoint bound = acceptor_.local_endpoint(ec);
     const std::string host = bound.address().is_v6()
                                  ? absl::StrCat("[", bound.address().to_string(), "]")
@@ -237,32 +251,60 @@ class Server::Impl {
     });
   }
 
+  // Waits until the listening socket has connections, then takes up to kAcceptBurst of them
+  // (nginx's multi_accept): accept4 makes each non-blocking, which Session's reads and writes
+  // rely on, without a further system call.
   void DoAccept() {
-    Worker& target = workers_[next_worker_];
-    next_worker_ = (next_worker_ + 1) % workers_.size();
-    acceptor_.async_accept(target.ioc, [this, &target](ErrorCode ec, Tcp::socket socket) {
+    acceptor_.async_wait(Tcp::acceptor::wait_read, [this](ErrorCode ec) {
       if (ec == net::error::operation_aborted || !acceptor_.is_open()) {
         return;
       }
-      if (ec) {
-        // Out of file descriptors (or kernel memory) the failure repeats at once: without a
-        // pause the loop spins at 100 % CPU and writes millions of log lines. The
-        // connections waiting in the backlog are taken once some close.
-        OnAcceptFailed(ec);
-        return;
-      }
-      if (shared_.connections.fetch_add(1, std::memory_order_relaxed) >= options_.max_connections) {
-        shared_.connections.fetch_sub(1, std::memory_order_relaxed);
-        ErrorCode ignored;
-        socket.close(ignored);
-      } else {
-        ErrorCode ignored;
-        socket.set_option(Tcp::no_delay(true), ignored);
-        net::post(target.ioc, [this, &target, socket = std::move(socket)]() mutable {
-          std::make_shared<Session>(target, shared_, std::move(socket))->Start();
-        });
+      for (int taken = 0; taken < kAcceptBurst; ++taken) {
+        const int fd =
+            ::accept4(acceptor_.native_handle(), nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+        if (fd >= 0) {
+          Adopt(fd);
+          continue;
+        }
+        if (errno == EINTR || errno == ECONNABORTED) {
+          continue;
+        }
+        if (errno != EAGAIN && errno != EWOULDBLOCK) {
+          // Out of file descriptors (or kernel memory) the failure repeats at once: without a
+          // pause the loop spins at 100 % CPU and writes millions of log lines. The
+          // connections waiting in the backlog are taken once some close.
+          OnAcceptFailed(ErrorCode(errno, boost::system::system_category()));
+          return;
+        }
+        break;
       }
       DoAccept();
+    });
+  }
+
+  // Hands an accepted connection to the next loop, or closes it when too many are open.
+  void Adopt(int fd) {
+    if (shared_.connections.fetch_add(1, std::memory_order_relaxed) >= options_.max_connections) {
+      shared_.connections.fetch_sub(1, std::memory_order_relaxed);
+      ::close(fd);
+      return;
+    }
+    Worker& target = workers_[next_worker_];
+    next_worker_ = (next_worker_ + 1) % workers_.size();
+    ErrorCode ec;
+    Tcp::socket socket(target.ioc);
+    if (socket.assign(protocol_, fd, ec); ec) {
+      shared_.connections.fetch_sub(1, std::memory_order_relaxed);
+      ::close(fd);
+      return;
+    }
+    if (&target == &workers_[0]) {
+      // The acceptor's own loop: no hop through the queue.
+      std::make_shared<Session>(target, shared_, std::move(socket))->Start();
+      return;
+    }
+    net::post(target.ioc, [this, &target, socket = std::move(socket)]() mutable {
+      std::make_shared<Session>(target, shared_, std::move(socket))->Start();
     });
   }
 
@@ -288,6 +330,7 @@ class Server::Impl {
     });
   }
 
+  static constexpr int kAcceptBurst = 64;
   static constexpr SteadyClock::duration kAcceptBackoff = std::chrono::milliseconds(50);
   static constexpr SteadyClock::duration kAcceptLogPeriod = std::chrono::seconds(10);
 
@@ -295,6 +338,7 @@ class Server::Impl {
   Shared shared_;
   std::vector<Worker> workers_;
   Tcp::acceptor acceptor_;
+  Tcp protocol_ = Tcp::v4();  // of the listening address
   net::signal_set signals_;
   net::steady_timer accept_backoff_;
   SteadyClock::time_point last_accept_log_;

@@ -1,9 +1,10 @@
 #include "tracker/http/session.h"
 
+#include <cerrno>
+
 #include "absl/strings/str_cat.h"
 #include "boost/asio/bind_allocator.hpp"
 #include "boost/asio/post.hpp"
-#include "boost/asio/write.hpp"
 #include "boost/beast/core.hpp"
 #include "boost/beast/http/error.hpp"
 
@@ -11,6 +12,8 @@
 #include "tracker/common/log.h"
 #include "tracker/common/metrics.h"
 #include "tracker/common/query_string.h"
+
+#include <sys/socket.h>
 
 namespace clicktrack::tracker::http_internal {
 namespace {
@@ -79,16 +82,90 @@ void Session::Parse() {
   if (data_.expect_continue && !continue_sent_ && parser_->is_header_done()) {
     // curl and others wait for this before sending a body over 1 KiB.
     continue_sent_ = true;
-    net::async_write(socket_, net::buffer(kContinue.data(), kContinue.size()),
-                     net::bind_allocator(SlotAllocator<void>(write_slot_),
-                                         beast::bind_front_handler(&Session::OnContinueWritten,
-                                                                   shared_from_this())));
+    out_.assign(kContinue.data(), kContinue.size());
+    Send(&Session::OnContinueWritten);
     return;
   }
-  socket_.async_read_some(
-      buffer_.prepare(data_.spooling() ? kSpoolReadChunk : kReadChunk),
-      net::bind_allocator(SlotAllocator<void>(read_slot_),
-                          beast::bind_front_handler(&Session::OnReadSome, shared_from_this())));
+  Receive();
+}
+
+void Session::Receive() {
+  for (;;) {
+    const net::mutable_buffer space =
+        buffer_.prepare(data_.spooling() ? kSpoolReadChunk : kReadChunk);
+    const ssize_t got = ::recv(socket_.native_handle(), space.data(), space.size(), 0);
+    if (got > 0) {
+      OnReadSome({}, static_cast<size_t>(got));
+      return;
+    }
+    if (got == 0) {
+      OnReadSome(net::error::eof, 0);
+      return;
+    }
+    if (errno == EINTR) {
+      continue;
+    }
+    if (errno != EAGAIN && errno != EWOULDBLOCK) {
+      OnReadSome(ErrorCode(errno, boost::system::system_category()), 0);
+      return;
+    }
+    socket_.async_wait(
+        Tcp::socket::wait_read,
+        net::bind_allocator(SlotAllocator<void>(read_slot_),
+                            beast::bind_front_handler(&Session::OnReadable, shared_from_this())));
+    return;
+  }
+}
+
+void Session::OnReadable(ErrorCode ec) {
+  if (ec) {
+    OnReadSome(ec, 0);
+    return;
+  }
+  Receive();
+}
+
+void Session::Send(void (Session::*then)(ErrorCode, std::size_t)) {
+  after_send_ = then;
+  sent_ = 0;
+  SendRest();
+}
+
+void Session::SendRest() {
+  ErrorCode ec;
+  while (sent_ < out_.size()) {
+    const ssize_t put =
+        ::send(socket_.native_handle(), out_.data() + sent_, out_.size() - sent_, MSG_NOSIGNAL);
+    if (put >= 0) {
+      sent_ += static_cast<size_t>(put);
+      continue;
+    }
+    if (errno == EINTR) {
+      continue;
+    }
+    if (errno == EAGAIN || errno == EWOULDBLOCK) {
+      socket_.async_wait(
+          Tcp::socket::wait_write,
+          net::bind_allocator(SlotAllocator<void>(write_slot_),
+                              beast::bind_front_handler(&Session::OnWritable, shared_from_this())));
+      return;
+    }
+    ec = ErrorCode(errno, boost::system::system_category());
+    break;
+  }
+  // Posted, never called from here: a client that pipelines requests would otherwise nest
+  // read, answer and write without end.
+  net::post(worker_.ioc, net::bind_allocator(SlotAllocator<void>(write_slot_),
+                                             beast::bind_front_handler(
+                                                 after_send_, shared_from_this(), ec, sent_)));
+}
+
+void Session::OnWritable(ErrorCode ec) {
+  if (ec) {
+    (this->*after_send_)(ec, sent_);
+    return;
+  }
+  SendRest();
 }
 
 void Session::OnReadSome(ErrorCode ec, std::size_t bytes) {
@@ -200,11 +277,15 @@ void Session::Write(HttpResponse&& response, unsigned version, bool keep_alive, 
     stream_version_ = version;
   }
   close_after_write_ = !keep_alive;
+  if ((keep_alive || streamed) && !no_delay_) {
+    // Set once a connection outlives its first answer or streams one in pieces (as nginx
+    // does): a connection closed after one write has nothing for Nagle to hold back.
+    ErrorCode ignored;
+    socket_.set_option(Tcp::no_delay(true), ignored);
+    no_delay_ = true;
+  }
   deadline_ = SteadyClock::now() + ToChrono(shared_.options.write_timeout);
-  net::async_write(
-      socket_, net::buffer(out_),
-      net::bind_allocator(SlotAllocator<void>(write_slot_),
-                          beast::bind_front_handler(&Session::OnWrite, shared_from_this())));
+  Send(&Session::OnWrite);
 }
 
 void Session::OnWrite(ErrorCode ec, std::size_t /*bytes*/) {
@@ -233,10 +314,7 @@ void Session::WriteNextPiece() {
     stream_ = nullptr;
   }
   deadline_ = SteadyClock::now() + ToChrono(shared_.options.write_timeout);
-  net::async_write(
-      socket_, net::buffer(out_),
-      net::bind_allocator(SlotAllocator<void>(write_slot_),
-                          beast::bind_front_handler(&Session::OnWrite, shared_from_this())));
+  Send(&Session::OnWrite);
 }
 
 void Session::LogAccess(const RequestId& id, int status, uint64_t micros) {
@@ -254,9 +332,10 @@ void Session::LogAccess(const RequestId& id, int status, uint64_t micros) {
                             {"client", JsonText(client)}});
 }
 
+// close() alone sends the FIN: a shutdown() first would cost a second trip through the TCP
+// stack on every connection that ends.
 void Session::Close() {
   ErrorCode ignored;
-  socket_.shutdown(Tcp::socket::shutdown_send, ignored);
   socket_.close(ignored);
 }
 

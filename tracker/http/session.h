@@ -49,7 +49,15 @@ class Session : public std::enable_shared_from_this<Session> {
 
   // Feeds what the buffer holds to the parser; reads more if the request is not complete.
   void Parse();
+  // Reads what the socket holds now, or waits until it holds something. Reads and writes go
+  // straight to the non-blocking socket (accepted so): Asio serves only as the reactor.
+  void Receive();
+  void OnReadable(ErrorCode ec);
   void OnReadSome(ErrorCode ec, std::size_t bytes);
+  // Writes out_, then posts `then` (OnWrite, OnContinueWritten) with the outcome.
+  void Send(void (Session::*then)(ErrorCode, std::size_t));
+  void SendRest();
+  void OnWritable(ErrorCode ec);
   void OnContinueWritten(ErrorCode ec, std::size_t /*bytes*/);
   // A request is read (or refused): its id, clock and route start here.
   void BeginAnswer();
@@ -83,6 +91,8 @@ class Session : public std::enable_shared_from_this<Session> {
   RequestData data_;  // reused: its strings keep their capacity from request to request
   std::optional<RequestParser> parser_;
   std::string out_;  // the serialised response, reused likewise
+  size_t sent_ = 0;  // of out_
+  void (Session::*after_send_)(ErrorCode, std::size_t) = nullptr;
   // The producer of a streamed body being written, and its version; empty otherwise.
   std::function<StreamStep(std::string&)> stream_;
   unsigned stream_version_ = 11;
@@ -98,6 +108,7 @@ class Session : public std::enable_shared_from_this<Session> {
   bool continue_sent_ = false;
   bool keep_alive_ = false;
   bool close_after_write_ = false;
+  bool no_delay_ = false;  // TCP_NODELAY set
 };
 
 }  // namespace clicktrack::tracker::http_internal

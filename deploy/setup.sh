@@ -24,7 +24,7 @@ packages=(
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   librocksdb-dev libabsl-dev libprotobuf-dev protobuf-compiler libssl-dev libspdlog-dev
   libgtest-dev libbenchmark-dev
-  wrk nginx curl
+  wrk nginx curl postgresql-15 linux-perf
   clang libclang-rt-14-dev clang-format python3 git nodejs
   chromium chromium-driver python3-selenium ca-certificates
   systemd python3-prometheus-client prometheus libjs-chart.js

@@ -57,7 +57,7 @@ pg_cpu() {
 
 # measure_postgres: prints "rps cpu_us".
 measure_postgres() {
-  psql_bench -c "TRUNCATE conversions; CHECKPOINT"
+  psql_bench -c "TRUNCATE conversions"
   local before after out count
   before="$(pg_cpu)"
   out="$(as_pg taskset -c 1 pgbench -h "$pgdir" -U bench -n -c 64 -j 1 -M prepared -T "$seconds" \

@@ -11,8 +11,49 @@
 #include "storage/internal/click_records.h"
 #include "storage/internal/outbox_records.h"
 #include "storage/internal/payouts.h"
+#include "storage/internal/rocks_status.h"
 
 namespace clicktrack::storage_internal {
+namespace {
+
+// What a batch leaves behind, as one WriteBatch: family by family in key order, a key's last
+// Put or Delete only (the index overwrites them), merges in the order they came. A customer's
+// record or a partner's totals rewritten by every sale of a batch reach the memtable once, and
+// keys in order let the memtable insert each next to the one before.
+absl::Status CollapseWrites(rocksdb::WriteBatchWithIndex& writes,
+                            const std::vector<rocksdb::ColumnFamilyHandle*>& families,
+                            rocksdb::WriteBatch& out) {
+  for (rocksdb::ColumnFamilyHandle* family : families) {
+    std::unique_ptr<rocksdb::WBWIIterator> it(writes.NewIterator(family));
+    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+      const rocksdb::WriteEntry entry = it->Entry();
+      rocksdb::Status added;
+      switch (entry.type) {
+        case rocksdb::kPutRecord:
+          added = out.Put(family, entry.key, entry.value);
+          break;
+        case rocksdb::kMergeRecord:
+          added = out.Merge(family, entry.key, entry.value);
+          break;
+        case rocksdb::kDeleteRecord:
+          added = out.Delete(family, entry.key);
+          break;
+        case rocksdb::kSingleDeleteRecord:
+          added = out.SingleDelete(family, entry.key);
+          break;
+        case rocksdb::kDeleteRangeRecord:
+          added = out.DeleteRange(family, entry.key, entry.value);
+          break;
+        default:
+          return absl::InternalError("a committer batch holds a record of an unknown kind");
+      }
+      CLICKTRACK_RETURN_IF_ERROR(FromRocksStatus(added));
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
 
 RocksDbCommitter::RocksDbCommitter(Database& database, const storage::ConfigStore& config,
                                    attribution::IdSource* ids, size_t max_batch)
@@ -103,7 +144,11 @@ void RocksDbCommitter::CommitBatch(std::vector<Pending>& batch) {
   bool durable = true;
   if (writes.GetWriteBatch()->Count() > 0) {
     const absl::Time started = absl::Now();
-    const absl::Status written = database_.Write(write_, writes.GetWriteBatch());
+    rocksdb::WriteBatch collapsed;
+    absl::Status written = CollapseWrites(writes, database_.families(), collapsed);
+    if (written.ok()) {
+      written = database_.Write(write_, &collapsed);
+    }
     cells_.ObserveWrite(batch.size(),
                         static_cast<uint64_t>(absl::ToInt64Microseconds(absl::Now() - started)));
     durable = written.ok();

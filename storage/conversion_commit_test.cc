@@ -370,5 +370,44 @@ TEST_F(ConversionCommitTest, CustomersAreFoundByReferenceAndThroughMerges) {
   EXPECT_EQ(store_->reports().FindCustomerByRef("acme", "cus_123")->id, via_cookie->id);
 }
 
+TEST_F(ConversionCommitTest, EachBatchReadsTheCustomerAsTheLastOneLeftIt) {
+  // One sale per batch (each Submit waits for its answer): the committer remembers the
+  // customer between batches, and must see every change the batch before made to it.
+  Click(customer_, kT0 - absl::Hours(1));
+  ConversionEvent first = Sale("o1", 1000, kT0, customer_);
+  first.identities.customer_ref = "cus_9";
+  absl::StatusOr<Decision> sale = Submit(first);
+  ASSERT_TRUE(sale.ok()) << sale.status();
+  EXPECT_EQ(sale->conversion->kind, attribution::ConversionKind::kFirstSale);
+  for (int i = 2; i <= 4; ++i) {
+    ConversionEvent next = Sale(absl::StrCat("o", i), 1000, kT0 + absl::Hours(i));
+    next.identities.customer_ref = "cus_9";
+    sale = Submit(next);
+    ASSERT_TRUE(sale.ok()) << sale.status();
+    EXPECT_EQ(sale->conversion->kind, attribution::ConversionKind::kRepeatSale) << i;
+    EXPECT_EQ(sale->conversion->partner_id, "p1") << i;
+    EXPECT_EQ(sale->conversion->commission_minor, 100) << i;
+  }
+  // A second reference joins the customer (an alias, or the same id), then names it alone.
+  ConversionEvent joined = Sale("o5", 1000, kT0 + absl::Hours(5));
+  joined.identities.customer_ref = "cus_9";
+  joined.identities.email_sha256 = std::string(64, 'a');
+  ASSERT_TRUE(Submit(joined).ok());
+  ConversionEvent by_email = Sale("o6", 1000, kT0 + absl::Hours(6));
+  by_email.identities.email_sha256 = std::string(64, 'a');
+  sale = Submit(by_email);
+  ASSERT_TRUE(sale.ok()) << sale.status();
+  EXPECT_EQ(sale->conversion->kind, attribution::ConversionKind::kRepeatSale);
+  absl::StatusOr<attribution::CustomerState> customer =
+      store_->reports().FindCustomerByRef("acme", "cus_9");
+  ASSERT_TRUE(customer.ok()) << customer.status();
+  EXPECT_EQ(customer->sales, 6);
+  EXPECT_EQ(customer->ltv_minor, 6000);
+  Reopen();  // and what the cache held is what the store holds
+  customer = store_->reports().FindCustomerByRef("acme", "cus_9");
+  ASSERT_TRUE(customer.ok()) << customer.status();
+  EXPECT_EQ(customer->sales, 6);
+}
+
 }  // namespace
 }  // namespace clicktrack::storage

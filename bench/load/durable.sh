@@ -4,6 +4,7 @@
 # its write is on disk.
 #
 #   bench/load/durable.sh [rounds=3] [seconds=10]
+#   MODES="postback repeat" bench/load/durable.sh …   only those (an A/B, TRACKERD=other binary)
 #
 # Each round, in turn, on a fresh server:
 #   postgres      PostgreSQL 15 (synchronous_commit=on, fsync=on), pgbench -c 64 -j 1
@@ -16,7 +17,8 @@
 #                 customer and pays the owner a lifetime commission.
 # The server runs on core 0 (trackerd --threads 1; PostgreSQL's processes), the load on core 1,
 # 64 connections. Prints each round, then medians of requests/s and the server's CPU time per
-# request, the ratios to PostgreSQL's inserts/s, and repeat sales' CPU against a new customer's.
+# request, and medians of ratios taken within each round (the machine's speed drifts between
+# minutes): requests/s to PostgreSQL's inserts/s, repeat sales' CPU to a new customer's.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 rounds="${1:-3}"
@@ -55,17 +57,22 @@ pg_cpu() {
   echo "$total"
 }
 
-# measure_postgres: prints "rps cpu_us".
+# measure_postgres: prints "rps cpu_us". The CPU is taken over the run's middle (from 1 s in to
+# 1 s before its end), per row inserted meanwhile: the 64 backends' start and exit stay out.
 measure_postgres() {
   psql_bench -c "TRUNCATE conversions"
-  local before after out count
-  before="$(pg_cpu)"
-  out="$(as_pg taskset -c 1 pgbench -h "$pgdir" -U bench -n -c 64 -j 1 -M prepared -T "$seconds" \
-    -f "$pgdir/insert.sql" postgres 2>&1)"
-  sleep 0.5  # the backends exit and are reaped
-  after="$(pg_cpu)"
-  count="$(awk '/number of transactions actually processed/ {print $NF}' <<<"$out" | cut -d/ -f1)"
-  echo "$(awk '/^tps/ {print $3}' <<<"$out") $(cpu_per_request "$before" "$after" "$count")"
+  local cpu1 cpu2 rows1 rows2 out
+  as_pg taskset -c 1 pgbench -h "$pgdir" -U bench -n -c 64 -j 1 -M prepared -T "$seconds" \
+    -f "$pgdir/insert.sql" postgres >"$pgdir/pgbench.out" 2>&1 &
+  local bench=$!
+  sleep 1
+  rows1="$(psql_bench -Atc "SELECT count(*) FROM conversions")"
+  cpu1="$(pg_cpu)"
+  sleep $((seconds - 2))
+  rows2="$(psql_bench -Atc "SELECT count(*) FROM conversions")"
+  cpu2="$(pg_cpu)"
+  wait "$bench"
+  echo "$(awk '/^tps/ {print $3}' "$pgdir/pgbench.out") $(cpu_per_request "$cpu1" "$cpu2" $((rows2 - rows1)))"
 }
 
 # seed_repeat_customers: customers c0…c4999, each with one earlier sale and owned by p1.
@@ -102,7 +109,7 @@ measure_trackerd() {
 
 : >"$work/results"
 for round in $(seq 1 "$rounds"); do
-  for what in postgres pixel postback repeat; do
+  for what in ${MODES:-postgres pixel postback repeat}; do
     if [ "$what" = postgres ]; then read -r rps cpu < <(measure_postgres); else read -r rps cpu < <(measure_trackerd "$what"); fi
     echo "round $round $what: $rps/s, $cpu us CPU each"
     echo "$what $rps $cpu" >>"$work/results"
@@ -111,10 +118,19 @@ done
 
 echo
 sel() { awk -v w="$1" -v c="$2" '$1==w {print $c}' "$work/results" | median; }
-pg="$(sel postgres 2)"
-for what in postgres pixel postback repeat; do
+# per_round A B COLUMN: the median over rounds of A's figure divided by B's in the same round.
+per_round() {
+  awk -v a="$1" -v b="$2" -v c="$3" '$1==a {x[++i]=$c} $1==b {y[++j]=$c}
+    END {for (k = 1; k <= i && k <= j; k++) printf "%.3f\n", x[k] / y[k]}' "$work/results" | median
+}
+modes="${MODES:-postgres pixel postback repeat}"
+for what in $modes; do
   line="$what: median $(sel "$what" 2)/s, $(sel "$what" 3) us CPU each"
-  [ "$what" != postgres ] && line="$line, $(awk -v a="$(sel "$what" 2)" -v b="$pg" 'BEGIN {printf "%.2f", a/b}')x PostgreSQL's inserts/s"
+  if [ "$what" != postgres ] && [[ " $modes " == *" postgres "* ]]; then
+    line="$line, $(per_round "$what" postgres 2)x PostgreSQL's inserts/s"
+  fi
   echo "$line"
 done
-echo "repeat sale CPU / new customer's (postback): $(awk -v a="$(sel repeat 3)" -v b="$(sel postback 3)" 'BEGIN {printf "%.2f", a/b}')"
+if [[ " $modes " == *" repeat "* && " $modes " == *" postback "* ]]; then
+  echo "repeat sale CPU / new customer's (postback): $(per_round repeat postback 3)"
+fi

@@ -32,8 +32,46 @@ absl::StatusOr<std::optional<std::string>> BatchView::Get(size_t family, absl::s
   return value;
 }
 
-absl::StatusOr<std::optional<Ulid>> BatchView::GetUlid(size_t family, absl::string_view key) {
-  CLICKTRACK_ASSIGN_OR_RETURN(std::optional<std::string> value, Get(family, key));
+absl::StatusOr<std::optional<std::string>> BatchView::CachedGet(Family family,
+                                                                absl::string_view key) {
+  // The batch's newest entry of the key, if it has one.
+  std::unique_ptr<rocksdb::WBWIIterator>& it =
+      family == kCustomers ? customers_in_batch_ : identities_in_batch_;
+  if (it == nullptr) {
+    it.reset(batch_.NewIterator(families_[family]));
+  }
+  std::optional<rocksdb::WriteEntry> newest;
+  for (it->Seek(ToSlice(key)); it->Valid() && ToView(it->Entry().key) == key; it->Next()) {
+    newest = it->Entry();
+  }
+  if (newest.has_value()) {
+    switch (newest->type) {
+      case rocksdb::kPutRecord:
+        return std::string(ToView(newest->value));
+      case rocksdb::kDeleteRecord:
+      case rocksdb::kSingleDeleteRecord:
+        return std::nullopt;
+      default:
+        return Get(family, key);  // merges: let RocksDB combine them
+    }
+  }
+  if (const std::optional<std::string>* known = cache_.Find(family, key); known != nullptr) {
+    return *known;
+  }
+  std::string value;
+  const rocksdb::Status status =
+      db_.Get(rocksdb::ReadOptions(), families_[family], ToSlice(key), &value);
+  if (status.IsNotFound()) {
+    cache_.Remember(family, key, std::nullopt);
+    return std::nullopt;
+  }
+  CLICKTRACK_RETURN_IF_ERROR(FromRocksStatus(status));
+  cache_.Remember(family, key, value);
+  return value;
+}
+
+absl::StatusOr<std::optional<Ulid>> BatchView::GetUlid(Family family, absl::string_view key) {
+  CLICKTRACK_ASSIGN_OR_RETURN(std::optional<std::string> value, CachedGet(family, key));
   if (!value.has_value()) {
     return std::nullopt;
   }
@@ -102,8 +140,9 @@ absl::StatusOr<std::optional<attribution::AttributionView::FoundClick>> BatchVie
 
 absl::StatusOr<std::optional<attribution::CustomerState>> BatchView::FindCustomer(
     const Ulid& customer) {
-  CLICKTRACK_ASSIGN_OR_RETURN(std::optional<std::string> value,
-                              Get(kCustomers, storage::CustomerKey(program_id_, customer).view()));
+  CLICKTRACK_ASSIGN_OR_RETURN(
+      std::optional<std::string> value,
+      CachedGet(kCustomers, storage::CustomerKey(program_id_, customer).view()));
   if (!value.has_value()) {
     return std::nullopt;
   }
@@ -116,7 +155,7 @@ absl::StatusOr<attribution::PartnerTotals> BatchView::FindPartnerTotals(
     absl::string_view partner_id) {
   CLICKTRACK_ASSIGN_OR_RETURN(
       std::optional<std::string> value,
-      Get(kCustomers, storage::PartnerTotalsKey(program_id_, partner_id).view()));
+      CachedGet(kCustomers, storage::PartnerTotalsKey(program_id_, partner_id).view()));
   if (!value.has_value()) {
     return attribution::PartnerTotals{};
   }

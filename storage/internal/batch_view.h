@@ -5,6 +5,7 @@
 // adds a decision's own writes to that batch.
 
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -13,6 +14,8 @@
 
 #include "attribution/engine.h"
 #include "storage/internal/counter_sums.h"
+#include "storage/internal/families.h"
+#include "storage/internal/record_cache.h"
 
 namespace clicktrack::storage_internal {
 
@@ -21,12 +24,15 @@ class BatchView final : public attribution::AttributionView {
   using PartnerRulesLookup =
       std::function<std::optional<attribution::CommissionRules>(absl::string_view)>;
 
+  // `cache` remembers customers and identities across batches (RecordCache); the caller keeps
+  // it in step with what it writes.
   BatchView(rocksdb::DB& db, rocksdb::WriteBatchWithIndex& batch,
-            const std::vector<rocksdb::ColumnFamilyHandle*>& families, std::string program_id,
-            PartnerRulesLookup partner_rules)
+            const std::vector<rocksdb::ColumnFamilyHandle*>& families, RecordCache& cache,
+            std::string program_id, PartnerRulesLookup partner_rules)
       : db_(db),
         batch_(batch),
         families_(families),
+        cache_(cache),
         program_id_(std::move(program_id)),
         partner_rules_(std::move(partner_rules)) {}
 
@@ -70,11 +76,19 @@ class BatchView final : public attribution::AttributionView {
 
   // The value at `key` in `family`, batch first. nullopt if absent.
   absl::StatusOr<std::optional<std::string>> Get(size_t family, absl::string_view key);
-  absl::StatusOr<std::optional<attribution::Ulid>> GetUlid(size_t family, absl::string_view key);
+  absl::StatusOr<std::optional<attribution::Ulid>> GetUlid(Family family, absl::string_view key);
+  // The same for the families that only the committer writes (`family` kCustomers or
+  // kIdentities): the batch, then the cache, then the store, whose answer the cache remembers.
+  absl::StatusOr<std::optional<std::string>> CachedGet(Family family, absl::string_view key);
 
   rocksdb::DB& db_;
   rocksdb::WriteBatchWithIndex& batch_;
   const std::vector<rocksdb::ColumnFamilyHandle*>& families_;
+  RecordCache& cache_;
+  // CachedGet's iterators over the batch, made on first use: valid as the batch grows, and
+  // never used after the batch is rolled back.
+  std::unique_ptr<rocksdb::WBWIIterator> customers_in_batch_;
+  std::unique_ptr<rocksdb::WBWIIterator> identities_in_batch_;
   std::string program_id_;
   PartnerRulesLookup partner_rules_;
 };

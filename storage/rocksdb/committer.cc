@@ -19,33 +19,38 @@ namespace {
 // What a batch leaves behind, as one WriteBatch: family by family in key order, a key's last
 // Put or Delete only (the index overwrites them), merges in the order they came. A customer's
 // record or a partner's totals rewritten by every sale of a batch reach the memtable once, and
-// keys in order let the memtable insert each next to the one before.
+// keys in order let the memtable insert each next to the one before. The cache learns each
+// Put and Delete of the families it keeps.
 absl::Status CollapseWrites(rocksdb::WriteBatchWithIndex& writes,
                             const std::vector<rocksdb::ColumnFamilyHandle*>& families,
-                            rocksdb::WriteBatch& out) {
-  for (rocksdb::ColumnFamilyHandle* family : families) {
-    std::unique_ptr<rocksdb::WBWIIterator> it(writes.NewIterator(family));
+                            RecordCache& cache, rocksdb::WriteBatch& out) {
+  for (size_t i = 0; i < families.size(); ++i) {
+    const auto family = static_cast<Family>(i);
+    const bool cached = family == kCustomers || family == kIdentities;
+    std::unique_ptr<rocksdb::WBWIIterator> it(writes.NewIterator(families[i]));
     for (it->SeekToFirst(); it->Valid(); it->Next()) {
       const rocksdb::WriteEntry entry = it->Entry();
       rocksdb::Status added;
       switch (entry.type) {
         case rocksdb::kPutRecord:
-          added = out.Put(family, entry.key, entry.value);
+          added = out.Put(families[i], entry.key, entry.value);
+          if (cached) {
+            cache.Update(family, ToView(entry.key), ToView(entry.value));
+          }
           break;
         case rocksdb::kMergeRecord:
-          added = out.Merge(family, entry.key, entry.value);
+          added = out.Merge(families[i], entry.key, entry.value);
           break;
         case rocksdb::kDeleteRecord:
-          added = out.Delete(family, entry.key);
-          break;
         case rocksdb::kSingleDeleteRecord:
-          added = out.SingleDelete(family, entry.key);
+          added = entry.type == rocksdb::kDeleteRecord ? out.Delete(families[i], entry.key)
+                                                       : out.SingleDelete(families[i], entry.key);
+          if (cached) {
+            cache.Update(family, ToView(entry.key), std::nullopt);
+          }
           break;
-        case rocksdb::kDeleteRangeRecord:
-          added = out.DeleteRange(family, entry.key, entry.value);
-          break;
-        default:
-          return absl::InternalError("a committer batch holds a record of an unknown kind");
+        default:  // no decision writes ranges
+          return absl::InternalError("a committer batch holds a record of an unexpected kind");
       }
       CLICKTRACK_RETURN_IF_ERROR(FromRocksStatus(added));
     }
@@ -145,9 +150,12 @@ void RocksDbCommitter::CommitBatch(std::vector<Pending>& batch) {
   if (writes.GetWriteBatch()->Count() > 0) {
     const absl::Time started = absl::Now();
     rocksdb::WriteBatch collapsed;
-    absl::Status written = CollapseWrites(writes, database_.families(), collapsed);
+    absl::Status written = CollapseWrites(writes, database_.families(), cache_, collapsed);
     if (written.ok()) {
       written = database_.Write(write_, &collapsed);
+    }
+    if (!written.ok()) {
+      cache_.Forget();  // it learnt writes that did not happen
     }
     cells_.ObserveWrite(batch.size(),
                         static_cast<uint64_t>(absl::ToInt64Microseconds(absl::Now() - started)));
@@ -253,7 +261,7 @@ absl::StatusOr<attribution::Decision> RocksDbCommitter::DecideConversion(
         config_.GetPartner(program_id, partner_id);
     return partner.ok() ? std::optional((*partner)->commission) : std::nullopt;
   };
-  BatchView view(database_.db(), writes, database_.families(), program_id, partner_rules);
+  BatchView view(database_.db(), writes, database_.families(), cache_, program_id, partner_rules);
   CLICKTRACK_ASSIGN_OR_RETURN(attribution::Decision decision,
                               attribution::Attribute(*program, event, view, *ids_));
   writes.SetSavePoint();

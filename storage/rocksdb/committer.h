@@ -17,6 +17,7 @@
 #include "storage/internal/committer_cells.h"
 #include "storage/internal/counter_sums.h"
 #include "storage/internal/range_compactor.h"
+#include "storage/internal/record_cache.h"
 #include "storage/rocksdb/database.h"
 #include "storage/store.h"
 
@@ -94,8 +95,11 @@ class RocksDbCommitter final : public storage::ConversionCommitter {
   std::deque<Pending> queue_;  // under queue_mu_
   bool stopping_ = false;      // under queue_mu_
   CommitterCells cells_;       // written by the committer thread
-  RangeCompactor compactor_;   // destroyed after the committer thread has stopped
-  std::thread thread_;         // started by the constructor, once everything above is set
+  // Customers and identities as stored, read by the committer thread only (record_cache.h).
+  // 50,000 records of each family: at most about 15 MB.
+  RecordCache cache_{50'000};
+  RangeCompactor compactor_;  // destroyed after the committer thread has stopped
+  std::thread thread_;        // started by the constructor, once everything above is set
 };
 
 }  // namespace clicktrack::storage_internal

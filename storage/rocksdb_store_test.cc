@@ -219,13 +219,18 @@ TEST_F(RocksDbStoreTest, ANewVisitorsFirstClickCountsForUniquenessWithoutAnEntry
   Click again = MakeClick(t0_ + absl::Hours(1), first.id);
   Click other_link = MakeClick(t0_ + absl::Hours(2), first.id, "other");
   Click next_day = MakeClick(t0_ + absl::Hours(25), first.id);
-  for (Click* click : {&again, &other_link, &next_day}) {
+  // Decided from what the click log remembers of this customer since `again`, not the store.
+  Click later_next_day = MakeClick(t0_ + absl::Hours(26), first.id);
+  Click other_link_again = MakeClick(t0_ + absl::Hours(27), first.id, "other");
+  for (Click* click : {&again, &other_link, &next_day, &later_next_day, &other_link_again}) {
     ASSERT_TRUE(store_->clicks().RecordClick(*click).ok());
   }
   EXPECT_TRUE(first.unique);
   EXPECT_FALSE(again.unique);
   EXPECT_TRUE(other_link.unique);
   EXPECT_TRUE(next_day.unique);
+  EXPECT_FALSE(later_next_day.unique);
+  EXPECT_TRUE(other_link_again.unique);  // 25 hours after the first on that link
   EXPECT_EQ(store_->clicks().GetClick(again.id)->customer_id, first.id);
 
   // A cookie holding the id of a click that belongs to another customer: that click is not

@@ -10,8 +10,7 @@ const std::optional<std::string>* RecordCache::Find(Family family, absl::string_
   return it == records.end() ? nullptr : &it->second;
 }
 
-void RecordCache::Remember(Family family, absl::string_view key,
-                           std::optional<std::string> value) {
+void RecordCache::Remember(Family family, absl::string_view key, std::optional<std::string> value) {
   Records& records = Of(family);
   if (records.size() >= capacity_) {
     records.clear();  // cheaper than tracking recency; the busy keys come back at once

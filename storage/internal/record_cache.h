@@ -40,9 +40,7 @@ class RecordCache {
   using Records = absl::flat_hash_map<std::string, std::optional<std::string>>;
   // Keyed by the family's own keys, looked up by string_view without a copy.
   Records& Of(Family family) { return family == kCustomers ? customers_ : identities_; }
-  const Records& Of(Family family) const {
-    return family == kCustomers ? customers_ : identities_;
-  }
+  const Records& Of(Family family) const { return family == kCustomers ? customers_ : identities_; }
 
   size_t capacity_;
   Records customers_;

@@ -27,8 +27,7 @@ absl::InlinedVector<std::unique_lock<std::mutex>, 16> RocksDbClickLog::LockCusto
   absl::InlinedVector<size_t, 16> stripes;
   for (const attribution::Click& click : clicks) {
     if (!click.new_customer) {
-      stripes.push_back(absl::HashOf(click.customer_id.hi, click.customer_id.lo) %
-                        kCustomerStripes);
+      stripes.push_back(StripeOf(click));
     }
   }
   std::sort(stripes.begin(), stripes.end());
@@ -38,6 +37,10 @@ absl::InlinedVector<std::unique_lock<std::mutex>, 16> RocksDbClickLog::LockCusto
     locks.emplace_back(customer_stripes_[stripe]);
   }
   return locks;
+}
+
+size_t RocksDbClickLog::StripeOf(const attribution::Click& click) {
+  return absl::HashOf(click.customer_id.hi, click.customer_id.lo) % kCustomerStripes;
 }
 
 absl::Status RocksDbClickLog::RecordClicks(absl::Span<attribution::Click> clicks) {
@@ -65,7 +68,13 @@ absl::Status RocksDbClickLog::RecordClicks(absl::Span<attribution::Click> clicks
              batch, counters);
   }
   counters.MergeInto(batch, database_.family(kStats));
-  return database_.Write(write_, &batch);
+  CLICKTRACK_RETURN_IF_ERROR(database_.Write(write_, &batch));
+  for (const attribution::Click& click : clicks) {
+    if (click.unique && !click.new_customer) {  // a new customer's stripe is not locked
+      unique_memory_[StripeOf(click)].Stored(click.customer_id, click.link_code, click.time);
+    }
+  }
+  return absl::OkStatus();
 }
 
 absl::StatusOr<bool> RocksDbClickLog::HadUniqueClick(absl::Span<const attribution::Click> clicks,
@@ -79,10 +88,19 @@ absl::StatusOr<bool> RocksDbClickLog::HadUniqueClick(absl::Span<const attributio
   if (in_batch || click.new_customer) {
     return in_batch;
   }
-  return HadStoredUniqueClick(click);
+  UniqueClickMemory& memory = unique_memory_[StripeOf(click)];
+  if (const std::optional<bool> known = memory.HadUniqueClick(
+          click.customer_id, click.link_code, click.time, attribution::kUniqueClickPeriod)) {
+    return *known;
+  }
+  CLICKTRACK_ASSIGN_OR_RETURN(const std::optional<absl::Time> found, FindStoredUniqueClick(click));
+  memory.Learn(click.customer_id, click.link_code, click.time - attribution::kUniqueClickPeriod,
+               found);
+  return found.has_value();
 }
 
-absl::StatusOr<bool> RocksDbClickLog::HadStoredUniqueClick(const attribution::Click& click) const {
+absl::StatusOr<std::optional<absl::Time>> RocksDbClickLog::FindStoredUniqueClick(
+    const attribution::Click& click) const {
   // The click that minted the customer has no customer_clicks entry.
   CLICKTRACK_ASSIGN_OR_RETURN(
       std::optional<attribution::Click> first,
@@ -90,7 +108,7 @@ absl::StatusOr<bool> RocksDbClickLog::HadStoredUniqueClick(const attribution::Cl
                        click.customer_id, click.time - attribution::kUniqueClickPeriod,
                        click.time));
   if (first.has_value() && first->unique && first->link_code == click.link_code) {
-    return true;
+    return first->time;
   }
   const KeyBuffer prefix = storage::CustomerClicksPrefix(click.program_id, click.customer_id);
   const KeyBuffer start =
@@ -111,11 +129,11 @@ absl::StatusOr<bool> RocksDbClickLog::HadStoredUniqueClick(const attribution::Cl
     }
     if (ParseRecord(ToView(it->value()), entry, "customer click").ok() && entry.unique() &&
         entry.link_code() == click.link_code) {
-      return true;
+      return parts.time;
     }
   }
   CLICKTRACK_RETURN_IF_ERROR(FromRocksStatus(it->status()));
-  return false;
+  return std::nullopt;
 }
 
 absl::StatusOr<attribution::Click> RocksDbClickLog::GetClick(
@@ -156,6 +174,11 @@ absl::StatusOr<std::vector<bool>> RocksDbClickLog::ImportClicks(
   }
   counters.MergeInto(batch, database_.family(kStats));
   CLICKTRACK_RETURN_IF_ERROR(database_.Write(write_, &batch));
+  // Unique clicks went past the stripes' memories: they start again from the store.
+  for (size_t stripe = 0; stripe < kCustomerStripes; ++stripe) {
+    std::lock_guard stripe_lock(customer_stripes_[stripe]);
+    unique_memory_[stripe].Forget();
+  }
   return stored;
 }
 

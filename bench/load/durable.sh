@@ -61,7 +61,7 @@ pg_cpu() {
 # 1 s before its end), per row inserted meanwhile: the 64 backends' start and exit stay out.
 measure_postgres() {
   psql_bench -c "TRUNCATE conversions"
-  local cpu1 cpu2 rows1 rows2 out
+  local cpu1 cpu2 rows1 rows2
   as_pg taskset -c 1 pgbench -h "$pgdir" -U bench -n -c 64 -j 1 -M prepared -T "$seconds" \
     -f "$pgdir/insert.sql" postgres >"$pgdir/pgbench.out" 2>&1 &
   local bench=$!

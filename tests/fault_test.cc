@@ -156,7 +156,8 @@ TEST(FdLimitTest, MaxConnectionsIsCappedAtTheDescriptorLimit) {
   ASSERT_TRUE(process.ok()) << process.status();
   HttpClient client((*process)->address());
   EXPECT_EQ(client.Request("GET", "/healthz")->status, 200);
-  const std::string log = (*process)->Stderr();
+  // Logged after the listening line, which the start waits for: it may be a moment later.
+  const std::string log = (*process)->StderrOnceItHolds("max-connections lowered");
   EXPECT_TRUE(absl::StrContains(log, "max-connections lowered")) << log;
   EXPECT_TRUE(absl::StrContains(log, "\"max_connections\":150")) << log;
   EXPECT_EQ((*process)->Signal(SIGTERM), 0);

@@ -77,8 +77,8 @@ class BatchView final : public attribution::AttributionView {
   // The value at `key` in `family`, batch first. nullopt if absent.
   absl::StatusOr<std::optional<std::string>> Get(size_t family, absl::string_view key);
   absl::StatusOr<std::optional<attribution::Ulid>> GetUlid(Family family, absl::string_view key);
-  // The same for the families that only the committer writes (`family` kCustomers or
-  // kIdentities): the batch, then the cache, then the store, whose answer the cache remembers.
+  // The same for the families that only the committer writes (RecordCache::Keeps): the
+  // batch, then the cache, then the store, whose answer the cache remembers.
   absl::StatusOr<std::optional<std::string>> CachedGet(Family family, absl::string_view key);
 
   rocksdb::DB& db_;

@@ -20,8 +20,10 @@ namespace clicktrack::storage_internal {
 class RecordCache {
  public:
   // Holds at most `capacity` keys of each family: past that it starts that family again empty.
-  // Only kCustomers and kIdentities are kept.
   explicit RecordCache(size_t capacity) : capacity_(capacity) {}
+
+  // The families it keeps; every other method takes only these.
+  static bool Keeps(Family family) { return family == kCustomers || family == kIdentities; }
 
   // What the store holds under `key` of `family`: a value, nullopt (absent), or nullptr
   // when the cache does not know.

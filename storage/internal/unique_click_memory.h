@@ -24,7 +24,8 @@ namespace clicktrack::storage_internal {
 class UniqueClickMemory {
  public:
   // Remembers at most `capacity` customers: past that it starts again empty.
-  explicit UniqueClickMemory(size_t capacity) : capacity_(capacity) {}
+  static constexpr size_t kDefaultCapacity = 1024;
+  explicit UniqueClickMemory(size_t capacity = kDefaultCapacity) : capacity_(capacity) {}
 
   // Whether `customer` had a unique click on `link` within [time - period, time], or nullopt
   // when this memory cannot tell (it does not know back to time - period).

@@ -6,7 +6,6 @@
 #include <mutex>
 #include <optional>
 #include <string>
-#include <utility>
 #include <vector>
 
 #include "storage/internal/unique_click_memory.h"
@@ -48,13 +47,8 @@ class RocksDbClickLog final : public storage::ClickLog {
   rocksdb::WriteOptions write_;  // WAL on, no fsync: a process crash loses nothing
   mutable std::array<std::mutex, kCustomerStripes> customer_stripes_;
   // What each stripe knows of its customers' unique clicks, under the stripe's lock: 1,024
-  // customers each, 65,536 in all (about 10 MB).
-  mutable std::array<UniqueClickMemory, kCustomerStripes> unique_memory_ =
-      MakeMemories(std::make_index_sequence<kCustomerStripes>());
-  template <size_t... I>
-  static std::array<UniqueClickMemory, kCustomerStripes> MakeMemories(std::index_sequence<I...>) {
-    return {((void)I, UniqueClickMemory(1024))...};
-  }
+  // customers each (UniqueClickMemory's default), 65,536 in all (about 10 MB).
+  mutable std::array<UniqueClickMemory, kCustomerStripes> unique_memory_;
   std::mutex import_mu_;
 };
 

@@ -26,7 +26,7 @@ absl::Status CollapseWrites(rocksdb::WriteBatchWithIndex& writes,
                             RecordCache& cache, rocksdb::WriteBatch& out) {
   for (size_t i = 0; i < families.size(); ++i) {
     const auto family = static_cast<Family>(i);
-    const bool cached = family == kCustomers || family == kIdentities;
+    const bool cached = RecordCache::Keeps(family);
     std::unique_ptr<rocksdb::WBWIIterator> it(writes.NewIterator(families[i]));
     for (it->SeekToFirst(); it->Valid(); it->Next()) {
       const rocksdb::WriteEntry entry = it->Entry();
@@ -148,19 +148,17 @@ void RocksDbCommitter::CommitBatch(std::vector<Pending>& batch) {
   counters.MergeInto(writes, database_.family(kStats));
   bool durable = true;
   if (writes.GetWriteBatch()->Count() > 0) {
-    const absl::Time started = absl::Now();
     rocksdb::WriteBatch collapsed;
     absl::Status written = CollapseWrites(writes, database_.families(), cache_, collapsed);
     if (written.ok()) {
+      const absl::Time started = absl::Now();  // the synced write alone (/metrics)
       written = database_.Write(write_, &collapsed);
+      cells_.ObserveWrite(batch.size(),
+                          static_cast<uint64_t>(absl::ToInt64Microseconds(absl::Now() - started)));
     }
-    if (!written.ok()) {
-      cache_.Forget();  // it learnt writes that did not happen
-    }
-    cells_.ObserveWrite(batch.size(),
-                        static_cast<uint64_t>(absl::ToInt64Microseconds(absl::Now() - started)));
     durable = written.ok();
     if (!written.ok()) {
+      cache_.Forget();  // it learnt writes that did not happen
       // Nothing of the batch is stored: every event of it may be sent again.
       const absl::Status lost = absl::UnavailableError(
           absl::StrCat("the write could not be stored; retry (", written.message(), ")"));

@@ -111,7 +111,7 @@ void BM_BuildClickBatch(benchmark::State& state) {
     click.customer_id = click.id;
     batch.Clear();
     storage_internal::CounterSums counters;
-    storage_internal::AddClick(click, nullptr, nullptr, scratch, batch, counters);
+    storage_internal::AddClick(click, nullptr, scratch, batch, counters);
     counters.MergeInto(batch, nullptr);
     benchmark::DoNotOptimize(batch.Data().data());
   }

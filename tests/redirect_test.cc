@@ -160,6 +160,28 @@ TEST_F(RedirectTest, RepeatClicksOfOneCustomerCountOnceAsUnique) {
   EXPECT_EQ(StatsField("unique_clicks"), 2);
 }
 
+// A returning visitor's customer_clicks entry waits in memory before it is stored
+// (PendingClickIndex): a stop stores it, and after a kill -9 the restart derives it again from
+// the click records. Either way the visitor's next click on that link is not unique.
+TEST_F(RedirectTest, ReturningVisitorsClicksStayKnownAcrossStopsAndKill9) {
+  MakeLink("first", "https://shop.example.com/");
+  MakeLink("stop", "https://shop.example.com/stop");
+  MakeLink("kill", "https://shop.example.com/kill");
+  const std::string cookie = Click("/go/first").Header("set-cookie");
+  const std::vector<std::string> returning = {kBrowserAgent,
+                                              "Cookie: " + cookie.substr(0, cookie.find(';'))};
+  ASSERT_EQ(Click("/go/stop", returning).status, 302);
+  EXPECT_EQ(process_->Signal(SIGTERM), 0);
+  StartTrackerd();
+  ASSERT_EQ(Click("/go/stop", returning).status, 302);
+  ASSERT_EQ(Click("/go/kill", returning).status, 302);
+  EXPECT_EQ(process_->Signal(SIGKILL), 128 + SIGKILL);
+  StartTrackerd();
+  ASSERT_EQ(Click("/go/kill", returning).status, 302);
+  EXPECT_EQ(StatsField("clicks"), 5);
+  EXPECT_EQ(StatsField("unique_clicks"), 3);  // first, stop and kill once each
+}
+
 TEST_F(RedirectTest, EveryRedirectSurvivesKill9) {
   MakeLink("crash", "https://shop.example.com/");
   constexpr int kRedirects = 300;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <memory>
+#include <tuple>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -179,28 +180,27 @@ absl::StatusOr<std::optional<Ulid>> BatchView::FindByEmail(absl::string_view ema
 absl::StatusOr<std::vector<attribution::ClickRef>> BatchView::ClicksOf(const Ulid& customer,
                                                                        absl::Time from,
                                                                        absl::Time to) {
-  const storage::KeyBuffer prefix = storage::CustomerClicksPrefix(program_id_, customer);
-  const storage::KeyBuffer start = storage::CustomerClickKey(program_id_, customer, from, Ulid{});
-  std::unique_ptr<rocksdb::Iterator> it(
-      db_.NewIterator(rocksdb::ReadOptions(), families_[kCustomerClicks]));
   std::vector<attribution::ClickRef> clicks;
   storage::proto::CustomerClick entry;
-  for (it->Seek(ToSlice(start.view())); it->Valid(); it->Next()) {
-    const absl::string_view key = ToView(it->key());
-    if (!absl::StartsWith(key, prefix.view())) {
-      break;
-    }
-    storage::CustomerClickKeyParts parts;
-    if (!storage::DecodeCustomerClickSuffix(key.substr(prefix.size()), parts) || parts.time > to) {
-      break;
-    }
-    CLICKTRACK_RETURN_IF_ERROR(ParseRecord(ToView(it->value()), entry, "customer click"));
-    clicks.push_back(attribution::ClickRef{.id = parts.click_id,
-                                           .time = parts.time,
-                                           .partner_id = entry.partner_id(),
-                                           .bot = entry.bot()});
-  }
-  CLICKTRACK_RETURN_IF_ERROR(FromRocksStatus(it->status()));
+  absl::Status unreadable;
+  CLICKTRACK_RETURN_IF_ERROR(VisitCustomerClicks(
+      db_, families_[kCustomerClicks], pending_, program_id_, customer, from, to,
+      [&](const storage::CustomerClickKeyParts& parts, absl::string_view value) {
+        unreadable = ParseRecord(value, entry, "customer click");
+        if (unreadable.ok()) {
+          clicks.push_back(attribution::ClickRef{.id = parts.click_id,
+                                                 .time = parts.time,
+                                                 .partner_id = entry.partner_id(),
+                                                 .bot = entry.bot()});
+        }
+        return unreadable.ok();
+      }));
+  CLICKTRACK_RETURN_IF_ERROR(unreadable);
+  // Pending and stored entries each come in time order: merged, they are sorted again.
+  std::sort(clicks.begin(), clicks.end(),
+            [](const attribution::ClickRef& a, const attribution::ClickRef& b) {
+              return std::tie(a.time, a.id) < std::tie(b.time, b.id);
+            });
   // The click that minted the customer has no entry above.
   CLICKTRACK_ASSIGN_OR_RETURN(
       std::optional<attribution::Click> first,

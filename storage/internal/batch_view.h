@@ -15,6 +15,7 @@
 #include "attribution/engine.h"
 #include "storage/internal/counter_sums.h"
 #include "storage/internal/families.h"
+#include "storage/internal/pending_click_index.h"
 #include "storage/internal/record_cache.h"
 
 namespace clicktrack::storage_internal {
@@ -26,13 +27,16 @@ class BatchView final : public attribution::AttributionView {
 
   // `cache` remembers customers and identities across batches (RecordCache); the caller keeps
   // it in step with what it writes.
+  // `pending` holds the customer_clicks entries the click log has not stored yet.
   BatchView(rocksdb::DB& db, rocksdb::WriteBatchWithIndex& batch,
             const std::vector<rocksdb::ColumnFamilyHandle*>& families, RecordCache& cache,
-            std::string program_id, PartnerRulesLookup partner_rules)
+            const PendingClickIndex& pending, std::string program_id,
+            PartnerRulesLookup partner_rules)
       : db_(db),
         batch_(batch),
         families_(families),
         cache_(cache),
+        pending_(pending),
         program_id_(std::move(program_id)),
         partner_rules_(std::move(partner_rules)) {}
 
@@ -85,6 +89,7 @@ class BatchView final : public attribution::AttributionView {
   rocksdb::WriteBatchWithIndex& batch_;
   const std::vector<rocksdb::ColumnFamilyHandle*>& families_;
   RecordCache& cache_;
+  const PendingClickIndex& pending_;
   // CachedGet's iterators over the batch, made on first use: valid as the batch grows, and
   // never used after the batch is rolled back.
   std::unique_ptr<rocksdb::WBWIIterator> customers_in_batch_;

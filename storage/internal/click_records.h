@@ -4,7 +4,9 @@
 // customer's clicks: its record in `clicks` (keyed by its id), and an entry in
 // `customer_clicks` unless the click minted its customer, that is unless its id is the
 // customer's id (a new visitor's first click). That click is found by the customer's id.
+// A returning visitor's entry waits in a PendingClickIndex before it is stored.
 
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -16,6 +18,8 @@
 
 #include "attribution/click.h"
 #include "storage/internal/counter_sums.h"
+#include "storage/internal/pending_click_index.h"
+#include "storage/key_codec.h"
 #include "storage/records.pb.h"
 
 namespace clicktrack::storage_internal {
@@ -28,11 +32,26 @@ struct ClickScratch {
   std::string value;
 };
 
-// Adds the click's record and (unless it minted its customer) its customer_clicks entry to
-// `batch`, and its stats counters (none for a bot) to `counters`.
+// Adds the click's record to `batch` and its stats counters (none for a bot) to `counters`.
 void AddClick(const attribution::Click& click, rocksdb::ColumnFamilyHandle* clicks,
-              rocksdb::ColumnFamilyHandle* customer_clicks, ClickScratch& scratch,
-              rocksdb::WriteBatch& batch, CounterSums& counters);
+              ClickScratch& scratch, rocksdb::WriteBatch& batch, CounterSums& counters);
+
+// Whether the click has a customer_clicks entry: it did not mint its customer.
+inline bool HasCustomerClickEntry(const attribution::Click& click) {
+  return click.customer_id != click.id;
+}
+// The click's customer_clicks entry.
+PendingClickIndex::Entry CustomerClickEntry(const attribution::Click& click, ClickScratch& scratch);
+
+// Calls f(key parts, encoded proto::CustomerClick) for each customer_clicks entry of
+// `customer` in `program_id` whose time lies in [from, to]: the pending ones in key order,
+// then the stored ones that were not among them, in key order. Stops when f returns false.
+using CustomerClickVisitor =
+    std::function<bool(const storage::CustomerClickKeyParts&, absl::string_view)>;
+absl::Status VisitCustomerClicks(rocksdb::DB& db, rocksdb::ColumnFamilyHandle* customer_clicks,
+                                 const PendingClickIndex& pending, absl::string_view program_id,
+                                 const attribution::Ulid& customer, absl::Time from, absl::Time to,
+                                 const CustomerClickVisitor& f);
 
 // The stored click with this id, if any; kDataLoss if its record is unreadable.
 absl::StatusOr<std::optional<attribution::Click>> ReadClick(rocksdb::DB& db,

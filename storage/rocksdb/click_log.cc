@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 
 #include "attribution/base/status_macros.h"
+#include "storage/internal/click_index_recovery.h"
 #include "storage/internal/click_records.h"
 #include "storage/internal/counter_sums.h"
 #include "storage/internal/record_codec.h"
@@ -21,6 +22,41 @@ namespace clicktrack::storage_internal {
 using storage::KeyBuffer;
 
 RocksDbClickLog::RocksDbClickLog(Database& database) : database_(database) { write_.sync = false; }
+
+RocksDbClickLog::~RocksDbClickLog() {
+  rocksdb::WriteBatch batch;
+  for (size_t left = pending_.size(); left > 0;) {
+    batch.Clear();
+    if (!WriteWithRun(batch, absl::InfiniteFuture(), /*drain=*/true).ok() ||
+        pending_.size() >= left) {
+      return;  // the watermark stays where it was: the next start derives the rest
+    }
+    left = pending_.size();
+  }
+  batch.Clear();
+  PutClickIndexComplete(batch, database_);
+  (void)database_.Write(write_, &batch);
+}
+
+absl::Status RocksDbClickLog::Recover() {
+  return RecoverClickIndex(database_, absl::Now()).status();
+}
+
+absl::Status RocksDbClickLog::WriteWithRun(rocksdb::WriteBatch& batch, absl::Time now, bool drain) {
+  const std::optional<PendingClickIndex::Run> run = pending_.TakeRun(now, drain);
+  if (run.has_value()) {
+    rocksdb::ColumnFamilyHandle* customer_clicks = database_.family(kCustomerClicks);
+    for (const PendingClickIndex::Map::const_iterator it : run->entries) {
+      batch.Put(customer_clicks, it->first, it->second.value);
+    }
+    PutClickIndexWatermark(run->watermark, batch, database_);
+  }
+  const absl::Status written = database_.Write(write_, &batch);
+  if (run.has_value()) {
+    pending_.Finish(*run, written.ok());
+  }
+  return written;
+}
 
 absl::InlinedVector<std::unique_lock<std::mutex>, 16> RocksDbClickLog::LockCustomers(
     absl::Span<const attribution::Click> clicks) const {
@@ -51,12 +87,16 @@ absl::Status RocksDbClickLog::RecordClicks(absl::Span<attribution::Click> clicks
   struct Scratch {
     rocksdb::WriteBatch batch;
     ClickScratch records;
+    std::vector<PendingClickIndex::Entry> entries;
   };
   thread_local Scratch scratch;
   rocksdb::WriteBatch& batch = scratch.batch;
   batch.Clear();
+  scratch.entries.clear();
   // Counters are summed per key over the batch: one merge operand per key, not per click.
   CounterSums counters;
+  absl::Time earliest = absl::InfiniteFuture();
+  absl::Time latest = absl::InfinitePast();
   for (size_t i = 0; i < clicks.size(); ++i) {
     attribution::Click& click = clicks[i];
     click.unique = false;
@@ -64,11 +104,20 @@ absl::Status RocksDbClickLog::RecordClicks(absl::Span<attribution::Click> clicks
       CLICKTRACK_ASSIGN_OR_RETURN(const bool had_unique, HadUniqueClick(clicks, i));
       click.unique = !had_unique;
     }
-    AddClick(click, database_.family(kClicks), database_.family(kCustomerClicks), scratch.records,
-             batch, counters);
+    AddClick(click, database_.family(kClicks), scratch.records, batch, counters);
+    if (HasCustomerClickEntry(click)) {
+      scratch.entries.push_back(CustomerClickEntry(click, scratch.records));
+    }
+    earliest = std::min(earliest, click.time);
+    latest = std::max(latest, click.time);
   }
   counters.MergeInto(batch, database_.family(kStats));
-  CLICKTRACK_RETURN_IF_ERROR(database_.Write(write_, &batch));
+  // The entries are pending from the moment their clicks are stored, and no watermark passes
+  // them before that.
+  const uint64_t ticket = pending_.BeginWrite(earliest);
+  const absl::Status written = WriteWithRun(batch, latest);
+  pending_.EndWrite(ticket, written.ok(), scratch.entries);
+  CLICKTRACK_RETURN_IF_ERROR(written);
   for (const attribution::Click& click : clicks) {
     if (click.unique && !click.new_customer) {  // a new customer's stripe is not locked
       unique_memory_[StripeOf(click)].Stored(click.customer_id, click.link_code, click.time);
@@ -110,30 +159,20 @@ absl::StatusOr<std::optional<absl::Time>> RocksDbClickLog::FindStoredUniqueClick
   if (first.has_value() && first->unique && first->link_code == click.link_code) {
     return first->time;
   }
-  const KeyBuffer prefix = storage::CustomerClicksPrefix(click.program_id, click.customer_id);
-  const KeyBuffer start =
-      storage::CustomerClickKey(click.program_id, click.customer_id,
-                                click.time - attribution::kUniqueClickPeriod, attribution::Ulid{});
-  std::unique_ptr<rocksdb::Iterator> it(
-      database_.db().NewIterator(rocksdb::ReadOptions(), database_.family(kCustomerClicks)));
-  proto::CustomerClick entry;
-  for (it->Seek(ToSlice(start.view())); it->Valid(); it->Next()) {
-    const absl::string_view key = ToView(it->key());
-    if (!absl::StartsWith(key, prefix.view())) {
-      break;
-    }
-    storage::CustomerClickKeyParts parts;
-    if (!storage::DecodeCustomerClickSuffix(key.substr(prefix.size()), parts) ||
-        parts.time > click.time) {
-      break;
-    }
-    if (ParseRecord(ToView(it->value()), entry, "customer click").ok() && entry.unique() &&
-        entry.link_code() == click.link_code) {
-      return parts.time;
-    }
-  }
-  CLICKTRACK_RETURN_IF_ERROR(FromRocksStatus(it->status()));
-  return std::nullopt;
+  std::optional<absl::Time> found;
+  storage::proto::CustomerClick entry;
+  CLICKTRACK_RETURN_IF_ERROR(VisitCustomerClicks(
+      database_.db(), database_.family(kCustomerClicks), pending_, click.program_id,
+      click.customer_id, click.time - attribution::kUniqueClickPeriod, click.time,
+      [&](const storage::CustomerClickKeyParts& parts, absl::string_view value) {
+        if (ParseRecord(value, entry, "customer click").ok() && entry.unique() &&
+            entry.link_code() == click.link_code) {
+          found = parts.time;
+          return false;
+        }
+        return true;
+      }));
+  return found;
 }
 
 absl::StatusOr<attribution::Click> RocksDbClickLog::GetClick(
@@ -165,8 +204,7 @@ absl::StatusOr<std::vector<bool>> RocksDbClickLog::ImportClicks(
     click.new_customer = true;
     click.customer_id = click.id;
     click.unique = !click.bot;
-    AddClick(click, database_.family(kClicks), database_.family(kCustomerClicks), records, batch,
-             counters);
+    AddClick(click, database_.family(kClicks), records, batch, counters);
     const auto id = click.id.Binary();
     CLICKTRACK_RETURN_IF_ERROR(FromRocksStatus(batch.Put(
         database_.family(kIdentities), ToSlice(key.view()), rocksdb::Slice(id.data(), id.size()))));

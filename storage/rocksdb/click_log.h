@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "storage/internal/pending_click_index.h"
 #include "storage/internal/unique_click_memory.h"
 #include "storage/rocksdb/database.h"
 #include "storage/store.h"
@@ -17,6 +18,17 @@ namespace clicktrack::storage_internal {
 class RocksDbClickLog final : public storage::ClickLog {
  public:
   explicit RocksDbClickLog(Database& database);
+  // Stores the pending customer_clicks entries and marks the index complete.
+  ~RocksDbClickLog() override;
+  RocksDbClickLog(const RocksDbClickLog&) = delete;
+  RocksDbClickLog& operator=(const RocksDbClickLog&) = delete;
+
+  // Run once, before the first click is written: derives the entries a crash left pending
+  // (RecoverClickIndex).
+  absl::Status Recover();
+  // Returning visitors' customer_clicks entries not stored yet; readers of a customer's clicks
+  // look here too (VisitCustomerClicks).
+  const PendingClickIndex& pending() const { return pending_; }
 
   absl::Status RecordClicks(absl::Span<attribution::Click> clicks) override;
   absl::StatusOr<attribution::Click> GetClick(const attribution::Ulid& click_id) const override;
@@ -42,8 +54,12 @@ class RocksDbClickLog final : public storage::ClickLog {
   absl::StatusOr<std::optional<absl::Time>> FindStoredUniqueClick(
       const attribution::Click& click) const;
   static size_t StripeOf(const attribution::Click& click);
+  // Writes `batch` with the next run of pending entries, if one is due as of `now` (or, with
+  // `drain`, whatever is pending), and the run's watermark.
+  absl::Status WriteWithRun(rocksdb::WriteBatch& batch, absl::Time now, bool drain = false);
 
   Database& database_;
+  PendingClickIndex pending_;
   rocksdb::WriteOptions write_;  // WAL on, no fsync: a process crash loses nothing
   mutable std::array<std::mutex, kCustomerStripes> customer_stripes_;
   // What each stripe knows of its customers' unique clicks, under the stripe's lock: 1,024

@@ -61,9 +61,11 @@ absl::Status CollapseWrites(rocksdb::WriteBatchWithIndex& writes,
 }  // namespace
 
 RocksDbCommitter::RocksDbCommitter(Database& database, const storage::ConfigStore& config,
+                                   const PendingClickIndex& pending_clicks,
                                    attribution::IdSource* ids, size_t max_batch)
     : database_(database),
       config_(config),
+      pending_clicks_(pending_clicks),
       ids_(ids),
       max_batch_(std::max<size_t>(1, max_batch)),
       compactor_(database.db()) {
@@ -259,7 +261,8 @@ absl::StatusOr<attribution::Decision> RocksDbCommitter::DecideConversion(
         config_.GetPartner(program_id, partner_id);
     return partner.ok() ? std::optional((*partner)->commission) : std::nullopt;
   };
-  BatchView view(database_.db(), writes, database_.families(), cache_, program_id, partner_rules);
+  BatchView view(database_.db(), writes, database_.families(), cache_, pending_clicks_, program_id,
+                 partner_rules);
   CLICKTRACK_ASSIGN_OR_RETURN(attribution::Decision decision,
                               attribution::Attribute(*program, event, view, *ids_));
   writes.SetSavePoint();

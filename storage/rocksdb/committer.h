@@ -16,6 +16,7 @@
 
 #include "storage/internal/committer_cells.h"
 #include "storage/internal/counter_sums.h"
+#include "storage/internal/pending_click_index.h"
 #include "storage/internal/range_compactor.h"
 #include "storage/internal/record_cache.h"
 #include "storage/rocksdb/database.h"
@@ -25,10 +26,12 @@ namespace clicktrack::storage_internal {
 
 class RocksDbCommitter final : public storage::ConversionCommitter {
  public:
-  // Decides with the programs and partners of `config`; mints ids with `ids` (nullptr: every
-  // event fails with kInternal). Starts the committer thread.
+  // Decides with the programs and partners of `config`, and the customers' clicks of the store
+  // and of `pending_clicks`; mints ids with `ids` (nullptr: every event fails with kInternal).
+  // Starts the committer thread.
   RocksDbCommitter(Database& database, const storage::ConfigStore& config,
-                   attribution::IdSource* ids, size_t max_batch);
+                   const PendingClickIndex& pending_clicks, attribution::IdSource* ids,
+                   size_t max_batch);
   // Decides and writes what is queued, then stops the thread.
   ~RocksDbCommitter() override;
   RocksDbCommitter(const RocksDbCommitter&) = delete;
@@ -86,6 +89,7 @@ class RocksDbCommitter final : public storage::ConversionCommitter {
 
   Database& database_;
   const storage::ConfigStore& config_;
+  const PendingClickIndex& pending_clicks_;
   attribution::IdSource* const ids_;
   const size_t max_batch_;
   rocksdb::WriteOptions write_;  // synced: acknowledged payments survive power loss

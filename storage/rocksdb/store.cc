@@ -42,13 +42,15 @@ class RocksDbStore final : public Store {
         reports_(database_),
         maintenance_(database_),
         outbox_(database_),
-        committer_(database_, config_, options.ids, options.max_batch) {}
+        committer_(database_, config_, clicks_.pending(), options.ids, options.max_batch) {}
 
-  // Upgrades an older data directory's format, then loads the config cache.
+  // Upgrades an older data directory's format, derives the click index entries a crash left
+  // pending, then loads the config cache.
   absl::Status Load() {
     CLICKTRACK_ASSIGN_OR_RETURN(const FormatUpgrade upgrade,
                                 storage_internal::UpgradeFormat(database_));
     maintenance_.set_format_upgrade(upgrade);
+    CLICKTRACK_RETURN_IF_ERROR(clicks_.Recover());
     return config_.Load();
   }
 

@@ -1,0 +1,33 @@
+#pragma once
+
+// The click index's watermark (PendingClickIndex) in the default family, and the recovery
+// that derives again, after a crash, the customer_clicks entries that were pending.
+
+#include <cstddef>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "rocksdb/write_batch.h"
+
+#include "storage/rocksdb/database.h"
+
+namespace clicktrack::storage_internal {
+
+// How far before the watermark the recovery starts: a click's time is read before its write
+// is registered with the pending index (within the same turn of an event loop), and the wall
+// clock may step back.
+inline constexpr absl::Duration kClickIndexMargin = absl::Seconds(60);
+
+// Adds to `batch` the watermark: every returning click stored before `time` has its entry.
+void PutClickIndexWatermark(absl::Time time, rocksdb::WriteBatch& batch, const Database& database);
+// Adds to `batch` the mark that every pending entry is stored (a clean shutdown).
+void PutClickIndexComplete(rocksdb::WriteBatch& batch, const Database& database);
+
+// Run when the store opens, before any click is written: unless the index was marked
+// complete (or the store has never had a watermark), stores the entries of every returning
+// click from the watermark less kClickIndexMargin on. Then sets the watermark to `now`.
+// Returns how many clicks it read.
+absl::StatusOr<size_t> RecoverClickIndex(Database& database, absl::Time now);
+
+}  // namespace clicktrack::storage_internal

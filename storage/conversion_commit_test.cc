@@ -170,6 +170,33 @@ TEST_F(ConversionCommitTest, TheClickThatMintedACustomerIsThatCustomersFirstClic
   EXPECT_EQ(forged->result, Result::kUnattributed);
 }
 
+// A returning visitor's click of now waits in the click log's pending index before its
+// customer_clicks entry is stored (clicks older than the store's watermark, like the ones
+// above, are stored at once). The engine sees it either way, and both kinds together.
+TEST_F(ConversionCommitTest, ReturningClicksCountWhetherTheirEntriesWaitOrAreStored) {
+  const absl::Time now = absl::Now();
+  const Ulid waiting_visitor = MintingClick(now + absl::Seconds(1));
+  const Ulid waiting = Click(waiting_visitor, now + absl::Seconds(2));
+  const Ulid stored_visitor = MintingClick(now + absl::Seconds(1));
+  const Ulid stored = Click(stored_visitor, now + absl::Seconds(2));
+  const Ulid both_visitor = MintingClick(now + absl::Seconds(1));
+  Click(both_visitor, now + absl::Seconds(2));
+  absl::StatusOr<Decision> sale =
+      Submit(Sale("o1", 1000, now + absl::Seconds(10), waiting_visitor));
+  ASSERT_TRUE(sale.ok()) << sale.status();
+  EXPECT_EQ(sale->conversion->click_id, waiting);
+
+  Reopen();  // a stop stores the entries that waited
+  sale = Submit(Sale("o2", 1000, now + absl::Seconds(10), stored_visitor));
+  ASSERT_TRUE(sale.ok()) << sale.status();
+  EXPECT_EQ(sale->conversion->click_id, stored);
+
+  const Ulid latest = Click(both_visitor, now + absl::Seconds(30));  // waits beside a stored one
+  sale = Submit(Sale("o3", 1000, now + absl::Seconds(40), both_visitor));
+  ASSERT_TRUE(sale.ok()) << sale.status();
+  EXPECT_EQ(sale->conversion->click_id, latest);
+}
+
 TEST_F(ConversionCommitTest, AttributedSaleIsDurableAcrossReopen) {
   Click(customer_, kT0 - absl::Hours(1));
   absl::StatusOr<Decision> sale = Submit(Sale("o1", 4900, kT0, customer_));

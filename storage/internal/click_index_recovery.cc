@@ -69,8 +69,7 @@ absl::StatusOr<size_t> RecoverClickIndex(Database& database, absl::Time now) {
     if (!absl::SimpleAtoi(*mark, &micros)) {
       return absl::DataLossError(absl::StrCat("the click index watermark is unreadable: ", *mark));
     }
-    CLICKTRACK_ASSIGN_OR_RETURN(
-        read, StoreEntriesFrom(database, absl::FromUnixMicros(micros) - kClickIndexMargin));
+    CLICKTRACK_ASSIGN_OR_RETURN(read, StoreEntriesFrom(database, absl::FromUnixMicros(micros)));
   }
   rocksdb::WriteBatch batch;
   PutClickIndexWatermark(now, batch, database);

@@ -14,11 +14,6 @@
 
 namespace clicktrack::storage_internal {
 
-// How far before the watermark the recovery starts: a click's time is read before its write
-// is registered with the pending index (within the same turn of an event loop), and the wall
-// clock may step back.
-inline constexpr absl::Duration kClickIndexMargin = absl::Seconds(60);
-
 // Adds to `batch` the watermark: every returning click stored before `time` has its entry.
 void PutClickIndexWatermark(absl::Time time, rocksdb::WriteBatch& batch, const Database& database);
 // Adds to `batch` the mark that every pending entry is stored (a clean shutdown).
@@ -26,7 +21,7 @@ void PutClickIndexComplete(rocksdb::WriteBatch& batch, const Database& database)
 
 // Run when the store opens, before any click is written: unless the index was marked
 // complete (or the store has never had a watermark), stores the entries of every returning
-// click from the watermark less kClickIndexMargin on. Then sets the watermark to `now`.
+// click from the watermark on. Then sets the watermark to `now`, for PendingClickIndex::Start.
 // Returns how many clicks it read.
 absl::StatusOr<size_t> RecoverClickIndex(Database& database, absl::Time now);
 

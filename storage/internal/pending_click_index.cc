@@ -7,11 +7,17 @@
 
 namespace clicktrack::storage_internal {
 
-uint64_t PendingClickIndex::BeginWrite(absl::Time earliest) {
+void PendingClickIndex::Start(absl::Time watermark) {
+  std::lock_guard lock(mu_);
+  watermark_ = watermark;
+  horizon_ = watermark;
+}
+
+PendingClickIndex::Write PendingClickIndex::BeginWrite(absl::Time earliest) {
   std::lock_guard lock(mu_);
   const uint64_t ticket = next_ticket_++;
   writes_.emplace(ticket, earliest);
-  return ticket;
+  return Write{.ticket = ticket, .horizon = horizon_};
 }
 
 void PendingClickIndex::EndWrite(uint64_t ticket, bool stored, std::vector<Entry>& entries) {
@@ -44,7 +50,9 @@ std::optional<PendingClickIndex::Run> PendingClickIndex::TakeRun(absl::Time now,
       return std::nullopt;
     }
     running_ = true;
-    return Run{.watermark = Earliest().value_or(now)};
+    const Run run{.watermark = Earliest().value_or(now)};
+    horizon_ = std::max(horizon_, run.watermark);
+    return run;
   }
   Run run;
   run.entries.reserve(count);
@@ -62,6 +70,7 @@ std::optional<PendingClickIndex::Run> PendingClickIndex::TakeRun(absl::Time now,
   cursor_ = it == entries_.end() ? std::string() : it->first;
   // The run's entries are in the store once the watermark is: it may pass them.
   run.watermark = Earliest().value_or(latest);
+  horizon_ = std::max(horizon_, run.watermark);
   running_ = true;
   return run;
 }

@@ -54,9 +54,17 @@ class PendingClickIndex {
   // How often the watermark moves on when no entry is due: it bounds what a recovery reads.
   static constexpr absl::Duration kWatermarkEvery = absl::Seconds(10);
 
+  // Before the first write: the watermark the store holds (RecoverClickIndex's).
+  void Start(absl::Time watermark);
+
   // Brackets the write of click records whose earliest time is `earliest`: until EndWrite,
-  // no watermark passes it. Returns the ticket for EndWrite.
-  uint64_t BeginWrite(absl::Time earliest);
+  // no watermark passes it. A click older than the write's `horizon` may already be behind a
+  // watermark: its entry must be stored with its click, not left pending.
+  struct Write {
+    uint64_t ticket;
+    absl::Time horizon;
+  };
+  Write BeginWrite(absl::Time earliest);
   // The write ended; if it stored the clicks, their `entries` become pending (moved from).
   void EndWrite(uint64_t ticket, bool stored, std::vector<Entry>& entries);
 
@@ -90,6 +98,7 @@ class PendingClickIndex {
   std::string cursor_;  // runs go on from here (the key after the last run's last)
   bool running_ = false;
   absl::Time watermark_ = absl::InfinitePast();  // the last one written
+  absl::Time horizon_ = absl::InfinitePast();    // the latest one taken, written or not
 };
 
 }  // namespace clicktrack::storage_internal

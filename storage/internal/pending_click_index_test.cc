@@ -28,7 +28,7 @@ void Store(PendingClickIndex& index, std::vector<Entry> entries) {
   for (const Entry& entry : entries) {
     earliest = std::min(earliest, entry.time);
   }
-  index.EndWrite(index.BeginWrite(earliest), true, entries);
+  index.EndWrite(index.BeginWrite(earliest).ticket, true, entries);
 }
 
 std::vector<std::string> Keys(const PendingClickIndex::Run& run) {
@@ -52,7 +52,7 @@ std::vector<std::string> Visited(const PendingClickIndex& index, std::string pre
 TEST(PendingClickIndexTest, EntriesAreVisibleOnlyOnceTheirClicksAreStored) {
   PendingClickIndex index;
   std::vector<Entry> failed = {MakeEntry(1, 1, kT0)};
-  index.EndWrite(index.BeginWrite(kT0), false, failed);
+  index.EndWrite(index.BeginWrite(kT0).ticket, false, failed);
   EXPECT_EQ(index.size(), 0u);
   Store(index, {MakeEntry(1, 2, kT0), MakeEntry(1, 3, kT0), MakeEntry(2, 4, kT0)});
   EXPECT_EQ(Visited(index, "c000001/", "c000001/"), (std::vector<std::string>{"v2", "v3"}));
@@ -123,7 +123,7 @@ TEST(PendingClickIndexTest, TheWatermarkMovesOnWithNothingPending) {
   index.Finish(*run, true);
   EXPECT_FALSE(index.TakeRun(kT0 + absl::Seconds(9)).has_value());
   // A write under way holds it back.
-  const uint64_t ticket = index.BeginWrite(kT0 + absl::Seconds(8));
+  const uint64_t ticket = index.BeginWrite(kT0 + absl::Seconds(8)).ticket;
   run = index.TakeRun(kT0 + absl::Seconds(10));
   ASSERT_TRUE(run.has_value());
   EXPECT_EQ(run->watermark, kT0 + absl::Seconds(8));
@@ -131,6 +131,22 @@ TEST(PendingClickIndexTest, TheWatermarkMovesOnWithNothingPending) {
   std::vector<Entry> none;
   index.EndWrite(ticket, true, none);
   EXPECT_FALSE(index.TakeRun(kT0, /*drain=*/true).has_value()) << "nothing to drain";
+}
+
+// A click that reaches the index with a time behind a watermark already taken (it waited in
+// its loop, or the clock stepped back) learns so, and its entry is stored with it.
+TEST(PendingClickIndexTest, AWriteLearnsTheHorizonOfTheWatermarksTaken) {
+  PendingClickIndex index;
+  index.Start(kT0);
+  EXPECT_EQ(index.BeginWrite(kT0 - absl::Seconds(1)).horizon, kT0);
+  PendingClickIndex fresh;
+  Store(fresh, {MakeEntry(1, 1, kT0 + absl::Seconds(5))});
+  const std::optional<PendingClickIndex::Run> run = fresh.TakeRun(kT0, /*drain=*/true);
+  ASSERT_TRUE(run.has_value());
+  // Taken, not yet written: a write beginning now is already behind it.
+  EXPECT_EQ(fresh.BeginWrite(kT0).horizon, kT0 + absl::Seconds(5));
+  fresh.Finish(*run, false);
+  EXPECT_EQ(fresh.BeginWrite(kT0).horizon, kT0 + absl::Seconds(5));
 }
 
 TEST(PendingClickIndexTest, TheWatermarkStaysBeforeWhatIsNotStored) {
@@ -144,7 +160,7 @@ TEST(PendingClickIndexTest, TheWatermarkStaysBeforeWhatIsNotStored) {
 
   // A write under way from kT0 on holds the watermark there.
   std::vector<Entry> later = {MakeEntry(3, 3, kT0 + absl::Seconds(20))};
-  const uint64_t ticket = index.BeginWrite(kT0);
+  const uint64_t ticket = index.BeginWrite(kT0).ticket;
   run = index.TakeRun(kT0, /*drain=*/true);
   ASSERT_TRUE(run.has_value());
   EXPECT_EQ(run->watermark, kT0);

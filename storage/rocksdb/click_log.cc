@@ -39,7 +39,10 @@ RocksDbClickLog::~RocksDbClickLog() {
 }
 
 absl::Status RocksDbClickLog::Recover() {
-  return RecoverClickIndex(database_, absl::Now()).status();
+  const absl::Time now = absl::Now();
+  CLICKTRACK_RETURN_IF_ERROR(RecoverClickIndex(database_, now).status());
+  pending_.Start(now);
+  return absl::OkStatus();
 }
 
 absl::Status RocksDbClickLog::WriteWithRun(rocksdb::WriteBatch& batch, absl::Time now, bool drain) {
@@ -105,18 +108,26 @@ absl::Status RocksDbClickLog::RecordClicks(absl::Span<attribution::Click> clicks
       click.unique = !had_unique;
     }
     AddClick(click, database_.family(kClicks), scratch.records, batch, counters);
-    if (HasCustomerClickEntry(click)) {
-      scratch.entries.push_back(CustomerClickEntry(click, scratch.records));
-    }
     earliest = std::min(earliest, click.time);
     latest = std::max(latest, click.time);
   }
   counters.MergeInto(batch, database_.family(kStats));
-  // The entries are pending from the moment their clicks are stored, and no watermark passes
-  // them before that.
-  const uint64_t ticket = pending_.BeginWrite(earliest);
+  // Returning visitors' entries are pending from the moment their clicks are stored, and no
+  // watermark passes them before that; one of a click already behind a watermark is stored
+  // with it.
+  const PendingClickIndex::Write write = pending_.BeginWrite(earliest);
+  for (const attribution::Click& click : clicks) {
+    if (HasCustomerClickEntry(click)) {
+      PendingClickIndex::Entry entry = CustomerClickEntry(click, scratch.records);
+      if (click.time < write.horizon) {
+        batch.Put(database_.family(kCustomerClicks), entry.key, entry.value);
+      } else {
+        scratch.entries.push_back(std::move(entry));
+      }
+    }
+  }
   const absl::Status written = WriteWithRun(batch, latest);
-  pending_.EndWrite(ticket, written.ok(), scratch.entries);
+  pending_.EndWrite(write.ticket, written.ok(), scratch.entries);
   CLICKTRACK_RETURN_IF_ERROR(written);
   for (const attribution::Click& click : clicks) {
     if (click.unique && !click.new_customer) {  // a new customer's stripe is not locked

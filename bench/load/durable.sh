@@ -15,6 +15,9 @@
 #   repeat        GET /postback of 5,000 customers who each bought once and belong to a partner
 #                 (seeded through the import route): every one a repeat sale that resolves its
 #                 customer and pays the owner a lifetime commission.
+#   first         GET /postback of customers who each clicked a partner's link an hour ago
+#                 (FIRST_CUSTOMERS of them, seeded as imported clicks): every one a first sale,
+#                 attributed to that click, that makes the partner the owner and pays it.
 # The server runs on core 0 (trackerd --threads 1; PostgreSQL's processes), the load on core 1,
 # 64 connections. Prints each round, then medians of requests/s and the server's CPU time per
 # request, and medians of ratios taken within each round (the machine's speed drifts between
@@ -93,12 +96,31 @@ PY
     grep -q '"rejected_count":0' || { echo "durable.sh: seeding failed" >&2; exit 1; }
 }
 
-# measure_trackerd MODE: pixel, postback (new customers) or repeat; prints "rps cpu_us".
+# seed_first_customers: customers f1…f$FIRST_CUSTOMERS, each with one click of p1's link an hour
+# ago and no sale.
+seed_first_customers() {
+  local api="http://$taddr/api/v1/programs/bench" auth="Authorization: Bearer $admin"
+  python3 - "$work/first.ndjson" "${FIRST_CUSTOMERS:-400000}" <<'PY'
+import datetime, json, sys
+at = (datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+with open(sys.argv[1], "w") as out:
+    for n in range(1, int(sys.argv[2]) + 1):
+        out.write(json.dumps({"record": "click", "at": at, "link": "bench1", "customer": f"f{n}"}) + "\n")
+PY
+  curl -sf -X POST "$api/import" -H "$auth" --data-binary "@$work/first.ndjson" |
+    grep -q '"rejected_count":0' || { echo "durable.sh: seeding first customers failed" >&2; exit 1; }
+}
+
+# measure_trackerd MODE: pixel, postback (new customers), repeat or first; prints "rps cpu_us".
 measure_trackerd() {
   local mode="$1" before after requests rps p50 p99
   start_trackerd "$mode"
   [ "$mode" = repeat ] && seed_repeat_customers
-  case "$mode" in pixel) export MODE=pixel ;; postback) export MODE=postback-new ;; repeat) export MODE=postback ;; esac
+  [ "$mode" = first ] && seed_first_customers
+  case "$mode" in
+    pixel) export MODE=pixel ;; postback) export MODE=postback-new ;;
+    repeat) export MODE=postback ;; first) export MODE=postback-first ;;
+  esac
   before="$(cpu_of "$tpid")"
   read -r requests rps p50 p99 < <(run_wrk "http://$taddr/" bench/load/orders.lua)
   after="$(cpu_of "$tpid")"
@@ -109,7 +131,7 @@ measure_trackerd() {
 
 : >"$work/results"
 for round in $(seq 1 "$rounds"); do
-  for what in ${MODES:-postgres pixel postback repeat}; do
+  for what in ${MODES:-postgres pixel postback repeat first}; do
     if [ "$what" = postgres ]; then read -r rps cpu < <(measure_postgres); else read -r rps cpu < <(measure_trackerd "$what"); fi
     echo "round $round $what: $rps/s, $cpu us CPU each"
     echo "$what $rps $cpu" >>"$work/results"
@@ -123,7 +145,7 @@ per_round() {
   awk -v a="$1" -v b="$2" -v c="$3" '$1==a {x[++i]=$c} $1==b {y[++j]=$c}
     END {for (k = 1; k <= i && k <= j; k++) printf "%.3f\n", x[k] / y[k]}' "$work/results" | median
 }
-modes="${MODES:-postgres pixel postback repeat}"
+modes="${MODES:-postgres pixel postback repeat first}"
 for what in $modes; do
   line="$what: median $(sel "$what" 2)/s, $(sel "$what" 3) us CPU each"
   if [ "$what" != postgres ] && [[ " $modes " == *" postgres "* ]]; then
@@ -133,4 +155,7 @@ for what in $modes; do
 done
 if [[ " $modes " == *" repeat "* && " $modes " == *" postback "* ]]; then
   echo "repeat sale CPU / new customer's (postback): $(per_round repeat postback 3)"
+fi
+if [[ " $modes " == *" repeat "* && " $modes " == *" first "* ]]; then
+  echo "repeat sale CPU / a first sale's (first): $(per_round repeat first 3)"
 fi

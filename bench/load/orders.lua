@@ -2,6 +2,8 @@
 --   MODE=postback  GET /postback?token=… (durable server-to-server postbacks) of repeat
 --                  customers among 5,000 (customer=c0…c4999)
 --   MODE=postback-new  the same with no customer: each order a new customer's
+--   MODE=postback-first  the same with customer=f1, f2, …: each the first sale of a customer
+--                  who clicked a partner's link (seeded by durable.sh)
 --   MODE=pixel     GET /px.gif (checkout pixel hits)
 --   MODE=stripe    POST /webhooks/stripe/PROGRAM, the signed events of the file EVENTS
 --                  (bench/load/stripe_events.py), each sent once
@@ -50,6 +52,8 @@ function request()
       "&amount=10.00&currency=USD"
   if mode == "postback" then
     target = target .. "&customer=c" .. (counter % 5000)
+  elseif mode == "postback-first" then
+    target = target .. "&customer=f" .. counter
   end
   return wrk.format("GET", target)
 end

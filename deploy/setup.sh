@@ -23,7 +23,7 @@ packages=(
   build-essential cmake ninja-build ccache pkg-config
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   librocksdb-dev libabsl-dev libprotobuf-dev protobuf-compiler libssl-dev libspdlog-dev
-  libgtest-dev libbenchmark-dev
+  libgtest-dev libbenchmark-dev librdkafka-dev
   wrk nginx curl postgresql-15 linux-perf
   clang libclang-rt-14-dev clang-format python3 git nodejs
   chromium chromium-driver python3-selenium ca-certificates

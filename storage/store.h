@@ -380,6 +380,14 @@ struct FormatUpgrade {
   uint64_t ledger_entries_indexed = 0;  // 1 → 2: unpaid entries given their payout index
 };
 
+// What opening the store derived again after an unclean stop (a crash, or a backup taken while
+// it served): returning visitors' click index entries that had not been stored
+// (docs/decisions.md, "Returning visitors' index entries are stored later").
+struct OpenRecovery {
+  bool click_index = false;  // the index was not marked complete
+  uint64_t clicks_read = 0;  // the clicks from its watermark on
+};
+
 // One backup (Maintenance::CreateBackup).
 struct BackupInfo {
   uint32_t id = 0;
@@ -433,6 +441,8 @@ class Maintenance {
 
   // What opening the store upgraded, if anything.
   virtual FormatUpgrade format_upgrade() const { return {}; }
+  // What opening the store derived again, if anything.
+  virtual OpenRecovery open_recovery() const { return {}; }
 
   // Flushes the write-ahead log to disk (graceful shutdown).
   virtual absl::Status Flush() = 0;

@@ -175,8 +175,11 @@ TEST_F(RedirectTest, ReturningVisitorsClicksStayKnownAcrossStopsAndKill9) {
   StartTrackerd();
   ASSERT_EQ(Click("/go/stop", returning).status, 302);
   ASSERT_EQ(Click("/go/kill", returning).status, 302);
+  EXPECT_FALSE(absl::StrContains(process_->Stderr(), "unclean stop"));
   EXPECT_EQ(process_->Signal(SIGKILL), 128 + SIGKILL);
   StartTrackerd();
+  const std::string log = process_->StderrOnceItHolds("unclean stop");
+  EXPECT_TRUE(absl::StrContains(log, "\"clicks_read\":")) << log;
   ASSERT_EQ(Click("/go/kill", returning).status, 302);
   EXPECT_EQ(StatsField("clicks"), 5);
   EXPECT_EQ(StatsField("unique_clicks"), 3);  // first, stop and kill once each

@@ -208,6 +208,13 @@ void LogUpgrade(const storage::FormatUpgrade& upgrade) {
   }
 }
 
+void LogRecovery(const storage::OpenRecovery& recovery) {
+  if (recovery.click_index) {
+    Log(LogLevel::kWarn, "unclean stop: returning visitors' click index entries derived again",
+        {{"clicks_read", recovery.clicks_read}});
+  }
+}
+
 void LogCommitted(const storage::CommitterStats& committed) {
   const double mean_batch = committed.batches == 0 ? 0.0
                                                    : static_cast<double>(committed.events) /
@@ -303,6 +310,7 @@ int Main(int argc, char** argv) {
 
   LogListening(*config, *listen, api.options.public_url);
   LogUpgrade((*store)->maintenance().format_upgrade());
+  LogRecovery((*store)->maintenance().open_recovery());
   LogIfLowered(connections, config->max_connections);
   LogAdminToken(*admin_token);
 

@@ -60,14 +60,18 @@ void PutClickIndexComplete(rocksdb::WriteBatch& batch, const Database& database)
   batch.Put(database.family(kDefault), kWatermarkKey, kComplete);
 }
 
-absl::StatusOr<size_t> RecoverClickIndex(Database& database, absl::Time now) {
-  CLICKTRACK_ASSIGN_OR_RETURN(const std::optional<std::string> mark,
-                              database.Get(kDefault, kWatermarkKey));
-  size_t read = 0;
-  if (mark.has_value() && *mark != kComplete) {
+absl::StatusOr<std::optional<size_t>> RecoverClickIndex(Database& database, absl::Time now) {
+  std::string mark;
+  const rocksdb::Status found =
+      database.db().Get(rocksdb::ReadOptions(), database.family(kDefault), kWatermarkKey, &mark);
+  if (!found.IsNotFound()) {
+    CLICKTRACK_RETURN_IF_ERROR(FromRocksStatus(found));
+  }
+  std::optional<size_t> read;
+  if (found.ok() && mark != kComplete) {
     int64_t micros = 0;
-    if (!absl::SimpleAtoi(*mark, &micros)) {
-      return absl::DataLossError(absl::StrCat("the click index watermark is unreadable: ", *mark));
+    if (!absl::SimpleAtoi(mark, &micros)) {
+      return absl::DataLossError(absl::StrCat("the click index watermark is unreadable: ", mark));
     }
     CLICKTRACK_ASSIGN_OR_RETURN(read, StoreEntriesFrom(database, absl::FromUnixMicros(micros)));
   }

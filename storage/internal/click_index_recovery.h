@@ -4,6 +4,7 @@
 // that derives again, after a crash, the customer_clicks entries that were pending.
 
 #include <cstddef>
+#include <optional>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -22,7 +23,7 @@ void PutClickIndexComplete(rocksdb::WriteBatch& batch, const Database& database)
 // Run when the store opens, before any click is written: unless the index was marked
 // complete (or the store has never had a watermark), stores the entries of every returning
 // click from the watermark on. Then sets the watermark to `now`, for PendingClickIndex::Start.
-// Returns how many clicks it read.
-absl::StatusOr<size_t> RecoverClickIndex(Database& database, absl::Time now);
+// Returns how many clicks it read, or nullopt when there was nothing to recover.
+absl::StatusOr<std::optional<size_t>> RecoverClickIndex(Database& database, absl::Time now);
 
 }  // namespace clicktrack::storage_internal

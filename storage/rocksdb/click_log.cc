@@ -38,11 +38,11 @@ RocksDbClickLog::~RocksDbClickLog() {
   (void)database_.Write(write_, &batch);
 }
 
-absl::Status RocksDbClickLog::Recover() {
+absl::StatusOr<storage::OpenRecovery> RocksDbClickLog::Recover() {
   const absl::Time now = absl::Now();
-  CLICKTRACK_RETURN_IF_ERROR(RecoverClickIndex(database_, now).status());
+  CLICKTRACK_ASSIGN_OR_RETURN(const std::optional<size_t> read, RecoverClickIndex(database_, now));
   pending_.Start(now);
-  return absl::OkStatus();
+  return storage::OpenRecovery{.click_index = read.has_value(), .clicks_read = read.value_or(0)};
 }
 
 absl::Status RocksDbClickLog::WriteWithRun(rocksdb::WriteBatch& batch, absl::Time now, bool drain) {

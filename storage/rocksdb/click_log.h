@@ -24,8 +24,8 @@ class RocksDbClickLog final : public storage::ClickLog {
   RocksDbClickLog& operator=(const RocksDbClickLog&) = delete;
 
   // Run once, before the first click is written: derives the entries a crash left pending
-  // (RecoverClickIndex).
-  absl::Status Recover();
+  // (RecoverClickIndex), and says what it did.
+  absl::StatusOr<storage::OpenRecovery> Recover();
   // Returning visitors' customer_clicks entries not stored yet; readers of a customer's clicks
   // look here too (VisitCustomerClicks).
   const PendingClickIndex& pending() const { return pending_; }

@@ -22,10 +22,13 @@ class RocksDbMaintenance final : public storage::Maintenance {
   absl::Status Flush() override { return database_.FlushWal(); }
   storage::FormatUpgrade format_upgrade() const override { return upgrade_; }
   void set_format_upgrade(const storage::FormatUpgrade& upgrade) { upgrade_ = upgrade; }
+  storage::OpenRecovery open_recovery() const override { return recovery_; }
+  void set_open_recovery(const storage::OpenRecovery& recovery) { recovery_ = recovery; }
 
  private:
   Database& database_;
   storage::FormatUpgrade upgrade_;
+  storage::OpenRecovery recovery_;
 };
 
 }  // namespace clicktrack::storage_internal

@@ -50,7 +50,8 @@ class RocksDbStore final : public Store {
     CLICKTRACK_ASSIGN_OR_RETURN(const FormatUpgrade upgrade,
                                 storage_internal::UpgradeFormat(database_));
     maintenance_.set_format_upgrade(upgrade);
-    CLICKTRACK_RETURN_IF_ERROR(clicks_.Recover());
+    CLICKTRACK_ASSIGN_OR_RETURN(const storage::OpenRecovery recovery, clicks_.Recover());
+    maintenance_.set_open_recovery(recovery);
     return config_.Load();
   }
 

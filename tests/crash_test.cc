@@ -1,7 +1,9 @@
-// Crash cycles: a mixed load of redirects, pixels and signed postbacks from several clients,
-// kill -9 at a random moment, a restart on the same data, and again. After every cycle:
-// every 302 sent has its click, every 200 its conversion, nothing is counted twice, and the
-// ledger adds up to the conversions' commissions. The store reopens with paranoid checks on.
+// Crash cycles: a mixed load of redirects (new and returning visitors), pixels and signed
+// postbacks from several clients, kill -9 at a random moment, a restart on the same data, and
+// again. After every cycle: every 302 sent has its click, every 200 its conversion, nothing
+// is counted twice (a returning visitor's click on a second link is unique once, whatever the
+// kills did to the index entries that were waiting), and the ledger adds up to the
+// conversions' commissions. The store reopens with paranoid checks on.
 //
 // 20 cycles by default (CI); CLICKTRACK_CRASH_CYCLES=200 build/tests/crash_test for the long
 // form. Prints cycles, requests, acknowledged, lost and duplicated.
@@ -13,6 +15,7 @@
 #include <iostream>
 #include <mutex>
 #include <random>
+#include <set>
 #include <thread>
 
 #include "absl/strings/numbers.h"
@@ -36,21 +39,27 @@ int Cycles() {
 // What the clients were told, over all cycles.
 struct Acknowledged {
   std::mutex mu;
-  std::vector<std::string> customers;              // tc_cid of every 302
+  std::vector<std::string> customers;              // tc_cid of every new visitor's 302
   std::map<std::string, std::string> conversions;  // order id -> conversion id
   int64_t redirects_sent = 0;                      // requests, answered or not
+  int64_t new_visitors_sent = 0;
   int64_t conversions_sent = 0;
+  // Returning visitors' redirects on link c2: the visitors sent, and acknowledged.
+  int64_t returning_acked = 0;
+  std::set<std::string> returning_sent;
+  std::set<std::string> returning_acked_visitors;
 };
 
 class CrashTest : public ConversionFixture {
  protected:
-  // One client: redirects, pixels with an acknowledged visitor's cookie, and signed postbacks
-  // with an acknowledged click id, until the daemon goes away.
+  // One client: redirects of new visitors and of returning ones, pixels with an acknowledged
+  // visitor's cookie, and signed postbacks with an acknowledged click id, until the daemon
+  // goes away.
   void Client(int id, int cycle, Acknowledged& acked) {
     HttpClient client(process_->address());
     std::mt19937 random(static_cast<unsigned>(id * 7919 + cycle));
     for (int n = 0;; ++n) {
-      const int kind = static_cast<int>(random() % 3);
+      const int kind = static_cast<int>(random() % 4);
       std::string customer;
       {
         std::lock_guard<std::mutex> lock(acked.mu);
@@ -59,17 +68,14 @@ class CrashTest : public ConversionFixture {
         }
       }
       if (kind == 0 || customer.empty()) {
-        {
-          std::lock_guard<std::mutex> lock(acked.mu);
-          ++acked.redirects_sent;
-        }
-        absl::StatusOr<HttpResult> result = client.Request("GET", "/go/c1", {kBrowserAgent});
-        if (!result.ok()) {
+        if (!NewVisitor(client, acked)) {
           return;
         }
-        if (result->status == 302) {
-          std::lock_guard<std::mutex> lock(acked.mu);
-          acked.customers.push_back(result->Header("set-cookie").substr(7, 26));
+        continue;
+      }
+      if (kind == 3) {
+        if (!ReturningVisitor(client, customer, acked)) {
+          return;
         }
         continue;
       }
@@ -102,6 +108,45 @@ class CrashTest : public ConversionFixture {
     }
   }
 
+  // A new visitor's redirect; false once the daemon is gone.
+  static bool NewVisitor(HttpClient& client, Acknowledged& acked) {
+    {
+      std::lock_guard<std::mutex> lock(acked.mu);
+      ++acked.redirects_sent;
+      ++acked.new_visitors_sent;
+    }
+    absl::StatusOr<HttpResult> result = client.Request("GET", "/go/c1", {kBrowserAgent});
+    if (!result.ok()) {
+      return false;
+    }
+    if (result->status == 302) {
+      std::lock_guard<std::mutex> lock(acked.mu);
+      acked.customers.push_back(result->Header("set-cookie").substr(7, 26));
+    }
+    return true;
+  }
+
+  // `customer` back on the second link; false once the daemon is gone.
+  static bool ReturningVisitor(HttpClient& client, const std::string& customer,
+                               Acknowledged& acked) {
+    {
+      std::lock_guard<std::mutex> lock(acked.mu);
+      ++acked.redirects_sent;
+      acked.returning_sent.insert(customer);
+    }
+    absl::StatusOr<HttpResult> result =
+        client.Request("GET", "/go/c2", {kBrowserAgent, absl::StrCat("Cookie: tc_cid=", customer)});
+    if (!result.ok()) {
+      return false;
+    }
+    if (result->status == 302) {
+      std::lock_guard<std::mutex> lock(acked.mu);
+      ++acked.returning_acked;
+      acked.returning_acked_visitors.insert(customer);
+    }
+    return true;
+  }
+
   // The partner's ledger summed, in minor units (every page).
   int64_t LedgerSum() {
     int64_t sum = 0;
@@ -127,6 +172,7 @@ class CrashTest : public ConversionFixture {
 
 TEST_F(CrashTest, Kill9CyclesLoseAndDuplicateNothing) {
   const int cycles = Cycles();
+  MakeLink("c2", "https://shop.example.com/back");
   Acknowledged acked;
   std::mt19937 random(std::random_device{}());
   int64_t lost = 0;
@@ -146,9 +192,17 @@ TEST_F(CrashTest, Kill9CyclesLoseAndDuplicateNothing) {
 
     std::lock_guard<std::mutex> lock(acked.mu);
     const int64_t clicks = StatsField("clicks");
-    const auto stored_clicks = static_cast<int64_t>(acked.customers.size());
+    const auto stored_clicks = static_cast<int64_t>(acked.customers.size()) + acked.returning_acked;
     lost += std::max<int64_t>(0, stored_clicks - clicks);
     duplicated += std::max<int64_t>(0, clicks - acked.redirects_sent);
+    // Unique: each new visitor's first click, and each returning visitor's first on c2.
+    const int64_t unique = StatsField("unique_clicks");
+    const auto unique_at_least =
+        static_cast<int64_t>(acked.customers.size() + acked.returning_acked_visitors.size());
+    const int64_t unique_at_most =
+        acked.new_visitors_sent + static_cast<int64_t>(acked.returning_sent.size());
+    lost += std::max<int64_t>(0, unique_at_least - unique);
+    duplicated += std::max<int64_t>(0, unique - unique_at_most);
     const boost::json::object stats = Json(Call("GET", "/api/v1/programs/acme/partners/p1/stats"));
     const boost::json::object& kinds = stats.at("conversions").as_object();
     const int64_t conversions =
@@ -174,9 +228,11 @@ TEST_F(CrashTest, Kill9CyclesLoseAndDuplicateNothing) {
   }
   std::cout << "crash test: cycles " << cycles << ", requests "
             << acked.redirects_sent + acked.conversions_sent << ", acknowledged "
-            << acked.customers.size() + acked.conversions.size() << " (" << acked.customers.size()
-            << " redirects, " << acked.conversions.size() << " conversions), lost " << lost
-            << ", duplicated " << duplicated << "\n";
+            << acked.customers.size() + acked.returning_acked + acked.conversions.size() << " ("
+            << acked.customers.size() << " new visitors' redirects, " << acked.returning_acked
+            << " returning visitors' on " << acked.returning_acked_visitors.size() << " visitors, "
+            << acked.conversions.size() << " conversions), lost " << lost << ", duplicated "
+            << duplicated << "\n";
   EXPECT_EQ(lost, 0);
   EXPECT_EQ(duplicated, 0);
   EXPECT_GT(acked.conversions.size(), 0u);

@@ -55,7 +55,7 @@ PendingClickIndex::Entry CustomerClickEntry(const attribution::Click& click,
 absl::Status VisitCustomerClicks(rocksdb::DB& db, rocksdb::ColumnFamilyHandle* customer_clicks,
                                  const PendingClickIndex& pending, absl::string_view program_id,
                                  const attribution::Ulid& customer, absl::Time from, absl::Time to,
-                                 const CustomerClickVisitor& f) {
+                                 CustomerClickVisitor f) {
   const storage::KeyBuffer prefix = storage::CustomerClicksPrefix(program_id, customer);
   const storage::KeyBuffer start =
       storage::CustomerClickKey(program_id, customer, from, attribution::Ulid{});

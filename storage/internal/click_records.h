@@ -6,10 +6,10 @@
 // customer's id (a new visitor's first click). That click is found by the customer's id.
 // A returning visitor's entry waits in a PendingClickIndex before it is stored.
 
-#include <functional>
 #include <optional>
 #include <string>
 
+#include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
@@ -47,11 +47,11 @@ PendingClickIndex::Entry CustomerClickEntry(const attribution::Click& click, Cli
 // `customer` in `program_id` whose time lies in [from, to]: the pending ones in key order,
 // then the stored ones that were not among them, in key order. Stops when f returns false.
 using CustomerClickVisitor =
-    std::function<bool(const storage::CustomerClickKeyParts&, absl::string_view)>;
+    absl::FunctionRef<bool(const storage::CustomerClickKeyParts&, absl::string_view)>;
 absl::Status VisitCustomerClicks(rocksdb::DB& db, rocksdb::ColumnFamilyHandle* customer_clicks,
                                  const PendingClickIndex& pending, absl::string_view program_id,
                                  const attribution::Ulid& customer, absl::Time from, absl::Time to,
-                                 const CustomerClickVisitor& f);
+                                 CustomerClickVisitor f);
 
 // The stored click with this id, if any; kDataLoss if its record is unreadable.
 absl::StatusOr<std::optional<attribution::Click>> ReadClick(rocksdb::DB& db,

@@ -92,7 +92,7 @@ void PendingClickIndex::Finish(const Run& run, bool written) {
 
 void PendingClickIndex::Visit(
     absl::string_view prefix, absl::string_view start,
-    const std::function<bool(absl::string_view, absl::string_view)>& f) const {
+    absl::FunctionRef<bool(absl::string_view, absl::string_view)> f) const {
   std::lock_guard lock(mu_);
   for (auto it = entries_.lower_bound(start);
        it != entries_.end() && absl::StartsWith(it->first, prefix); ++it) {

@@ -22,6 +22,7 @@
 
 #include "absl/container/btree_map.h"
 #include "absl/container/flat_hash_map.h"
+#include "absl/functional/function_ref.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 
@@ -79,7 +80,7 @@ class PendingClickIndex {
   // Calls f(key, value) for each pending entry whose key starts with `prefix`, from the first
   // at or after `start` on, in key order, while f returns true.
   void Visit(absl::string_view prefix, absl::string_view start,
-             const std::function<bool(absl::string_view, absl::string_view)>& f) const;
+             absl::FunctionRef<bool(absl::string_view, absl::string_view)> f) const;
 
   size_t size() const;
 

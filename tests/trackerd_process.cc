@@ -40,24 +40,31 @@ pid_t Spawn(const std::vector<std::string>& args, int output_fd, bool stdout_too
   }
   full.push_back(TrackerdPath());
   full.insert(full.end(), args.begin(), args.end());
-  std::vector<char*> argv;
-  for (std::string& arg : full) {
-    argv.push_back(arg.data());
-  }
-  argv.push_back(nullptr);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, output_fd, STDERR_FILENO);
+  std::vector<std::pair<int, int>> fds = {{output_fd, STDERR_FILENO}};
   if (stdout_too) {
-    posix_spawn_file_actions_adddup2(&actions, output_fd, STDOUT_FILENO);
+    fds.emplace_back(output_fd, STDOUT_FILENO);
   }
-  pid_t pid = -1;
-  const int error = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  return error == 0 ? pid : -1;
+  return SpawnProgram(std::move(full), fds);
 }
 
 }  // namespace
+
+pid_t SpawnProgram(std::vector<std::string> argv, const std::vector<std::pair<int, int>>& fds) {
+  std::vector<char*> pointers;
+  for (std::string& arg : argv) {
+    pointers.push_back(arg.data());
+  }
+  pointers.push_back(nullptr);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  for (const auto& [from, to] : fds) {
+    posix_spawn_file_actions_adddup2(&actions, from, to);
+  }
+  pid_t pid = -1;
+  const int error = posix_spawn(&pid, pointers[0], &actions, nullptr, pointers.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  return error == 0 ? pid : -1;
+}
 
 std::string TrackerdPath() { return CLICKTRACK_TRACKERD_PATH; }
 

@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -20,6 +21,10 @@ namespace clicktrack::testing {
 
 // Path of the trackerd binary under test (set by CMake).
 std::string TrackerdPath();
+
+// Starts `argv` (argv[0] a path) with each (from, to) of `fds` duplicated onto `to` in the
+// child (file descriptors marked close-on-exec stay out of it). Returns the pid, or -1.
+pid_t SpawnProgram(std::vector<std::string> argv, const std::vector<std::pair<int, int>>& fds);
 
 class TrackerdProcess {
  public:

@@ -9,6 +9,8 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 
+#include "tests/trackerd_process.h"
+
 #include <sys/wait.h>
 
 namespace clicktrack::testing {
@@ -20,20 +22,10 @@ absl::StatusOr<std::unique_ptr<KafkaMock>> KafkaMock::Start(std::vector<std::str
     return absl::InternalError("pipe failed");
   }
   args.insert(args.begin(), CLICKTRACK_KAFKA_MOCK_PATH);
-  std::vector<char*> argv;
-  for (std::string& arg : args) {
-    argv.push_back(arg.data());
-  }
-  argv.push_back(nullptr);
-  const pid_t pid = fork();
+  const pid_t pid =
+      SpawnProgram(std::move(args), {{to_child[0], STDIN_FILENO}, {from_child[1], STDOUT_FILENO}});
   if (pid < 0) {
-    return absl::InternalError("fork failed");
-  }
-  if (pid == 0) {
-    dup2(to_child[0], STDIN_FILENO);
-    dup2(from_child[1], STDOUT_FILENO);
-    execv(argv[0], argv.data());
-    _exit(127);
+    return absl::InternalError("cannot start " CLICKTRACK_KAFKA_MOCK_PATH);
   }
   close(to_child[0]);
   close(from_child[1]);

@@ -61,6 +61,8 @@ void PutClickIndexComplete(rocksdb::WriteBatch& batch, const Database& database)
 }
 
 absl::StatusOr<std::optional<size_t>> RecoverClickIndex(Database& database, absl::Time now) {
+  // Read into a string rather than through Database::Get's optional: GCC 12 under TSan warns
+  // (-Wmaybe-uninitialized, an error in CI) on comparing that optional's string.
   std::string mark;
   const rocksdb::Status found =
       database.db().Get(rocksdb::ReadOptions(), database.family(kDefault), kWatermarkKey, &mark);

@@ -223,6 +223,37 @@ class ConversionCommitter {
   virtual CommitterStats committer_stats() const = 0;
 };
 
+// A click as an edge node ships it to the core (docs/scale-out.md): its program, which is the
+// Kafka key, and its bytes, which DecodeShippedClick reads back on any node.
+struct ShippedClick {
+  uint64_t position = 0;  // its place in the ship log
+  std::string program_id;
+  std::string bytes;
+};
+
+// The click with its id, program, partner, link, customer, flags and subs, as recorded by
+// the edge; kDataLoss for bytes that are no shipped click.
+absl::StatusOr<attribution::Click> DecodeShippedClick(absl::string_view bytes);
+
+// An edge node's ship log: every click written while it is on gets an entry in the same
+// write, and keeps it until the shipper has Kafka's acknowledgement.
+class ShipLog {
+ public:
+  virtual ~ShipLog() = default;
+
+  // Up to `most` entries after position `after`, in position order. None at or past a click
+  // write still under way, so that no entry can appear later before one returned.
+  virtual absl::StatusOr<std::vector<ShippedClick>> ReadShippable(uint64_t after,
+                                                                  size_t most) const = 0;
+  // Removes the entries up to and including `through`, `count` of them, and records
+  // `through` as shipped.
+  virtual absl::Status MarkShipped(uint64_t through, uint64_t count) = 0;
+  // The last position shipped (0: none): where the shipper starts after a restart.
+  virtual uint64_t shipped_through() const = 0;
+  // Entries stored and not shipped.
+  virtual uint64_t backlog() const = 0;
+};
+
 // What the reports read: counters, customers, conversions and the ledger.
 class ReportReader {
  public:
@@ -458,6 +489,8 @@ class Store {
   virtual ReportReader& reports() = 0;
   virtual Maintenance& maintenance() = 0;
   virtual Outbox& outbox() = 0;
+  // The ship log, or nullptr unless StoreOptions::ship_clicks.
+  virtual ShipLog* ship_log() = 0;
 };
 
 struct StoreOptions {
@@ -470,6 +503,8 @@ struct StoreOptions {
   size_t max_batch = 1024;
   // Block cache for reads. Default: 64 MiB.
   size_t block_cache_bytes = 64 << 20;
+  // An edge node: every click is written with a ship log entry (Store::ship_log).
+  bool ship_clicks = false;
 };
 
 // Opens (creating if needed) the RocksDB store at `options.path` and loads the config cache.

@@ -17,11 +17,12 @@ enum Family : size_t {
   kRefunds,
   kLedger,
   kOutbox,
+  kShipLog,  // an edge node's clicks not yet shipped to Kafka (docs/scale-out.md)
   kFamilyCount
 };
 
 inline constexpr const char* kFamilyNames[kFamilyCount] = {
-    "default",   "config",      "clicks",  "customer_clicks", "stats", "identities",
-    "customers", "conversions", "refunds", "ledger",          "outbox"};
+    "default",   "config",      "clicks",  "customer_clicks", "stats",  "identities",
+    "customers", "conversions", "refunds", "ledger",          "outbox", "ship_log"};
 
 }  // namespace clicktrack::storage_internal

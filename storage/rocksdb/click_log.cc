@@ -126,7 +126,12 @@ absl::Status RocksDbClickLog::RecordClicks(absl::Span<attribution::Click> clicks
       }
     }
   }
+  const uint64_t shipped_first =
+      ship_log_ == nullptr ? 0 : ship_log_->AddEntries(clicks, scratch.records, batch);
   const absl::Status written = WriteWithRun(batch, latest);
+  if (ship_log_ != nullptr) {
+    ship_log_->EndWrite(shipped_first, clicks.size(), written.ok());
+  }
   pending_.EndWrite(write.ticket, written.ok(), scratch.entries);
   CLICKTRACK_RETURN_IF_ERROR(written);
   for (const attribution::Click& click : clicks) {

@@ -11,6 +11,7 @@
 #include "storage/internal/pending_click_index.h"
 #include "storage/internal/unique_click_memory.h"
 #include "storage/rocksdb/database.h"
+#include "storage/rocksdb/ship_log.h"
 #include "storage/store.h"
 
 namespace clicktrack::storage_internal {
@@ -29,6 +30,8 @@ class RocksDbClickLog final : public storage::ClickLog {
   // Returning visitors' customer_clicks entries not stored yet; readers of a customer's clicks
   // look here too (VisitCustomerClicks).
   const PendingClickIndex& pending() const { return pending_; }
+  // An edge node's: every click written from now on gets its entry there, in the same write.
+  void set_ship_log(RocksDbShipLog* ship_log) { ship_log_ = ship_log; }
 
   absl::Status RecordClicks(absl::Span<attribution::Click> clicks) override;
   absl::StatusOr<attribution::Click> GetClick(const attribution::Ulid& click_id) const override;
@@ -60,6 +63,7 @@ class RocksDbClickLog final : public storage::ClickLog {
 
   Database& database_;
   PendingClickIndex pending_;
+  RocksDbShipLog* ship_log_ = nullptr;
   rocksdb::WriteOptions write_;  // WAL on, no fsync: a process crash loses nothing
   mutable std::array<std::mutex, kCustomerStripes> customer_stripes_;
   // What each stripe knows of its customers' unique clicks, under the stripe's lock: 1,024

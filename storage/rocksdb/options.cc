@@ -114,7 +114,7 @@ std::vector<rocksdb::ColumnFamilyDescriptor> FamilyDescriptors(size_t block_cach
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
   for (size_t i = 0; i < kFamilyCount; ++i) {
     rocksdb::ColumnFamilyOptions opts = family_options;
-    if (i == kCustomerClicks || i == kStats || i == kLedger) {
+    if (i == kCustomerClicks || i == kStats || i == kLedger || i == kShipLog) {
       opts.table_factory = range_factory;
     }
     if (i == kStats) {

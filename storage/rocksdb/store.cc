@@ -24,6 +24,7 @@
 #include "storage/rocksdb/options.h"
 #include "storage/rocksdb/outbox.h"
 #include "storage/rocksdb/report_reader.h"
+#include "storage/rocksdb/ship_log.h"
 
 namespace clicktrack::storage {
 namespace {
@@ -42,16 +43,21 @@ class RocksDbStore final : public Store {
         reports_(database_),
         maintenance_(database_),
         outbox_(database_),
-        committer_(database_, config_, clicks_.pending(), options.ids, options.max_batch) {}
+        committer_(database_, config_, clicks_.pending(), options.ids, options.max_batch),
+        ship_clicks_(options.ship_clicks) {}
 
   // Upgrades an older data directory's format, derives the click index entries a crash left
-  // pending, then loads the config cache.
+  // pending, opens an edge node's ship log, then loads the config cache.
   absl::Status Load() {
     CLICKTRACK_ASSIGN_OR_RETURN(const FormatUpgrade upgrade,
                                 storage_internal::UpgradeFormat(database_));
     maintenance_.set_format_upgrade(upgrade);
     CLICKTRACK_ASSIGN_OR_RETURN(const storage::OpenRecovery recovery, clicks_.Recover());
     maintenance_.set_open_recovery(recovery);
+    if (ship_clicks_) {
+      CLICKTRACK_ASSIGN_OR_RETURN(ship_log_, storage_internal::RocksDbShipLog::Open(database_));
+      clicks_.set_ship_log(ship_log_.get());
+    }
     return config_.Load();
   }
 
@@ -61,6 +67,7 @@ class RocksDbStore final : public Store {
   ReportReader& reports() override { return reports_; }
   Maintenance& maintenance() override { return maintenance_; }
   Outbox& outbox() override { return outbox_; }
+  ShipLog* ship_log() override { return ship_log_.get(); }
 
  private:
   Database database_;
@@ -70,6 +77,8 @@ class RocksDbStore final : public Store {
   storage_internal::RocksDbMaintenance maintenance_;
   storage_internal::RocksDbOutbox outbox_;
   storage_internal::RocksDbCommitter committer_;
+  bool ship_clicks_ = false;
+  std::unique_ptr<storage_internal::RocksDbShipLog> ship_log_;  // with ship_clicks_
 };
 
 // Why the store at `path` did not open, for an operator: another trackerd holds it, or it is

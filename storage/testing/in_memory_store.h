@@ -34,6 +34,7 @@ class InMemoryStore final : public Store,
   ReportReader& reports() override { return *this; }
   Maintenance& maintenance() override { return *this; }
   Outbox& outbox() override { return outbox_; }
+  ShipLog* ship_log() override { return nullptr; }  // no edge role in memory
 
   // ConfigStore.
   absl::Status PutProgram(const attribution::Program& program) override;

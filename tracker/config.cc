@@ -68,6 +68,16 @@ constexpr Setting kSettings[] = {
      "restore the newest backup of DIR (or --backup-id N) into --data, which must be\n"
      "                            empty or missing, and exit"},
     {"--backup-id", nullptr, "N", "the backup --restore-from restores (default the newest)"},
+    {"--role", "TRACKER_ROLE", "ROLE",
+     "all (one process does everything), edge (redirects and ships clicks to Kafka)\n"
+     "                            or core (docs/scale-out.md) (default all)"},
+    {"--kafka", "TRACKER_KAFKA", "HOST:PORT,...",
+     "Kafka bootstrap servers; required by --role edge and core"},
+    {"--partitions", "TRACKER_PARTITIONS", "N",
+     "partitions of the clicks and conversions topics; each topic must have at least\n"
+     "                            this many (default 12)"},
+    {"--decision-timeout", "TRACKER_DECISION_TIMEOUT", "DURATION",
+     "how long an edge waits for a core's decision before answering 202 (default 2s)"},
 };
 
 absl::Status ParseListen(absl::string_view text, Config& config) {
@@ -135,8 +145,54 @@ absl::Status ParseAccessLog(absl::string_view flag, absl::string_view text, uint
   return absl::OkStatus();
 }
 
+absl::Status ParseRole(absl::string_view flag, absl::string_view text, Role& out) {
+  if (text == "all") {
+    out = Role::kAll;
+  } else if (text == "edge") {
+    out = Role::kEdge;
+  } else if (text == "core") {
+    out = Role::kCore;
+  } else {
+    return Invalid(flag, "must be all, edge or core");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ApplyScaleOut(absl::string_view flag, absl::string_view value, Config& config) {
+  if (flag == "--role") {
+    return ParseRole(flag, value, config.role);
+  }
+  if (flag == "--partitions") {
+    return ParsePositive(flag, value, 10'000, config.partitions);
+  }
+  if (flag == "--decision-timeout") {
+    return ParseTimeout(flag, value, config.decision_timeout);
+  }
+  if (value.empty() || absl::StrContains(value, ' ')) {
+    return Invalid(flag, "must be host:port[,host:port...], such as kafka1:9092,kafka2:9092");
+  }
+  config.kafka = std::string(value);
+  return absl::OkStatus();
+}
+
+// The scale-out settings together: edge and core need Kafka, and all runs without it.
+absl::Status CheckRole(const Config& config) {
+  if (config.role != Role::kAll && config.kafka.empty()) {
+    return Invalid("--role", absl::StrCat(config.role == Role::kEdge ? "edge" : "core",
+                                          " needs --kafka with the bootstrap servers"));
+  }
+  if (config.role == Role::kAll && !config.kafka.empty()) {
+    return Invalid("--kafka", "goes with --role edge or --role core");
+  }
+  return absl::OkStatus();
+}
+
 absl::Status ApplyOperations(const Setting& setting, absl::string_view value, Config& config) {
   const absl::string_view flag = setting.flag;
+  if (flag == "--role" || flag == "--kafka" || flag == "--partitions" ||
+      flag == "--decision-timeout") {
+    return ApplyScaleOut(flag, value, config);
+  }
   if (flag == "--access-log") {
     return ParseAccessLog(flag, value, config.access_log_every);
   }
@@ -261,6 +317,7 @@ absl::StatusOr<Config> ParseConfig(int argc, const char* const* argv, const GetE
   if (config.backup_id.has_value() && config.restore_from.empty()) {
     return Invalid("--backup-id", "goes with --restore-from");
   }
+  CLICKTRACK_RETURN_IF_ERROR(CheckRole(config));
   return config;
 }
 

@@ -18,6 +18,13 @@
 
 namespace clicktrack::tracker {
 
+// What a node does (docs/scale-out.md): everything in one process, or one side of a cluster
+// over Kafka.
+enum class Role { kAll, kEdge, kCore };
+inline const char* RoleName(Role role) {
+  return role == Role::kAll ? "all" : role == Role::kEdge ? "edge" : "core";
+}
+
 struct Config {
   // --listen / TRACKER_LISTEN: host:port ("[::1]:8080" for IPv6). Port 0 picks a free port.
   std::string listen_host = "127.0.0.1";
@@ -60,6 +67,17 @@ struct Config {
   // missing) and exit. No environment variable: a restore is a command, not a setting.
   std::string restore_from;
   std::optional<uint32_t> backup_id;
+  // --role / TRACKER_ROLE: all, edge or core. Default: all.
+  Role role = Role::kAll;
+  // --kafka / TRACKER_KAFKA: bootstrap servers (host:port,host:port), required by edge and
+  // core, refused with all.
+  std::string kafka;
+  // --partitions / TRACKER_PARTITIONS: the partitions of the clicks and conversions topics
+  // (each topic must have at least this many). Default: 12.
+  int partitions = 12;
+  // --decision-timeout / TRACKER_DECISION_TIMEOUT: how long an edge waits for a core's
+  // decision before it answers 202. Default: 2 s.
+  absl::Duration decision_timeout = absl::Seconds(2);
   bool help = false;
   bool version = false;  // --version
 };

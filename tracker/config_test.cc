@@ -81,6 +81,33 @@ TEST(ConfigTest, BadInputIsExplained) {
             absl::string_view::npos);
 }
 
+TEST(ConfigTest, RolesOtherThanAllNeedKafkaAndAllRefusesIt) {
+  const absl::StatusOr<Config> all = Parse({});
+  ASSERT_TRUE(all.ok());
+  EXPECT_EQ(all->role, Role::kAll);
+  EXPECT_EQ(all->partitions, 12);
+  EXPECT_EQ(all->decision_timeout, absl::Seconds(2));
+
+  const absl::StatusOr<Config> edge =
+      Parse({"--role", "edge", "--kafka", "k1:9092,k2:9092", "--partitions=3"},
+            {{"TRACKER_DECISION_TIMEOUT", "500ms"}});
+  ASSERT_TRUE(edge.ok()) << edge.status();
+  EXPECT_EQ(edge->role, Role::kEdge);
+  EXPECT_EQ(edge->kafka, "k1:9092,k2:9092");
+  EXPECT_EQ(edge->partitions, 3);
+  EXPECT_EQ(edge->decision_timeout, absl::Milliseconds(500));
+
+  EXPECT_EQ(Parse({"--role", "edge"}).status().message(),
+            "--role: edge needs --kafka with the bootstrap servers");
+  EXPECT_EQ(Parse({"--role=core"}).status().message(),
+            "--role: core needs --kafka with the bootstrap servers");
+  EXPECT_EQ(Parse({"--kafka", "k1:9092"}).status().message(),
+            "--kafka: goes with --role edge or --role core");
+  EXPECT_EQ(Parse({"--role", "hub"}).status().message(), "--role: must be all, edge or core");
+  EXPECT_FALSE(Parse({"--role", "edge", "--kafka", ""}).ok());
+  EXPECT_FALSE(Parse({"--role", "edge", "--kafka", "k1", "--partitions", "0"}).ok());
+}
+
 // SPEC §4.7: on by default; "--block-private-postbacks" alone means true, and it takes
 // "=false", "false" as the next word only when written with '=' (a switch takes no next word).
 TEST(ConfigTest, BlockPrivatePostbacksIsASwitch) {

@@ -31,6 +31,7 @@
 #include "tracker/importer/importer.h"
 #include "tracker/operations.h"
 #include "tracker/outbox/worker.h"
+#include "tracker/scale_out.h"
 
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -171,15 +172,25 @@ ServerOptions ServerOptionsFor(const Config& config, const ConnectionLimit& conn
   return options;
 }
 
+// `shipper`: an edge's, whose figures join /metrics and whose state /readyz reports.
 ApiOptions ApiOptionsFor(const Config& config, const std::string& admin_token,
-                         absl::string_view listen, const Server& server) {
-  return ApiOptions{.public_url = config.public_url.value_or(absl::StrCat("http://", listen)),
-                    .admin_token = admin_token,
-                    .block_private_postbacks = config.block_private_postbacks,
-                    .more_metrics = [&server, data_dir = config.data_dir](MetricsText& out) {
-                      server.WriteMetrics(out);
-                      WriteDaemonMetrics(out, kVersion, kGitCommit, data_dir);
-                    }};
+                         absl::string_view listen, const Server& server,
+                         const ClickShipper* shipper) {
+  ApiOptions options{
+      .public_url = config.public_url.value_or(absl::StrCat("http://", listen)),
+      .admin_token = admin_token,
+      .block_private_postbacks = config.block_private_postbacks,
+      .more_metrics = [&server, shipper, data_dir = config.data_dir](MetricsText& out) {
+        server.WriteMetrics(out);
+        WriteDaemonMetrics(out, kVersion, kGitCommit, data_dir);
+        if (shipper != nullptr) {
+          shipper->WriteMetrics(out);
+        }
+      }};
+  if (shipper != nullptr) {
+    options.kafka_degraded = [shipper] { return shipper->degraded(); };
+  }
+  return options;
 }
 
 // SPEC §7: the first line at every log level, so that a daemon on port 0 can be found.
@@ -188,6 +199,7 @@ void LogListening(const Config& config, absl::string_view listen, absl::string_v
                               {"public_url", JsonText(public_url)},
                               {"data", JsonText(config.data_dir)},
                               {"threads", config.threads},
+                              {"role", RoleName(config.role)},
                               {"version", kVersion},
                               {"commit", kGitCommit}});
 }
@@ -225,6 +237,28 @@ void LogCommitted(const storage::CommitterStats& committed) {
        {"mean_batch", JsonText(absl::StrFormat("%.2f", mean_batch))}});
 }
 
+// Signals and logs, before anything logs.
+void InitProcess(const Config& config) {
+  // A reader of stderr that goes away (`trackerd 2>&1 | …`) must not kill the daemon: writes
+  // to the closed pipe fail with EPIPE instead.
+  std::signal(SIGPIPE, SIG_IGN);
+  InitLogging(config.log_level);
+  SetAccessLogEvery(config.access_log_every);
+}
+
+// The store at --data (with an edge's ship log), or nullptr after saying why it did not open.
+std::unique_ptr<storage::Store> OpenStore(const Config& config, IdGenerator& ids) {
+  absl::StatusOr<std::unique_ptr<storage::Store>> store = storage::OpenRocksDbStore(
+      {.path = config.data_dir, .ids = &ids, .ship_clicks = config.role == Role::kEdge});
+  if (!store.ok()) {
+    Log(LogLevel::kError, "cannot open the store",
+        {{"data", JsonText(config.data_dir)}, {"error", JsonText(store.status().message())}});
+    std::cerr << "trackerd: " << store.status().message() << "\n";
+    return nullptr;
+  }
+  return *std::move(store);
+}
+
 // What runs instead of the daemon: --help, --version, --restore-from, or a usage error (2).
 std::optional<int> RunCommand(const absl::StatusOr<Config>& config) {
   if (!config.ok()) {
@@ -259,21 +293,18 @@ int Main(int argc, char** argv) {
   if (const std::optional<int> status = RunCommand(config)) {
     return *status;
   }
-  // A reader of stderr that goes away (`trackerd 2>&1 | …`) must not kill the daemon: writes
-  // to the closed pipe fail with EPIPE instead.
-  std::signal(SIGPIPE, SIG_IGN);
-  InitLogging(config->log_level);
-  SetAccessLogEvery(config->access_log_every);
+  InitProcess(*config);
+  const ScaleOutCheck scale_out = CheckScaleOut(*config);
+  if (scale_out.exit_status.has_value()) {
+    return *scale_out.exit_status;
+  }
 
   IdGenerator ids;
-  absl::StatusOr<std::unique_ptr<storage::Store>> store =
-      storage::OpenRocksDbStore({.path = config->data_dir, .ids = &ids});
-  if (!store.ok()) {
-    Log(LogLevel::kError, "cannot open the store",
-        {{"data", JsonText(config->data_dir)}, {"error", JsonText(store.status().message())}});
-    std::cerr << "trackerd: " << store.status().message() << "\n";
+  std::unique_ptr<storage::Store> store = OpenStore(*config, ids);
+  if (store == nullptr) {
     return 1;
   }
+  std::unique_ptr<ClickShipper> shipper = MakeShipper(*config, *store);
   absl::StatusOr<AdminToken> admin_token = ResolveAdminToken(*config);
   if (!admin_token.ok()) {
     Log(LogLevel::kError, "no admin token", {{"error", JsonText(admin_token.status().message())}});
@@ -282,7 +313,7 @@ int Main(int argc, char** argv) {
 
   const ConnectionLimit connections = ConnectionsWithinFdLimit(config->max_connections);
   // The public URL defaults to the bound address: bind first, then build the router.
-  ServerOptions server_options = ServerOptionsFor(*config, connections, (*store)->maintenance(),
+  ServerOptions server_options = ServerOptionsFor(*config, connections, store->maintenance(),
                                                   ImportSpool(*config, admin_token->token));
   server_options.on_reload = ReloadSettings(std::vector<std::string>(argv, argv + argc), *config);
   Server server(std::move(server_options));
@@ -294,39 +325,42 @@ int Main(int argc, char** argv) {
   }
   RealClock clock;
   auto importer = std::make_unique<Importer>(
-      ImportStores{(*store)->config(), (*store)->clicks(), (*store)->committer(), clock});
+      ImportStores{store->config(), store->clicks(), store->committer(), clock});
   importer->Start();
   std::unique_ptr<BackupRunner> backups;
   if (!config->backup_dir.empty()) {
-    backups = std::make_unique<BackupRunner>((*store)->maintenance(), config->backup_dir);
+    backups = std::make_unique<BackupRunner>(store->maintenance(), config->backup_dir);
   }
-  const ApiContext api(**store, clock, ids,
-                       ApiOptionsFor(*config, admin_token->token, *listen, server), importer.get(),
-                       backups.get());
+  const ApiContext api(*store, clock, ids,
+                       ApiOptionsFor(*config, admin_token->token, *listen, server, shipper.get()),
+                       importer.get(), backups.get());
 
-  auto postbacks =
-      std::make_unique<OutboxWorker>((*store)->outbox(), clock, PostbackOptions(*config));
+  auto postbacks = std::make_unique<OutboxWorker>(store->outbox(), clock, PostbackOptions(*config));
   postbacks->Start();
 
   LogListening(*config, *listen, api.options.public_url);
-  LogUpgrade((*store)->maintenance().format_upgrade());
-  LogRecovery((*store)->maintenance().open_recovery());
+  LogUpgrade(store->maintenance().format_upgrade());
+  LogRecovery(store->maintenance().open_recovery());
   LogIfLowered(connections, config->max_connections);
   LogAdminToken(*admin_token);
+  if (!StartScaleOut(scale_out, shipper.get())) {
+    return 2;
+  }
 
   // One handler per event loop, each with its own click batcher.
   server.Run([&api](PostToLoop post) {
     return NewApiHandler(api, std::make_unique<ClickBatcher>(api.clicks, std::move(post)));
   });
 
-  LogCommitted((*store)->committer().committer_stats());
+  LogCommitted(store->committer().committer_stats());
   postbacks.reset();  // after the batch in flight
   backups.reset();    // a backup in progress finishes
   importer.reset();   // an import in progress stops between two lines
-  if (absl::Status status = (*store)->maintenance().Flush(); !status.ok()) {
+  shipper.reset();    // a run not acknowledged ships after the next start
+  if (absl::Status status = store->maintenance().Flush(); !status.ok()) {
     Log(LogLevel::kError, "flush failed", {{"error", JsonText(status.ToString())}});
   }
-  store->reset();
+  store.reset();
   Log(LogLevel::kInfo, "stopped");
   return 0;
 }

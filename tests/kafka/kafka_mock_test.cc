@@ -12,6 +12,7 @@
 #include "absl/time/clock.h"
 #include "gtest/gtest.h"
 
+#include "tests/kafka/kafka_clients.h"
 #include "tests/kafka/kafka_mock_process.h"
 
 #include <librdkafka/rdkafka.h>
@@ -21,39 +22,6 @@ namespace {
 
 constexpr char kTopic[] = "clicktrack.clicks";
 
-struct KafkaDeleter {
-  void operator()(rd_kafka_t* kafka) const { rd_kafka_destroy(kafka); }
-};
-using Kafka = std::unique_ptr<rd_kafka_t, KafkaDeleter>;
-
-// Counts delivery reports, from rd_kafka_poll/flush on the test's thread.
-struct Deliveries {
-  int delivered = 0;
-  int failed = 0;
-};
-
-Kafka NewClient(rd_kafka_type_t type, const std::map<std::string, std::string>& settings,
-                Deliveries* deliveries = nullptr) {
-  rd_kafka_conf_t* conf = rd_kafka_conf_new();
-  char error[512];
-  for (const auto& [name, value] : settings) {
-    EXPECT_EQ(rd_kafka_conf_set(conf, name.c_str(), value.c_str(), error, sizeof(error)),
-              RD_KAFKA_CONF_OK)
-        << name << ": " << error;
-  }
-  if (deliveries != nullptr) {
-    rd_kafka_conf_set_opaque(conf, deliveries);
-    rd_kafka_conf_set_dr_msg_cb(
-        conf, [](rd_kafka_t*, const rd_kafka_message_t* message, void* opaque) {
-          auto* counts = static_cast<Deliveries*>(opaque);
-          (message->err == RD_KAFKA_RESP_ERR_NO_ERROR ? counts->delivered : counts->failed) += 1;
-        });
-  }
-  rd_kafka_t* kafka = rd_kafka_new(type, conf, error, sizeof(error));
-  EXPECT_NE(kafka, nullptr) << error;
-  return Kafka(kafka);
-}
-
 void Produce(rd_kafka_t* producer, const std::string& key, const std::string& value) {
   const rd_kafka_resp_err_t err =
       rd_kafka_producev(producer, RD_KAFKA_V_TOPIC(kTopic), RD_KAFKA_V_KEY(key.data(), key.size()),
@@ -62,34 +30,14 @@ void Produce(rd_kafka_t* producer, const std::string& key, const std::string& va
   ASSERT_EQ(err, RD_KAFKA_RESP_ERR_NO_ERROR) << rd_kafka_err2str(err);
 }
 
-// Every value in the topic as a consumer group reading from the start sees it, counted, once
-// `expected` arrived or `timeout` passed.
+// Every value in the topic, counted, once `expected` arrived or `timeout` passed.
 std::map<std::string, int> ConsumeAll(const std::string& bootstrap, const std::string& isolation,
                                       int expected, absl::Duration timeout) {
-  Kafka consumer = NewClient(RD_KAFKA_CONSUMER, {{"bootstrap.servers", bootstrap},
-                                                 {"group.id", "kafka-mock-test"},
-                                                 {"auto.offset.reset", "earliest"},
-                                                 {"isolation.level", isolation}});
-  rd_kafka_poll_set_consumer(consumer.get());
-  rd_kafka_topic_partition_list_t* topics = rd_kafka_topic_partition_list_new(1);
-  rd_kafka_topic_partition_list_add(topics, kTopic, RD_KAFKA_PARTITION_UA);
-  EXPECT_EQ(rd_kafka_subscribe(consumer.get(), topics), RD_KAFKA_RESP_ERR_NO_ERROR);
-  rd_kafka_topic_partition_list_destroy(topics);
   std::map<std::string, int> seen;
-  int count = 0;
-  const absl::Time deadline = absl::Now() + timeout;
-  while (count < expected && absl::Now() < deadline) {
-    rd_kafka_message_t* message = rd_kafka_consumer_poll(consumer.get(), 100);
-    if (message == nullptr) {
-      continue;
-    }
-    if (message->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
-      ++seen[std::string(static_cast<const char*>(message->payload), message->len)];
-      ++count;
-    }
-    rd_kafka_message_destroy(message);
+  for (const Consumed& message :
+       ConsumeTopic(bootstrap, kTopic, isolation, static_cast<size_t>(expected), timeout)) {
+    ++seen[message.value];
   }
-  rd_kafka_consumer_close(consumer.get());
   return seen;
 }
 

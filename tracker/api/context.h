@@ -26,6 +26,8 @@ struct ApiOptions {
   bool block_private_postbacks = true;
   // What /metrics adds from parts the API does not hold (the transport, the build).
   std::function<void(MetricsText&)> more_metrics;
+  // An edge node's: why its link to Kafka is degraded, "" while it is not (/readyz).
+  std::function<std::string()> kafka_degraded;
 };
 
 inline constexpr absl::string_view kCustomerCookie = "tc_cid";

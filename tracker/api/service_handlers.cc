@@ -13,6 +13,12 @@ Reply Readyz(const ApiContext& api, const Call& /*call*/) {
   if (!api.maintenance.IsWritable()) {
     return absl::UnavailableError("store is not accepting writes");
   }
+  // An edge whose Kafka is away still redirects from its own store: ready, and says so.
+  if (api.options.kafka_degraded) {
+    if (std::string why = api.options.kafka_degraded(); !why.empty()) {
+      return JsonResponse(200, {{"status", "ready"}, {"degraded", {{"kafka", why}}}});
+    }
+  }
   return JsonResponse(200, {{"status", "ready"}});
 }
 

@@ -1,0 +1,208 @@
+// An edge node (--role edge) on the mock cluster: it redirects from its own store whatever
+// Kafka does, ships every click to clicktrack.clicks on its program's partition, keeps what
+// Kafka has not acknowledged through an outage and a kill -9, and refuses to start on a
+// cluster whose topics do not fit its flags.
+
+#include <array>
+#include <csignal>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/time/clock.h"
+#include "gtest/gtest.h"
+
+#include "storage/store.h"
+#include "tests/integration_fixture.h"
+#include "tests/kafka/kafka_clients.h"
+#include "tests/kafka/kafka_mock_process.h"
+#include "tracker/kafka/click_shipper.h"
+
+namespace clicktrack::testing {
+namespace {
+
+constexpr int kPartitions = 4;
+
+std::vector<std::string> ClusterArgs(int partitions) {
+  std::vector<std::string> args = {"--brokers", "3"};
+  for (const char* topic : {"clicktrack.config", "clicktrack.clicks", "clicktrack.conversions",
+                            "clicktrack.decisions", "clicktrack.changelog"}) {
+    args.insert(args.end(), {"--topic", absl::StrCat(topic, ":", partitions, ":3")});
+  }
+  return args;
+}
+
+// The value of the click_id parameter that ends `location`.
+std::string ClickIdOf(const std::string& location) {
+  const size_t at = location.rfind("click_id=");
+  return at == std::string::npos ? "" : location.substr(at + 9);
+}
+
+class EdgeTest : public TrackerdTest {
+ protected:
+  void SetUp() override {
+    absl::StatusOr<std::unique_ptr<KafkaMock>> mock = KafkaMock::Start(ClusterArgs(kPartitions));
+    ASSERT_TRUE(mock.ok()) << mock.status();
+    mock_ = *std::move(mock);
+    bootstrap_ = mock_->bootstrap();
+    // The edge's config is its local copy, written here by a single process on the same
+    // directory (config over clicktrack.config is not built yet).
+    TrackerdTest::SetUp();
+    SeedProgram();
+    MakeLink("edge", "https://shop.example.com/p");
+    StartEdge();
+  }
+
+  void StartEdge() {
+    StartTrackerd(
+        {"--role", "edge", "--kafka", bootstrap_, "--partitions", absl::StrCat(kPartitions)});
+  }
+
+  // `count` redirects; each must be a 302. Returns the click ids.
+  std::vector<std::string> Redirects(int count) {
+    std::vector<std::string> ids;
+    for (int i = 0; i < count; ++i) {
+      const HttpResult result = Click("/go/edge");
+      EXPECT_EQ(result.status, 302) << result.body;
+      ids.push_back(ClickIdOf(result.Header("location")));
+    }
+    return ids;
+  }
+
+  // A sample of /metrics, or -1.
+  double Metric(absl::string_view name) {
+    const HttpResult metrics = Send("GET", "/metrics");
+    for (absl::string_view line : absl::StrSplit(metrics.body, '\n')) {
+      double value = 0;
+      if (absl::ConsumePrefix(&line, name) && absl::ConsumePrefix(&line, " ") &&
+          absl::SimpleAtod(line, &value)) {
+        return value;
+      }
+    }
+    return -1;
+  }
+
+  // Waits until the shipper has nothing left; false after `timeout`.
+  bool BacklogDrains(absl::Duration timeout) {
+    const absl::Time deadline = absl::Now() + timeout;
+    while (Metric("clicktrack_ship_backlog") != 0) {
+      if (absl::Now() > deadline) {
+        return false;
+      }
+      absl::SleepFor(absl::Milliseconds(100));
+    }
+    return true;
+  }
+
+  // Checks that clicktrack.clicks holds each of `ids` at least once, on the program's
+  // partition, decodable to the click; returns how many times each was shipped.
+  std::map<std::string, int> ExpectShipped(const std::vector<std::string>& ids) {
+    const std::vector<Consumed> messages = ConsumeTopic(
+        mock_->bootstrap(), "clicktrack.clicks", "read_committed", ids.size(), absl::Seconds(30));
+    std::map<std::string, int> shipped;
+    for (const Consumed& message : messages) {
+      const absl::StatusOr<attribution::Click> click = storage::DecodeShippedClick(message.value);
+      EXPECT_TRUE(click.ok()) << click.status();
+      if (!click.ok()) {
+        continue;
+      }
+      EXPECT_EQ(message.key, "acme");
+      EXPECT_EQ(click->program_id, "acme");
+      EXPECT_EQ(click->link_code, "edge");
+      EXPECT_EQ(message.partition, tracker::ProgramPartition("acme", kPartitions));
+      const std::array<char, attribution::Ulid::kTextSize> text = click->id.Text();
+      ++shipped[std::string(text.data(), text.size())];
+    }
+    for (const std::string& id : ids) {
+      EXPECT_GE(shipped[id], 1) << "click " << id << " not shipped";
+    }
+    return shipped;
+  }
+
+  std::unique_ptr<KafkaMock> mock_;
+  std::string bootstrap_;  // kept when the cluster is gone
+};
+
+TEST_F(EdgeTest, ShipsEveryClickOnceToItsProgramsPartition) {
+  const std::vector<std::string> ids = Redirects(50);
+  ASSERT_TRUE(BacklogDrains(absl::Seconds(30)));
+  const std::map<std::string, int> shipped = ExpectShipped(ids);
+  EXPECT_EQ(shipped.size(), ids.size());
+  for (const auto& [id, times] : shipped) {
+    EXPECT_EQ(times, 1) << id;
+  }
+  EXPECT_EQ(Metric("clicktrack_clicks_shipped_total"), 50);
+  EXPECT_EQ(Send("GET", "/readyz").body, R"({"status":"ready"})");
+  EXPECT_NE(process_->first_line().find(R"("role":"edge")"), std::string::npos);
+}
+
+TEST_F(EdgeTest, RedirectsWhileKafkaIsDownAndShipsTheBacklogAfterAKill9) {
+  std::vector<std::string> ids = Redirects(20);
+  ASSERT_TRUE(BacklogDrains(absl::Seconds(30)));
+  ASSERT_TRUE(mock_->Command("down all").ok());
+  const std::vector<std::string> during = Redirects(100);  // every one a 302 (checked there)
+  ids.insert(ids.end(), during.begin(), during.end());
+  absl::SleepFor(absl::Seconds(3));
+  EXPECT_EQ(Metric("clicktrack_ship_backlog"), 100);
+  EXPECT_EQ(Metric("clicktrack_kafka_degraded"), 1);
+  const HttpResult ready = Send("GET", "/readyz");
+  EXPECT_EQ(ready.status, 200);
+  EXPECT_NE(ready.body.find(R"("degraded":{"kafka":)"), std::string::npos) << ready.body;
+
+  process_->Signal(SIGKILL);  // the backlog is in the store, not in memory
+  StartEdge();
+  EXPECT_EQ(Metric("clicktrack_ship_backlog"), 100);
+  const std::vector<std::string> after = Redirects(10);
+  ids.insert(ids.end(), after.begin(), after.end());
+  ASSERT_TRUE(mock_->Command("up all").ok());
+  ASSERT_TRUE(BacklogDrains(absl::Seconds(60)));
+  const std::map<std::string, int> shipped = ExpectShipped(ids);
+  EXPECT_EQ(shipped.size(), ids.size());
+  EXPECT_EQ(Metric("clicktrack_kafka_degraded"), 0);
+}
+
+TEST_F(EdgeTest, StartsAndRedirectsWithoutKafka) {
+  process_->Signal(SIGTERM);
+  mock_.reset();  // the cluster is gone: nothing answers at its address
+  StartEdge();
+  EXPECT_EQ(Click("/go/edge").status, 302);
+  EXPECT_NE(
+      process_->StderrOnceItHolds("kafka unreachable at start").find("kafka unreachable at start"),
+      std::string::npos);
+  std::string ready;
+  for (int i = 0; i < 100 && ready.find("degraded") == std::string::npos; ++i) {
+    absl::SleepFor(absl::Milliseconds(100));
+    ready = Send("GET", "/readyz").body;
+  }
+  EXPECT_NE(ready.find(R"("degraded":{"kafka":)"), std::string::npos) << ready;
+  EXPECT_EQ(Metric("clicktrack_ship_backlog"), 1);
+}
+
+TEST(EdgeFlagsTest, EdgeAndCoreNeedKafkaAndCoreIsNotBuiltYet) {
+  const ProcessOutput no_kafka = RunTrackerd({"--role", "edge"});
+  EXPECT_EQ(no_kafka.exit_status, 2);
+  EXPECT_NE(no_kafka.output.find("--role: edge needs --kafka"), std::string::npos)
+      << no_kafka.output;
+  const ProcessOutput core = RunTrackerd({"--role", "core", "--kafka", "127.0.0.1:1"});
+  EXPECT_EQ(core.exit_status, 2);
+  EXPECT_NE(core.output.find("--role core is not built yet"), std::string::npos) << core.output;
+}
+
+TEST_F(EdgeTest, RefusesTopicsWithFewerPartitionsThanConfigured) {
+  process_->Signal(SIGTERM);
+  const ProcessOutput out =
+      RunTrackerd({"--data", DataDir(), "--role", "edge", "--kafka", bootstrap_, "--partitions",
+                   "8", "--listen", "127.0.0.1:0"});
+  EXPECT_EQ(out.exit_status, 2);
+  EXPECT_NE(out.output.find("topic clicktrack.clicks has 4 partitions, fewer than --partitions 8"),
+            std::string::npos)
+      << out.output;
+}
+
+}  // namespace
+}  // namespace clicktrack::testing

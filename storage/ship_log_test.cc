@@ -20,8 +20,8 @@ class ShipLogTest : public ::testing::Test {
 
   void Reopen(bool ship_clicks = true) {
     store_.reset();
-    absl::StatusOr<std::unique_ptr<Store>> store =
-        OpenRocksDbStore({.path = dir_.path(), .ship_clicks = ship_clicks});
+    absl::StatusOr<std::unique_ptr<Store>> store = OpenRocksDbStore(
+        {.path = dir_.path(), .ship_clicks = ship_clicks, .ship_config = ship_clicks});
     ASSERT_TRUE(store.ok()) << store.status();
     store_ = *std::move(store);
   }
@@ -46,11 +46,10 @@ class ShipLogTest : public ::testing::Test {
     return ids;
   }
 
-  std::vector<ShippedClick> ReadAll(uint64_t after = 0) {
-    absl::StatusOr<std::vector<ShippedClick>> entries =
-        store_->ship_log()->ReadShippable(after, 1000);
+  std::vector<ShipEntry> ReadAll(uint64_t after = 0) {
+    absl::StatusOr<std::vector<ShipEntry>> entries = store_->ship_log()->ReadShippable(after, 1000);
     EXPECT_TRUE(entries.ok()) << entries.status();
-    return entries.ok() ? *std::move(entries) : std::vector<ShippedClick>{};
+    return entries.ok() ? *std::move(entries) : std::vector<ShipEntry>{};
   }
 
   testing::TempDir dir_;
@@ -64,15 +63,16 @@ TEST_F(ShipLogTest, EveryClickWrittenHasAnEntryInWriteOrderThatDecodesToIt) {
   const std::vector<Ulid> more = WriteClicks(2);
   ids.insert(ids.end(), more.begin(), more.end());
 
-  const std::vector<ShippedClick> entries = ReadAll();
+  const std::vector<ShipEntry> entries = ReadAll();
   ASSERT_EQ(entries.size(), 5u);
   EXPECT_EQ(store_->ship_log()->backlog(), 5u);
   for (size_t i = 0; i < entries.size(); ++i) {
     EXPECT_EQ(entries[i].position, i + 1);
-    const absl::StatusOr<Click> click = DecodeShippedClick(entries[i].bytes);
+    const absl::StatusOr<Click> click = DecodeShippedClick(*entries[i].value);
     ASSERT_TRUE(click.ok()) << click.status();
     EXPECT_EQ(click->id, ids[i]);
-    EXPECT_EQ(click->program_id, entries[i].program_id);
+    EXPECT_EQ(click->program_id, entries[i].key);
+    EXPECT_EQ(entries[i].topic, ShipTopic::kClicks);
     EXPECT_EQ(click->subs[1], "campaign-" + std::to_string(i + 1));
   }
   EXPECT_EQ(ReadAll(3).size(), 2u);
@@ -80,7 +80,8 @@ TEST_F(ShipLogTest, EveryClickWrittenHasAnEntryInWriteOrderThatDecodesToIt) {
 
 TEST_F(ShipLogTest, ShippedEntriesGoAndTheLogResumesAfterThemOnReopen) {
   WriteClicks(4);
-  ASSERT_TRUE(store_->ship_log()->MarkShipped(3, 3).ok());
+  const absl::Status marked = store_->ship_log()->MarkShipped(3, 3);
+  ASSERT_TRUE(marked.ok()) << marked;
   EXPECT_EQ(store_->ship_log()->backlog(), 1u);
   ASSERT_EQ(ReadAll().size(), 1u);
   EXPECT_EQ(ReadAll()[0].position, 4u);
@@ -89,7 +90,7 @@ TEST_F(ShipLogTest, ShippedEntriesGoAndTheLogResumesAfterThemOnReopen) {
   EXPECT_EQ(store_->ship_log()->shipped_through(), 3u);
   EXPECT_EQ(store_->ship_log()->backlog(), 1u);
   WriteClicks(1);
-  const std::vector<ShippedClick> entries = ReadAll(3);
+  const std::vector<ShipEntry> entries = ReadAll(3);
   ASSERT_EQ(entries.size(), 2u);
   EXPECT_EQ(entries[1].position, 5u);
 
@@ -109,13 +110,53 @@ TEST_F(ShipLogTest, OnlyAnEdgeHasOne) {
 }
 
 TEST_F(ShipLogTest, GarbageIsNoShippedClick) {
-  EXPECT_EQ(DecodeShippedClick("").status().code(), absl::StatusCode::kDataLoss);
-  EXPECT_EQ(DecodeShippedClick(std::string(17, '\x01')).status().code(),
-            absl::StatusCode::kOk);  // an id and an empty record
-  EXPECT_EQ(DecodeShippedClick(std::string(20, '\x02')).status().code(),
+  const std::string id(16, '\x07');
+  for (const std::string& bytes : {std::string(), std::string(17, '\x01'),
+                                   std::string("\x02\x04"
+                                               "acme") +
+                                       id,
+                                   std::string("\x01\x04"
+                                               "acme") +
+                                       id + "\xff\xff",
+                                   std::string("\x01\x04"
+                                               "acme") +
+                                       id}) {  // a record of another program (none)
+    EXPECT_EQ(DecodeShippedClick(bytes).status().code(), absl::StatusCode::kDataLoss);
+  }
+}
+
+// A config change is shipped in its own write, and another node's store applies it: the
+// record, in memory and on disk, and the offset it came at.
+TEST_F(ShipLogTest, ConfigChangesShipAndApplyOnAnotherNode) {
+  attribution::Program program;
+  program.id = "acme";
+  program.name = "Acme";
+  program.currency = *attribution::FindCurrency("USD");
+  program.allowed_hosts = {"shop.example.com"};
+  ASSERT_TRUE(store_->config().PutProgram(program).ok());
+  ASSERT_TRUE(store_->config().PutPartner({.program_id = "acme", .id = "p1", .name = "P"}).ok());
+  const std::vector<ShipEntry> entries = ReadAll();
+  ASSERT_EQ(entries.size(), 2u);
+  EXPECT_EQ(entries[0].topic, ShipTopic::kConfig);
+  ASSERT_TRUE(entries[0].value.has_value());
+
+  testing::TempDir other_dir;
+  std::unique_ptr<Store> other = *OpenRocksDbStore({.path = other_dir.path()});
+  EXPECT_EQ(other->config_replica()->applied_offset(), -1);
+  for (size_t i = 0; i < entries.size(); ++i) {
+    ASSERT_TRUE(other->config_replica()
+                    ->ApplyConfig(entries[i].key, entries[i].value, static_cast<int64_t>(i + 10))
+                    .ok());
+  }
+  EXPECT_EQ(other->config_replica()->ApplyConfig(entries[0].key, "\xff\xff", 12).code(),
             absl::StatusCode::kDataLoss);
-  EXPECT_EQ(DecodeShippedClick(std::string(17, '\x01') + "\xff\xff").status().code(),
-            absl::StatusCode::kDataLoss);
+  other.reset();
+  other = *OpenRocksDbStore({.path = other_dir.path()});
+  EXPECT_EQ(other->config_replica()->applied_offset(), 12);
+  const absl::StatusOr<ConfigStore::ProgramRef> copy = other->config().GetProgram("acme");
+  ASSERT_TRUE(copy.ok()) << copy.status();
+  EXPECT_EQ((*copy)->name, "Acme");
+  EXPECT_TRUE(other->config().GetPartner("acme", "p1").ok());
 }
 
 TEST(ShipPositionsTest, NothingAtOrPastAWriteUnderWayIsSettled) {

@@ -172,23 +172,23 @@ ServerOptions ServerOptionsFor(const Config& config, const ConnectionLimit& conn
   return options;
 }
 
-// `shipper`: an edge's, whose figures join /metrics and whose state /readyz reports.
+// `scale_out`: a cluster node's, whose figures join /metrics and whose state /readyz reports.
 ApiOptions ApiOptionsFor(const Config& config, const std::string& admin_token,
                          absl::string_view listen, const Server& server,
-                         const ClickShipper* shipper) {
+                         const ScaleOut* scale_out) {
   ApiOptions options{
       .public_url = config.public_url.value_or(absl::StrCat("http://", listen)),
       .admin_token = admin_token,
       .block_private_postbacks = config.block_private_postbacks,
-      .more_metrics = [&server, shipper, data_dir = config.data_dir](MetricsText& out) {
+      .more_metrics = [&server, scale_out, data_dir = config.data_dir](MetricsText& out) {
         server.WriteMetrics(out);
         WriteDaemonMetrics(out, kVersion, kGitCommit, data_dir);
-        if (shipper != nullptr) {
-          shipper->WriteMetrics(out);
+        if (scale_out != nullptr) {
+          scale_out->WriteMetrics(out);
         }
       }};
-  if (shipper != nullptr) {
-    options.kafka_degraded = [shipper] { return shipper->degraded(); };
+  if (scale_out != nullptr) {
+    options.kafka_degraded = [scale_out] { return scale_out->degraded(); };
   }
   return options;
 }
@@ -248,8 +248,8 @@ void InitProcess(const Config& config) {
 
 // The store at --data (with an edge's ship log), or nullptr after saying why it did not open.
 std::unique_ptr<storage::Store> OpenStore(const Config& config, IdGenerator& ids) {
-  absl::StatusOr<std::unique_ptr<storage::Store>> store = storage::OpenRocksDbStore(
-      {.path = config.data_dir, .ids = &ids, .ship_clicks = config.role == Role::kEdge});
+  absl::StatusOr<std::unique_ptr<storage::Store>> store =
+      storage::OpenRocksDbStore(StoreOptionsFor(config, &ids));
   if (!store.ok()) {
     Log(LogLevel::kError, "cannot open the store",
         {{"data", JsonText(config.data_dir)}, {"error", JsonText(store.status().message())}});
@@ -294,9 +294,9 @@ int Main(int argc, char** argv) {
     return *status;
   }
   InitProcess(*config);
-  const ScaleOutCheck scale_out = CheckScaleOut(*config);
-  if (scale_out.exit_status.has_value()) {
-    return *scale_out.exit_status;
+  const ScaleOutCheck scale_check = CheckScaleOut(*config);
+  if (scale_check.exit_status.has_value()) {
+    return *scale_check.exit_status;
   }
 
   IdGenerator ids;
@@ -304,7 +304,7 @@ int Main(int argc, char** argv) {
   if (store == nullptr) {
     return 1;
   }
-  std::unique_ptr<ClickShipper> shipper = MakeShipper(*config, *store);
+  std::unique_ptr<ScaleOut> scale_out = ScaleOut::Make(*config, *store);
   absl::StatusOr<AdminToken> admin_token = ResolveAdminToken(*config);
   if (!admin_token.ok()) {
     Log(LogLevel::kError, "no admin token", {{"error", JsonText(admin_token.status().message())}});
@@ -332,7 +332,7 @@ int Main(int argc, char** argv) {
     backups = std::make_unique<BackupRunner>(store->maintenance(), config->backup_dir);
   }
   const ApiContext api(*store, clock, ids,
-                       ApiOptionsFor(*config, admin_token->token, *listen, server, shipper.get()),
+                       ApiOptionsFor(*config, admin_token->token, *listen, server, scale_out.get()),
                        importer.get(), backups.get());
 
   auto postbacks = std::make_unique<OutboxWorker>(store->outbox(), clock, PostbackOptions(*config));
@@ -343,7 +343,7 @@ int Main(int argc, char** argv) {
   LogRecovery(store->maintenance().open_recovery());
   LogIfLowered(connections, config->max_connections);
   LogAdminToken(*admin_token);
-  if (!StartScaleOut(scale_out, shipper.get())) {
+  if (scale_out != nullptr && !scale_out->Start(scale_check)) {
     return 2;
   }
 
@@ -356,7 +356,7 @@ int Main(int argc, char** argv) {
   postbacks.reset();  // after the batch in flight
   backups.reset();    // a backup in progress finishes
   importer.reset();   // an import in progress stops between two lines
-  shipper.reset();    // a run not acknowledged ships after the next start
+  scale_out.reset();  // a run not acknowledged ships after the next start
   if (absl::Status status = store->maintenance().Flush(); !status.ok()) {
     Log(LogLevel::kError, "flush failed", {{"error", JsonText(status.ToString())}});
   }

@@ -28,28 +28,44 @@ ScaleOutCheck CheckScaleOut(const Config& config) {
   return {.kafka = std::move(topics)};
 }
 
-bool StartScaleOut(const ScaleOutCheck& check, ClickShipper* shipper) {
+storage::StoreOptions StoreOptionsFor(const Config& config, attribution::IdSource* ids) {
+  return {.path = config.data_dir,
+          .ids = ids,
+          .ship_clicks = config.role == Role::kEdge,
+          .ship_config = config.role != Role::kAll};
+}
+
+std::unique_ptr<ScaleOut> ScaleOut::Make(const Config& config, storage::Store& store) {
+  if (config.role == Role::kAll || store.ship_log() == nullptr ||
+      store.config_replica() == nullptr) {
+    return nullptr;
+  }
+  return std::unique_ptr<ScaleOut>(
+      new ScaleOut(*store.ship_log(), *store.config_replica(), config));
+}
+
+ScaleOut::ScaleOut(storage::ShipLog& log, storage::ConfigReplica& replica, const Config& config)
+    : shipper_(log, {.bootstrap = config.kafka, .partitions = config.partitions}),
+      follower_(replica, config.kafka) {}
+
+bool ScaleOut::Start(const ScaleOutCheck& check) {
   if (!check.kafka.ok()) {
     Log(LogLevel::kWarn, "kafka unreachable at start: redirecting from the local config",
         {{"error", JsonText(check.kafka.message())}});
   }
-  if (shipper == nullptr) {
-    return true;
-  }
-  if (absl::Status started = shipper->Start(); !started.ok()) {
-    Log(LogLevel::kError, "cannot ship clicks", {{"error", JsonText(started.message())}});
-    return false;
+  for (absl::Status started : {shipper_.Start(), follower_.Start()}) {
+    if (!started.ok()) {
+      Log(LogLevel::kError, "cannot start the link to Kafka",
+          {{"error", JsonText(started.message())}});
+      return false;
+    }
   }
   return true;
 }
 
-std::unique_ptr<ClickShipper> MakeShipper(const Config& config, storage::Store& store) {
-  if (config.role != Role::kEdge || store.ship_log() == nullptr) {
-    return nullptr;
-  }
-  return std::make_unique<ClickShipper>(
-      *store.ship_log(),
-      ShipperOptions{.bootstrap = config.kafka, .partitions = config.partitions});
+void ScaleOut::WriteMetrics(MetricsText& out) const {
+  shipper_.WriteMetrics(out);
+  follower_.WriteMetrics(out);
 }
 
 }  // namespace clicktrack::tracker

@@ -1,14 +1,18 @@
 #pragma once
 
-// What --role edge adds to the single process (docs/scale-out.md): the check of the Kafka
-// topics at start, and the click shipper. --role core is not built yet.
+// What a cluster node adds to the single process (docs/scale-out.md): the check of the Kafka
+// topics at start, the shipper of its clicks (an edge's) and config changes, and the follower
+// of the config topic. --role core is not built yet.
 
 #include <memory>
 #include <optional>
+#include <string>
 
 #include "storage/store.h"
+#include "tracker/common/metrics.h"
 #include "tracker/config.h"
 #include "tracker/kafka/click_shipper.h"
+#include "tracker/kafka/config_follower.h"
 
 namespace clicktrack::tracker {
 
@@ -17,15 +21,32 @@ struct ScaleOutCheck {
   // Set for a node that must not start: 2 for --role core (not built) and for topics that
   // are missing or have fewer partitions than --partitions (said on stderr).
   std::optional<int> exit_status;
-  // Not OK when the cluster did not answer: the node starts degraded (LogScaleOutCheck).
+  // Not OK when the cluster did not answer: the node starts degraded (StartScaleOut logs it).
   absl::Status kafka;
 };
 ScaleOutCheck CheckScaleOut(const Config& config);
-// After the listening line (their logs may start at once): logs a cluster that did not answer
-// at start and starts the edge's shipper, if any. False, logged, if it could not start.
-bool StartScaleOut(const ScaleOutCheck& check, ClickShipper* shipper);
 
-// An edge's shipper over `store`'s ship log, not started; nullptr for --role all.
-std::unique_ptr<ClickShipper> MakeShipper(const Config& config, storage::Store& store);
+// The store options of a node of this role.
+storage::StoreOptions StoreOptionsFor(const Config& config, attribution::IdSource* ids);
+
+class ScaleOut {
+ public:
+  // A node's threads over `store`, not started; nullptr for --role all.
+  static std::unique_ptr<ScaleOut> Make(const Config& config, storage::Store& store);
+
+  // After the listening line (their logs may start at once): logs a cluster that did not
+  // answer at start and starts the threads. False, logged, if one could not start.
+  bool Start(const ScaleOutCheck& check);
+
+  // Why the link to Kafka is degraded, "" while it is not (/readyz).
+  std::string degraded() const { return shipper_.degraded(); }
+  void WriteMetrics(MetricsText& out) const;
+
+ private:
+  ScaleOut(storage::ShipLog& log, storage::ConfigReplica& replica, const Config& config);
+
+  ClickShipper shipper_;
+  ConfigFollower follower_;
+};
 
 }  // namespace clicktrack::tracker

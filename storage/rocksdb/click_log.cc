@@ -91,6 +91,7 @@ absl::Status RocksDbClickLog::RecordClicks(absl::Span<attribution::Click> clicks
     rocksdb::WriteBatch batch;
     ClickScratch records;
     std::vector<PendingClickIndex::Entry> entries;
+    std::vector<std::string> shipped;  // the clicks' encoded records, for the ship log
   };
   thread_local Scratch scratch;
   rocksdb::WriteBatch& batch = scratch.batch;
@@ -108,6 +109,10 @@ absl::Status RocksDbClickLog::RecordClicks(absl::Span<attribution::Click> clicks
       click.unique = !had_unique;
     }
     AddClick(click, database_.family(kClicks), scratch.records, batch, counters);
+    if (ship_log_ != nullptr) {
+      scratch.shipped.resize(std::max(scratch.shipped.size(), i + 1));
+      scratch.shipped[i] = scratch.records.value;
+    }
     earliest = std::min(earliest, click.time);
     latest = std::max(latest, click.time);
   }
@@ -127,7 +132,7 @@ absl::Status RocksDbClickLog::RecordClicks(absl::Span<attribution::Click> clicks
     }
   }
   const uint64_t shipped_first =
-      ship_log_ == nullptr ? 0 : ship_log_->AddEntries(clicks, scratch.records, batch);
+      ship_log_ == nullptr ? 0 : ship_log_->AddClicks(clicks, scratch.shipped, batch);
   const absl::Status written = WriteWithRun(batch, latest);
   if (ship_log_ != nullptr) {
     ship_log_->EndWrite(shipped_first, clicks.size(), written.ok());

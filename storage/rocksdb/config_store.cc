@@ -4,6 +4,7 @@
 
 #include "absl/hash/hash.h"
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 
 #include "attribution/base/status_macros.h"
@@ -50,6 +51,9 @@ absl::StatusOr<PartnerToken> FromProto(absl::string_view key, const proto::Partn
   return token;
 }
 
+// Default family: the offset in clicktrack.config of the last record applied.
+constexpr char kAppliedOffsetKey[] = "config_applied_offset";
+
 }  // namespace
 
 RocksDbConfigStore::RocksDbConfigStore(Database& database) : database_(database) {
@@ -57,6 +61,13 @@ RocksDbConfigStore::RocksDbConfigStore(Database& database) : database_(database)
 }
 
 absl::Status RocksDbConfigStore::Load() {
+  CLICKTRACK_ASSIGN_OR_RETURN(const std::optional<std::string> applied,
+                              database_.Get(kDefault, kAppliedOffsetKey));
+  int64_t offset = -1;
+  if (applied.has_value() && !absl::SimpleAtoi(*applied, &offset)) {
+    return absl::DataLossError("the applied config offset is unreadable");
+  }
+  applied_offset_.store(offset);
   std::unique_ptr<rocksdb::Iterator> it(
       database_.db().NewIterator(rocksdb::ReadOptions(), database_.family(kConfig)));
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
@@ -133,10 +144,55 @@ void RocksDbConfigStore::CachePartnerToken(PartnerToken token) {
   tokens_.insert_or_assign(digest, std::move(token));
 }
 
+absl::Status RocksDbConfigStore::WriteShipped(rocksdb::WriteBatch& batch, absl::string_view key,
+                                              std::optional<absl::string_view> value) {
+  if (ship_log_ == nullptr) {
+    return database_.Write(write_, &batch);
+  }
+  const uint64_t position = ship_log_->AddConfig(key, value, batch);
+  const absl::Status written = database_.Write(write_, &batch);
+  ship_log_->EndWrite(position, 1, written.ok());
+  return written;
+}
+
 absl::Status RocksDbConfigStore::WriteConfig(const KeyBuffer& key, const std::string& value) {
   rocksdb::WriteBatch batch;
   batch.Put(database_.family(kConfig), ToSlice(key.view()), value);
-  return database_.Write(write_, &batch);
+  return WriteShipped(batch, key.view(), value);
+}
+
+absl::Status RocksDbConfigStore::ApplyConfig(absl::string_view key,
+                                             std::optional<absl::string_view> value,
+                                             int64_t offset) {
+  const std::lock_guard<std::mutex> lock(write_mu_);
+  const absl::Status readable =
+      value.has_value() ? LoadRecord(key, *value) : absl::OkStatus();  // cached if readable
+  rocksdb::WriteBatch batch;
+  if (!value.has_value()) {
+    batch.Delete(database_.family(kConfig), ToSlice(key));
+  } else if (readable.ok()) {
+    batch.Put(database_.family(kConfig), ToSlice(key), ToSlice(*value));
+  }
+  batch.Put(database_.family(kDefault), kAppliedOffsetKey, absl::StrCat(offset));
+  // WAL on, no fsync: what a power cut loses comes again from the topic after the offset.
+  CLICKTRACK_RETURN_IF_ERROR(database_.Write(rocksdb::WriteOptions(), &batch));
+  if (!value.has_value()) {
+    ForgetRecord(key);
+  }
+  applied_offset_.store(offset);
+  return readable.ok() ? absl::OkStatus()
+                       : absl::DataLossError(absl::StrCat("config record at offset ", offset,
+                                                          " skipped: ", readable.message()));
+}
+
+void RocksDbConfigStore::ForgetRecord(absl::string_view key) {
+  if (key.size() != 1 + 32 || static_cast<uint8_t>(key.front()) != storage::kPartnerTokenTag) {
+    return;
+  }
+  std::array<unsigned char, 32> digest{};
+  std::copy(key.begin() + 1, key.end(), digest.begin());
+  std::unique_lock lock(mu_);
+  tokens_.erase(digest);
 }
 
 absl::StatusOr<bool> RocksDbConfigStore::HasConversions(absl::string_view program_id) const {
@@ -324,9 +380,9 @@ absl::Status RocksDbConfigStore::RevokePartnerToken(absl::string_view program_id
     return storage::PartnerTokenNotFound(token_id);
   }
   rocksdb::WriteBatch batch;
-  batch.Delete(database_.family(kConfig),
-               ToSlice(storage::PartnerTokenKey(DigestView(*digest)).view()));
-  CLICKTRACK_RETURN_IF_ERROR(database_.Write(write_, &batch));
+  const KeyBuffer key = storage::PartnerTokenKey(DigestView(*digest));
+  batch.Delete(database_.family(kConfig), ToSlice(key.view()));
+  CLICKTRACK_RETURN_IF_ERROR(WriteShipped(batch, key.view(), std::nullopt));
   std::unique_lock lock(mu_);
   tokens_.erase(*digest);
   return absl::OkStatus();

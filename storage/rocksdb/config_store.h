@@ -4,6 +4,7 @@
 // config family and served from memory.
 
 #include <array>
+#include <atomic>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -19,13 +20,20 @@
 
 #include "storage/key_codec.h"
 #include "storage/rocksdb/database.h"
+#include "storage/rocksdb/ship_log.h"
 #include "storage/store.h"
 
 namespace clicktrack::storage_internal {
 
-class RocksDbConfigStore final : public storage::ConfigStore {
+class RocksDbConfigStore final : public storage::ConfigStore, public storage::ConfigReplica {
  public:
   explicit RocksDbConfigStore(Database& database);
+  // A cluster node's: every config change from now on gets its entry there, in its write.
+  void set_ship_log(RocksDbShipLog* ship_log) { ship_log_ = ship_log; }
+
+  int64_t applied_offset() const override { return applied_offset_.load(); }
+  absl::Status ApplyConfig(absl::string_view key, std::optional<absl::string_view> value,
+                           int64_t offset) override;
 
   // Reads every config record into memory; kDataLoss for one that cannot be read.
   absl::Status Load();
@@ -69,11 +77,18 @@ class RocksDbConfigStore final : public storage::ConfigStore {
   void CachePartner(attribution::Partner partner);
   void CacheLink(const attribution::Link& link);
   void CachePartnerToken(storage::PartnerToken token);
+  // Writes `batch` with the ship log's entry for `key` (none: deleted), if there is a log.
+  absl::Status WriteShipped(rocksdb::WriteBatch& batch, absl::string_view key,
+                            std::optional<absl::string_view> value);
   absl::Status WriteConfig(const storage::KeyBuffer& key, const std::string& value);
+  // Drops a deleted record from memory (only partner tokens are ever deleted).
+  void ForgetRecord(absl::string_view key);
   absl::StatusOr<bool> HasConversions(absl::string_view program_id) const;
   absl::Status CheckCurrencyChange(const attribution::Program& program) const;
 
   Database& database_;
+  RocksDbShipLog* ship_log_ = nullptr;
+  std::atomic<int64_t> applied_offset_{-1};
   rocksdb::WriteOptions write_;  // synced: config changes are rare and must survive power loss
 
   // Serialises config writes, so that check-then-write (duplicate codes, unknown partners)

@@ -44,7 +44,8 @@ class RocksDbStore final : public Store {
         maintenance_(database_),
         outbox_(database_),
         committer_(database_, config_, clicks_.pending(), options.ids, options.max_batch),
-        ship_clicks_(options.ship_clicks) {}
+        ship_clicks_(options.ship_clicks),
+        ship_config_(options.ship_config) {}
 
   // Upgrades an older data directory's format, derives the click index entries a crash left
   // pending, opens an edge node's ship log, then loads the config cache.
@@ -54,9 +55,14 @@ class RocksDbStore final : public Store {
     maintenance_.set_format_upgrade(upgrade);
     CLICKTRACK_ASSIGN_OR_RETURN(const storage::OpenRecovery recovery, clicks_.Recover());
     maintenance_.set_open_recovery(recovery);
-    if (ship_clicks_) {
+    if (ship_clicks_ || ship_config_) {
       CLICKTRACK_ASSIGN_OR_RETURN(ship_log_, storage_internal::RocksDbShipLog::Open(database_));
+    }
+    if (ship_clicks_) {
       clicks_.set_ship_log(ship_log_.get());
+    }
+    if (ship_config_) {
+      config_.set_ship_log(ship_log_.get());
     }
     return config_.Load();
   }
@@ -68,6 +74,7 @@ class RocksDbStore final : public Store {
   Maintenance& maintenance() override { return maintenance_; }
   Outbox& outbox() override { return outbox_; }
   ShipLog* ship_log() override { return ship_log_.get(); }
+  ConfigReplica* config_replica() override { return &config_; }
 
  private:
   Database database_;
@@ -78,7 +85,8 @@ class RocksDbStore final : public Store {
   storage_internal::RocksDbOutbox outbox_;
   storage_internal::RocksDbCommitter committer_;
   bool ship_clicks_ = false;
-  std::unique_ptr<storage_internal::RocksDbShipLog> ship_log_;  // with ship_clicks_
+  bool ship_config_ = false;
+  std::unique_ptr<storage_internal::RocksDbShipLog> ship_log_;  // with either
 };
 
 // Why the store at `path` did not open, for an operator: another trackerd holds it, or it is

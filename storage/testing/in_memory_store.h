@@ -34,7 +34,8 @@ class InMemoryStore final : public Store,
   ReportReader& reports() override { return *this; }
   Maintenance& maintenance() override { return *this; }
   Outbox& outbox() override { return outbox_; }
-  ShipLog* ship_log() override { return nullptr; }  // no edge role in memory
+  ShipLog* ship_log() override { return nullptr; }  // no cluster role in memory
+  ConfigReplica* config_replica() override { return nullptr; }
 
   // ConfigStore.
   absl::Status PutProgram(const attribution::Program& program) override;

@@ -1,7 +1,8 @@
 // An edge node (--role edge) on the mock cluster: it redirects from its own store whatever
 // Kafka does, ships every click to clicktrack.clicks on its program's partition, keeps what
-// Kafka has not acknowledged through an outage and a kill -9, and refuses to start on a
-// cluster whose topics do not fit its flags.
+// Kafka has not acknowledged through an outage and a kill -9, shares config changes with the
+// other nodes through clicktrack.config, and refuses to start on a cluster whose topics do
+// not fit its flags.
 
 #include <array>
 #include <csignal>
@@ -50,12 +51,12 @@ class EdgeTest : public TrackerdTest {
     ASSERT_TRUE(mock.ok()) << mock.status();
     mock_ = *std::move(mock);
     bootstrap_ = mock_->bootstrap();
-    // The edge's config is its local copy, written here by a single process on the same
-    // directory (config over clicktrack.config is not built yet).
-    TrackerdTest::SetUp();
+    // Configured through the edge's own admin API: its config changes ship to
+    // clicktrack.config like its clicks, and come back to it from there.
+    StartEdge();
     SeedProgram();
     MakeLink("edge", "https://shop.example.com/p");
-    StartEdge();
+    ASSERT_TRUE(BacklogDrains(absl::Seconds(30)));  // the config is in the topic
   }
 
   void StartEdge() {
@@ -136,7 +137,8 @@ TEST_F(EdgeTest, ShipsEveryClickOnceToItsProgramsPartition) {
   for (const auto& [id, times] : shipped) {
     EXPECT_EQ(times, 1) << id;
   }
-  EXPECT_EQ(Metric("clicktrack_clicks_shipped_total"), 50);
+  EXPECT_EQ(Metric(R"(clicktrack_shipped_total{topic="clicktrack.clicks"})"), 50);
+  EXPECT_EQ(Metric(R"(clicktrack_shipped_total{topic="clicktrack.config"})"), 3);
   EXPECT_EQ(Send("GET", "/readyz").body, R"({"status":"ready"})");
   EXPECT_NE(process_->first_line().find(R"("role":"edge")"), std::string::npos);
 }
@@ -164,6 +166,35 @@ TEST_F(EdgeTest, RedirectsWhileKafkaIsDownAndShipsTheBacklogAfterAKill9) {
   const std::map<std::string, int> shipped = ExpectShipped(ids);
   EXPECT_EQ(shipped.size(), ids.size());
   EXPECT_EQ(Metric("clicktrack_kafka_degraded"), 0);
+}
+
+TEST_F(EdgeTest, AnotherEdgeGetsTheConfigFromKafkaAndKeepsItWithoutKafka) {
+  TempDir other_data;
+  const std::vector<std::string> args = {
+      "--data",       other_data.path(),         "--role",        "edge",     "--kafka", bootstrap_,
+      "--partitions", absl::StrCat(kPartitions), "--admin-token", kAdminToken};
+  absl::StatusOr<std::unique_ptr<TrackerdProcess>> other = TrackerdProcess::Start(args);
+  ASSERT_TRUE(other.ok()) << other.status();
+  HttpClient client((*other)->address());
+  const auto click = [&client] {
+    absl::StatusOr<HttpResult> result = client.Request("GET", "/go/edge", {kBrowserAgent}, "");
+    return result.ok() ? result->status : 0;
+  };
+  int status = 0;
+  for (int i = 0; i < 100 && status != 302; ++i) {
+    absl::SleepFor(absl::Milliseconds(100));
+    status = click();
+  }
+  EXPECT_EQ(status, 302) << "the link never reached the other edge";
+
+  (*other)->Signal(SIGTERM);
+  ASSERT_TRUE(mock_->Command("down all").ok());
+  other = TrackerdProcess::Start(args);
+  ASSERT_TRUE(other.ok()) << other.status();
+  HttpClient again((*other)->address());
+  const absl::StatusOr<HttpResult> result = again.Request("GET", "/go/edge", {kBrowserAgent}, "");
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_EQ(result->status, 302);
 }
 
 TEST_F(EdgeTest, StartsAndRedirectsWithoutKafka) {

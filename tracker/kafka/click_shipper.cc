@@ -16,7 +16,7 @@ const KafkaSettings& ShipperSettings() {
   static const KafkaSettings settings = {
       {"enable.idempotence", "true"},  // implies acks=all and ordered retries
       {"acks", "all"},
-      {"linger.ms", "5"},
+      {"linger.ms", "20"},  // redirects never wait for Kafka: fewer, larger requests
       {"compression.type", "lz4"},
       // A message not acknowledged by then fails its run, which is produced again: the core
       // stores a click by its id, so a click shipped twice is stored once.
@@ -64,7 +64,7 @@ absl::Status ClickShipper::Start() {
 void ClickShipper::Loop() {
   uint64_t after = log_.shipped_through();
   while (!stop_.load()) {
-    absl::StatusOr<std::vector<storage::ShippedClick>> entries =
+    absl::StatusOr<std::vector<storage::ShipEntry>> entries =
         log_.ReadShippable(after, options_.run);
     if (!entries.ok()) {
       Log(LogLevel::kError, "ship log unreadable",
@@ -86,27 +86,39 @@ void ClickShipper::Loop() {
       continue;  // shipped again next time: the core stores a click once
     }
     after = entries->back().position;
-    shipped_total_.fetch_add(entries->size(), std::memory_order_relaxed);
+    for (const storage::ShipEntry& entry : *entries) {
+      (entry.topic == storage::ShipTopic::kClicks ? clicks_shipped_ : config_shipped_)
+          .fetch_add(1, std::memory_order_relaxed);
+    }
     SetDegraded("");
+    if (entries->size() < options_.run / 4) {
+      // A short run: let the log fill, so that each run's fixed costs (a read, a write,
+      // Kafka's round trip) are shared by more entries.
+      rd_kafka_poll(producer_.get(),
+                    static_cast<int>(absl::ToInt64Milliseconds(options_.idle_wait)));
+    }
   }
 }
 
-bool ClickShipper::ShipRun(const std::vector<storage::ShippedClick>& entries) {
+bool ClickShipper::ShipRun(const std::vector<storage::ShipEntry>& entries) {
   delivered_ = 0;
   failed_ = 0;
-  for (const storage::ShippedClick& entry : entries) {
+  for (const storage::ShipEntry& entry : entries) {
+    // A click goes to its program's partition; config to partition 0, one order for all.
+    const bool click = entry.topic == storage::ShipTopic::kClicks;
+    const int partition = click ? ProgramPartition(entry.key, options_.partitions) : 0;
+    void* value = entry.value.has_value() ? const_cast<char*>(entry.value->data()) : nullptr;
+    const size_t size = entry.value.has_value() ? entry.value->size() : 0;
     for (;;) {
       const rd_kafka_resp_err_t err = rd_kafka_producev(
-          producer_.get(), RD_KAFKA_V_TOPIC(kClicksTopic),
-          RD_KAFKA_V_PARTITION(ProgramPartition(entry.program_id, options_.partitions)),
-          RD_KAFKA_V_KEY(entry.program_id.data(), entry.program_id.size()),
-          RD_KAFKA_V_VALUE(const_cast<char*>(entry.bytes.data()), entry.bytes.size()),
-          RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_END);
+          producer_.get(), RD_KAFKA_V_TOPIC(click ? kClicksTopic : kConfigTopic),
+          RD_KAFKA_V_PARTITION(partition), RD_KAFKA_V_KEY(entry.key.data(), entry.key.size()),
+          RD_KAFKA_V_VALUE(value, size), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_END);
       if (err == RD_KAFKA_RESP_ERR_NO_ERROR) {
         break;
       }
       if (err != RD_KAFKA_RESP_ERR__QUEUE_FULL || stop_.load()) {
-        SetDegraded(absl::StrCat("clicks not produced: ", rd_kafka_err2str(err)));
+        SetDegraded(absl::StrCat("not produced: ", rd_kafka_err2str(err)));
         ++failed_;
         WaitForDeliveries();
         return false;
@@ -174,11 +186,13 @@ std::string ClickShipper::degraded() const {
 
 void ClickShipper::WriteMetrics(MetricsText& out) const {
   out.Family("clicktrack_ship_backlog", "gauge",
-             "Clicks stored on this edge and not yet acknowledged by Kafka.");
+             "Entries (clicks, config changes) stored on this node and not yet acknowledged by "
+             "Kafka.");
   out.Sample("clicktrack_ship_backlog", {}, log_.backlog());
-  out.Family("clicktrack_clicks_shipped_total", "counter",
-             "Clicks produced to clicktrack.clicks and acknowledged, since the start.");
-  out.Sample("clicktrack_clicks_shipped_total", {}, shipped_total_.load());
+  out.Family("clicktrack_shipped_total", "counter",
+             "Entries produced to Kafka and acknowledged since the start, by topic.");
+  out.Sample("clicktrack_shipped_total", {{"topic", kClicksTopic}}, clicks_shipped_.load());
+  out.Sample("clicktrack_shipped_total", {{"topic", kConfigTopic}}, config_shipped_.load());
   out.Family("clicktrack_ship_failed_runs_total", "counter",
              "Runs of clicks Kafka did not acknowledge in full, shipped again.");
   out.Sample("clicktrack_ship_failed_runs_total", {}, failed_runs_.load());

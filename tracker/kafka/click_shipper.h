@@ -1,9 +1,10 @@
 #pragma once
 
-// An edge node's shipper (docs/scale-out.md): one thread that produces the ship log's clicks
-// to clicktrack.clicks, in position order, with an idempotent producer (acks=all), and removes
-// each run from the log once Kafka acknowledged all of it. Redirects never wait for it; while
-// Kafka is away the log only grows (backlog()).
+// A cluster node's shipper (docs/scale-out.md): one thread that produces the ship log's
+// entries in position order, clicks to clicktrack.clicks and config changes to
+// clicktrack.config, with an idempotent producer (acks=all), and removes each run from the log
+// once Kafka acknowledged all of it. Redirects never wait for it; while Kafka is away the log
+// only grows (backlog()).
 
 #include <atomic>
 #include <cstdint>
@@ -51,7 +52,7 @@ class ClickShipper {
   void Loop();
   // Produces `entries` and waits for all their acknowledgements; false if any failed or the
   // shipper is stopping.
-  bool ShipRun(const std::vector<storage::ShippedClick>& entries);
+  bool ShipRun(const std::vector<storage::ShipEntry>& entries);
   bool WaitForDeliveries();
   void SetDegraded(std::string why);
   static void OnDelivery(rd_kafka_t* kafka, const rd_kafka_message_t* message, void* opaque);
@@ -69,7 +70,8 @@ class ClickShipper {
   std::string last_failure_;
   mutable std::mutex degraded_mu_;
   std::string degraded_;
-  std::atomic<uint64_t> shipped_total_{0};
+  std::atomic<uint64_t> clicks_shipped_{0};
+  std::atomic<uint64_t> config_shipped_{0};
   std::atomic<uint64_t> failed_runs_{0};
 };
 

@@ -32,10 +32,10 @@ struct MetadataDeleter {
   }
 };
 
-}  // namespace
-
-absl::StatusOr<KafkaHandle> NewProducer(const std::string& bootstrap, const KafkaSettings& settings,
-                                        const ProducerCallbacks& callbacks) {
+// A client of `type`: trackerd's settings, then `settings`, then the callbacks.
+absl::StatusOr<KafkaHandle> NewClient(rd_kafka_type_t type, const std::string& bootstrap,
+                                      const KafkaSettings& settings,
+                                      const ProducerCallbacks& callbacks) {
   rd_kafka_conf_t* conf = rd_kafka_conf_new();
   std::array<char, 512> error{};
   KafkaSettings all = {{"bootstrap.servers", bootstrap}, {"client.id", "trackerd"}};
@@ -55,12 +55,24 @@ absl::StatusOr<KafkaHandle> NewProducer(const std::string& bootstrap, const Kafk
   if (callbacks.on_error != nullptr) {
     rd_kafka_conf_set_error_cb(conf, callbacks.on_error);
   }
-  rd_kafka_t* kafka = rd_kafka_new(RD_KAFKA_PRODUCER, conf, error.data(), error.size());
+  rd_kafka_t* kafka = rd_kafka_new(type, conf, error.data(), error.size());
   if (kafka == nullptr) {  // the configuration is still ours to free
     rd_kafka_conf_destroy(conf);
     return absl::InvalidArgumentError(absl::StrCat("Kafka client: ", error.data()));
   }
   return KafkaHandle(kafka);
+}
+
+}  // namespace
+
+absl::StatusOr<KafkaHandle> NewProducer(const std::string& bootstrap, const KafkaSettings& settings,
+                                        const ProducerCallbacks& callbacks) {
+  return NewClient(RD_KAFKA_PRODUCER, bootstrap, settings, callbacks);
+}
+
+absl::StatusOr<KafkaHandle> NewConsumer(const std::string& bootstrap,
+                                        const KafkaSettings& settings) {
+  return NewClient(RD_KAFKA_CONSUMER, bootstrap, settings, {});
 }
 
 absl::Status CheckTopics(const std::string& bootstrap, int partitions, absl::Duration timeout) {

@@ -42,6 +42,11 @@ struct ProducerCallbacks {
 absl::StatusOr<KafkaHandle> NewProducer(const std::string& bootstrap, const KafkaSettings& settings,
                                         const ProducerCallbacks& callbacks = {});
 
+// A consumer on `bootstrap` with `settings` on top of trackerd's; its messages come from
+// rd_kafka_consumer_poll. kInvalidArgument naming the setting librdkafka refused.
+absl::StatusOr<KafkaHandle> NewConsumer(const std::string& bootstrap,
+                                        const KafkaSettings& settings);
+
 // Whether the cluster at `bootstrap` has every topic the event partitions live on
 // (clicks, conversions) with at least `partitions` partitions, and the other topics at all.
 // kFailedPrecondition naming the topic that is missing or short (a misconfiguration);

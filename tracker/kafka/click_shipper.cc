@@ -11,6 +11,8 @@ namespace {
 
 // How long a run may wait for its acknowledgement before /readyz calls Kafka degraded.
 constexpr absl::Duration kSlowRun = absl::Seconds(2);
+// Between a run Kafka refused and its next try.
+constexpr absl::Duration kRetryPause = absl::Seconds(1);
 
 const KafkaSettings& ShipperSettings() {
   static const KafkaSettings settings = {
@@ -43,6 +45,11 @@ ClickShipper::~ClickShipper() {
   if (thread_.joinable()) {
     thread_.join();
   }
+  for (rd_kafka_topic_t* topic : {clicks_topic_, config_topic_}) {
+    if (topic != nullptr) {
+      rd_kafka_topic_destroy(topic);
+    }
+  }
   if (producer_ != nullptr) {
     rd_kafka_purge(producer_.get(), RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT);
     rd_kafka_poll(producer_.get(), 0);  // delivery reports of the purged messages
@@ -57,6 +64,12 @@ absl::Status ClickShipper::Start() {
     return producer.status();
   }
   producer_ = *std::move(producer);
+  clicks_topic_ = rd_kafka_topic_new(producer_.get(), kClicksTopic, nullptr);
+  config_topic_ = rd_kafka_topic_new(producer_.get(), kConfigTopic, nullptr);
+  if (clicks_topic_ == nullptr || config_topic_ == nullptr) {
+    return absl::InternalError(
+        absl::StrCat("Kafka topic handle: ", rd_kafka_err2str(rd_kafka_last_error())));
+  }
   thread_ = std::thread([this] { Loop(); });
   return absl::OkStatus();
 }
@@ -78,6 +91,7 @@ void ClickShipper::Loop() {
     }
     if (!ShipRun(*entries)) {
       failed_runs_.fetch_add(1, std::memory_order_relaxed);
+      rd_kafka_poll(producer_.get(), static_cast<int>(absl::ToInt64Milliseconds(kRetryPause)));
       continue;  // the same run again, from the log
     }
     const absl::Status marked = log_.MarkShipped(entries->back().position, entries->size());
@@ -111,7 +125,7 @@ bool ClickShipper::ShipRun(const std::vector<storage::ShipEntry>& entries) {
     const size_t size = entry.value.has_value() ? entry.value->size() : 0;
     for (;;) {
       const rd_kafka_resp_err_t err = rd_kafka_producev(
-          producer_.get(), RD_KAFKA_V_TOPIC(click ? kClicksTopic : kConfigTopic),
+          producer_.get(), RD_KAFKA_V_RKT(click ? clicks_topic_ : config_topic_),
           RD_KAFKA_V_PARTITION(partition), RD_KAFKA_V_KEY(entry.key.data(), entry.key.size()),
           RD_KAFKA_V_VALUE(value, size), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_END);
       if (err == RD_KAFKA_RESP_ERR_NO_ERROR) {
@@ -144,7 +158,7 @@ bool ClickShipper::WaitForDeliveries() {
     }
   }
   if (failed_ > 0) {
-    SetDegraded(absl::StrCat(failed_, " clicks not acknowledged (", last_failure_,
+    SetDegraded(absl::StrCat(failed_, " entries not acknowledged (", last_failure_,
                              "); shipping them again"));
   }
   return failed_ == 0;
@@ -171,9 +185,11 @@ void ClickShipper::OnError(rd_kafka_t* /*kafka*/, int err, const char* reason, v
 
 void ClickShipper::SetDegraded(std::string why) {
   const std::lock_guard<std::mutex> lock(degraded_mu_);
-  if (why != degraded_ && !why.empty()) {
+  // One line when Kafka goes away and one when it is back; the reason in between changes
+  // (seconds waited) without a line each time.
+  if (degraded_.empty() && !why.empty()) {
     Log(LogLevel::kWarn, "kafka degraded", {{"reason", JsonText(why)}});
-  } else if (why.empty() && !degraded_.empty()) {
+  } else if (!degraded_.empty() && why.empty()) {
     Log(LogLevel::kInfo, "kafka recovered", {{"backlog", log_.backlog()}});
   }
   degraded_ = std::move(why);

@@ -61,7 +61,9 @@ class ClickShipper {
   storage::ShipLog& log_;
   const ShipperOptions options_;
   KafkaHandle producer_;
-  rd_kafka_topic_t* topic_ = nullptr;
+  // Topic handles made once: a message produced by topic name costs a look-up of the name.
+  rd_kafka_topic_t* clicks_topic_ = nullptr;
+  rd_kafka_topic_t* config_topic_ = nullptr;
   std::thread thread_;
   std::atomic<bool> stop_{false};
   // Of the run in flight, counted by OnDelivery on the shipper's own thread (rd_kafka_poll).

@@ -40,10 +40,7 @@ for round in $(seq 1 "$rounds"); do
   for role in all edge; do
     if [ "$role" = edge ]; then start_mock; export TRACKERD_FLAGS="--role edge --kafka $bootstrap"; else unset TRACKERD_FLAGS; fi
     start_trackerd "$role-$round"
-    before="$(cpu_of "$tpid")"
-    read -r requests rps p50 p99 < <(run_wrk "http://$taddr/go/bench1" "")
-    after="$(cpu_of "$tpid")"
-    cpu_us="$(cpu_per_request "$before" "$after" "$requests")"
+    measure_trackerd "http://$taddr/go/bench1"
     extra=""
     if [ "$role" = edge ]; then
       extra=", shipped during the run $(metric 'clicktrack_shipped_total{topic="clicktrack.clicks"}'), backlog at its end $(metric clicktrack_ship_backlog)"

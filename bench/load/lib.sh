@@ -45,6 +45,16 @@ run_wrk() {
   echo "$(awk '/requests in/ {print $1}' <<<"$out") $(awk '/Requests\/sec/ {print $2}' <<<"$out") $(to_ms "$(awk '$1=="50%" {print $2}' <<<"$out")") $(to_ms "$(awk '$1=="99%" {print $2}' <<<"$out")")"
 }
 
+# measure_trackerd URL [SCRIPT]: run_wrk against the trackerd started last, reading its CPU
+# time around the run; sets requests, rps, p50, p99 and cpu_us (microseconds per request).
+measure_trackerd() {
+  local before after
+  before="$(cpu_of "$tpid")"
+  read -r requests rps p50 p99 < <(run_wrk "$1" "${2:-}")
+  after="$(cpu_of "$tpid")"
+  cpu_us="$(cpu_per_request "$before" "$after" "$requests")"
+}
+
 # start_trackerd NAME [DATA_DIR]: a fresh data directory, or DATA_DIR as it is. TRACKERD names
 # the binary (default build-release/trackerd); TRACKERD_FLAGS adds flags (split at spaces).
 start_trackerd() {

@@ -25,10 +25,8 @@ failed=0
 : >"$work/ratios"
 for round in $(seq 1 "$rounds"); do
   start_trackerd "new-$round"
-  before="$(cpu_of "$tpid")"
-  read -r requests rps p50 p99 < <(run_wrk "http://$taddr/go/bench1" "")
-  after="$(cpu_of "$tpid")"
-  new_cpu="$(cpu_per_request "$before" "$after" "$requests")"
+  measure_trackerd "http://$taddr/go/bench1"
+  new_cpu="$cpu_us"
   stored="$(stored_clicks)"
   stop_trackerd
   echo "round $round, new visitors: $rps req/s, p50 ${p50} ms, p99 ${p99} ms, ${new_cpu} us CPU/req; clicks stored $stored of $requests"

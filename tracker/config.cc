@@ -70,7 +70,8 @@ constexpr Setting kSettings[] = {
     {"--backup-id", nullptr, "N", "the backup --restore-from restores (default the newest)"},
     {"--role", "TRACKER_ROLE", "ROLE",
      "all (one process does everything), edge (redirects and ships clicks to Kafka)\n"
-     "                            or core (docs/scale-out.md) (default all)"},
+     "                            or core (stores the clicks edges ship; docs/scale-out.md)\n"
+     "                            (default all)"},
     {"--kafka", "TRACKER_KAFKA", "HOST:PORT,...",
      "Kafka bootstrap servers; required by --role edge and core"},
     {"--partitions", "TRACKER_PARTITIONS", "N",

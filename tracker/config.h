@@ -67,7 +67,7 @@ struct Config {
   // missing) and exit. No environment variable: a restore is a command, not a setting.
   std::string restore_from;
   std::optional<uint32_t> backup_id;
-  // --role / TRACKER_ROLE: all, edge or core. Default: all.
+  // --role / TRACKER_ROLE: all, edge or core (docs/scale-out.md). Default: all.
   Role role = Role::kAll;
   // --kafka / TRACKER_KAFKA: bootstrap servers (host:port,host:port), required by edge and
   // core, refused with all.

@@ -16,10 +16,6 @@ ScaleOutCheck CheckScaleOut(const Config& config) {
   if (config.role == Role::kAll) {
     return {};
   }
-  if (config.role == Role::kCore) {
-    std::cerr << "trackerd: --role core is not built yet (docs/scale-out.md); run --role all\n";
-    return {.exit_status = 2};
-  }
   absl::Status topics = CheckTopics(config.kafka, config.partitions, kTopicCheckTimeout);
   if (absl::IsFailedPrecondition(topics) || absl::IsInvalidArgument(topics)) {
     std::cerr << "trackerd: " << topics.message() << "\n";
@@ -40,20 +36,24 @@ std::unique_ptr<ScaleOut> ScaleOut::Make(const Config& config, storage::Store& s
       store.config_replica() == nullptr) {
     return nullptr;
   }
-  return std::unique_ptr<ScaleOut>(
-      new ScaleOut(*store.ship_log(), *store.config_replica(), config));
+  return std::unique_ptr<ScaleOut>(new ScaleOut(store, config));
 }
 
-ScaleOut::ScaleOut(storage::ShipLog& log, storage::ConfigReplica& replica, const Config& config)
-    : shipper_(log, {.bootstrap = config.kafka, .partitions = config.partitions}),
-      follower_(replica, config.kafka) {}
+ScaleOut::ScaleOut(storage::Store& store, const Config& config)
+    : shipper_(*store.ship_log(), {.bootstrap = config.kafka, .partitions = config.partitions}),
+      follower_(*store.config_replica(), config.kafka) {
+  if (config.role == Role::kCore) {
+    consumer_ = std::make_unique<ClickConsumer>(store.clicks(), config.kafka);
+  }
+}
 
 bool ScaleOut::Start(const ScaleOutCheck& check) {
   if (!check.kafka.ok()) {
     Log(LogLevel::kWarn, "kafka unreachable at start: redirecting from the local config",
         {{"error", JsonText(check.kafka.message())}});
   }
-  for (absl::Status started : {shipper_.Start(), follower_.Start()}) {
+  for (absl::Status started : {shipper_.Start(), follower_.Start(),
+                               consumer_ == nullptr ? absl::OkStatus() : consumer_->Start()}) {
     if (!started.ok()) {
       Log(LogLevel::kError, "cannot start the link to Kafka",
           {{"error", JsonText(started.message())}});
@@ -66,6 +66,9 @@ bool ScaleOut::Start(const ScaleOutCheck& check) {
 void ScaleOut::WriteMetrics(MetricsText& out) const {
   shipper_.WriteMetrics(out);
   follower_.WriteMetrics(out);
+  if (consumer_ != nullptr) {
+    consumer_->WriteMetrics(out);
+  }
 }
 
 }  // namespace clicktrack::tracker

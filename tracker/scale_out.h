@@ -1,8 +1,8 @@
 #pragma once
 
 // What a cluster node adds to the single process (docs/scale-out.md): the check of the Kafka
-// topics at start, the shipper of its clicks (an edge's) and config changes, and the follower
-// of the config topic. --role core is not built yet.
+// topics at start, the shipper of its clicks (an edge's) and config changes, the follower of
+// the config topic, and a core's intake of the edges' clicks.
 
 #include <memory>
 #include <optional>
@@ -11,6 +11,7 @@
 #include "storage/store.h"
 #include "tracker/common/metrics.h"
 #include "tracker/config.h"
+#include "tracker/kafka/click_consumer.h"
 #include "tracker/kafka/click_shipper.h"
 #include "tracker/kafka/config_follower.h"
 
@@ -18,8 +19,8 @@ namespace clicktrack::tracker {
 
 // What the check before the store opens found.
 struct ScaleOutCheck {
-  // Set for a node that must not start: 2 for --role core (not built) and for topics that
-  // are missing or have fewer partitions than --partitions (said on stderr).
+  // Set for a node that must not start: 2 for topics that are missing or have fewer
+  // partitions than --partitions (said on stderr).
   std::optional<int> exit_status;
   // Not OK when the cluster did not answer: the node starts degraded (StartScaleOut logs it).
   absl::Status kafka;
@@ -43,10 +44,11 @@ class ScaleOut {
   void WriteMetrics(MetricsText& out) const;
 
  private:
-  ScaleOut(storage::ShipLog& log, storage::ConfigReplica& replica, const Config& config);
+  ScaleOut(storage::Store& store, const Config& config);
 
   ClickShipper shipper_;
   ConfigFollower follower_;
+  std::unique_ptr<ClickConsumer> consumer_;  // a core's
 };
 
 }  // namespace clicktrack::tracker

@@ -44,6 +44,22 @@ std::string ClickIdOf(const std::string& location) {
   return at == std::string::npos ? "" : location.substr(at + 9);
 }
 
+// A sample of `node`'s /metrics, or -1.
+double MetricOf(HttpClient& node, absl::string_view name) {
+  const absl::StatusOr<HttpResult> metrics = node.Request("GET", "/metrics", {}, "");
+  if (!metrics.ok()) {
+    return -1;
+  }
+  for (absl::string_view line : absl::StrSplit(metrics->body, '\n')) {
+    double value = 0;
+    if (absl::ConsumePrefix(&line, name) && absl::ConsumePrefix(&line, " ") &&
+        absl::SimpleAtod(line, &value)) {
+      return value;
+    }
+  }
+  return -1;
+}
+
 class EdgeTest : public TrackerdTest {
  protected:
   void SetUp() override {
@@ -75,18 +91,8 @@ class EdgeTest : public TrackerdTest {
     return ids;
   }
 
-  // A sample of /metrics, or -1.
-  double Metric(absl::string_view name) {
-    const HttpResult metrics = Send("GET", "/metrics");
-    for (absl::string_view line : absl::StrSplit(metrics.body, '\n')) {
-      double value = 0;
-      if (absl::ConsumePrefix(&line, name) && absl::ConsumePrefix(&line, " ") &&
-          absl::SimpleAtod(line, &value)) {
-        return value;
-      }
-    }
-    return -1;
-  }
+  // A sample of the edge's /metrics, or -1.
+  double Metric(absl::string_view name) { return MetricOf(*client_, name); }
 
   // Waits until the shipper has nothing left; false after `timeout`.
   bool BacklogDrains(absl::Duration timeout) {
@@ -214,16 +220,6 @@ TEST_F(EdgeTest, StartsAndRedirectsWithoutKafka) {
   EXPECT_EQ(Metric("clicktrack_ship_backlog"), 1);
 }
 
-TEST(EdgeFlagsTest, EdgeAndCoreNeedKafkaAndCoreIsNotBuiltYet) {
-  const ProcessOutput no_kafka = RunTrackerd({"--role", "edge"});
-  EXPECT_EQ(no_kafka.exit_status, 2);
-  EXPECT_NE(no_kafka.output.find("--role: edge needs --kafka"), std::string::npos)
-      << no_kafka.output;
-  const ProcessOutput core = RunTrackerd({"--role", "core", "--kafka", "127.0.0.1:1"});
-  EXPECT_EQ(core.exit_status, 2);
-  EXPECT_NE(core.output.find("--role core is not built yet"), std::string::npos) << core.output;
-}
-
 TEST_F(EdgeTest, RefusesTopicsWithFewerPartitionsThanConfigured) {
   process_->Signal(SIGTERM);
   const ProcessOutput out =
@@ -233,6 +229,86 @@ TEST_F(EdgeTest, RefusesTopicsWithFewerPartitionsThanConfigured) {
   EXPECT_NE(out.output.find("topic clicktrack.clicks has 4 partitions, fewer than --partitions 8"),
             std::string::npos)
       << out.output;
+}
+
+TEST(EdgeFlagsTest, EdgeAndCoreNeedKafka) {
+  for (const char* role : {"edge", "core"}) {
+    const ProcessOutput out = RunTrackerd({"--role", role});
+    EXPECT_EQ(out.exit_status, 2);
+    EXPECT_NE(out.output.find(absl::StrCat("--role: ", role, " needs --kafka")), std::string::npos)
+        << out.output;
+  }
+}
+
+// The clicks partner p1 of program acme has in the core's reports, or -1.
+int64_t ReportedClicks(HttpClient& core) {
+  const absl::StatusOr<HttpResult> stats =
+      core.Request("GET", "/api/v1/programs/acme/partners/p1/stats",
+                   {absl::StrCat("Authorization: Bearer ", kAdminToken)}, "");
+  int64_t clicks = -1;
+  if (stats.ok() && stats->status == 200) {
+    const size_t at = stats->body.find("\"clicks\":");
+    if (at != std::string::npos) {
+      const std::string digits =
+          stats->body.substr(at + 9, stats->body.find_first_of(",}", at) - at - 9);
+      (void)absl::SimpleAtoi(digits, &clicks);
+    }
+  }
+  return clicks;
+}
+
+// Waits until the core reports `expected` clicks; what it reports last.
+int64_t AwaitReportedClicks(HttpClient& core, int64_t expected) {
+  int64_t clicks = -1;
+  for (int i = 0; i < 300 && clicks != expected; ++i) {
+    absl::SleepFor(absl::Milliseconds(100));
+    clicks = ReportedClicks(core);
+  }
+  return clicks;
+}
+
+TEST_F(EdgeTest, ACoreStoresEveryShippedClickOnceThroughItsKill9) {
+  TempDir core_data;
+  const std::vector<std::string> args = {
+      "--data",       core_data.path(),          "--role",        "core",     "--kafka", bootstrap_,
+      "--partitions", absl::StrCat(kPartitions), "--admin-token", kAdminToken};
+  absl::StatusOr<std::unique_ptr<TrackerdProcess>> core = TrackerdProcess::Start(args);
+  ASSERT_TRUE(core.ok()) << core.status();
+  Redirects(50);
+  {
+    HttpClient client((*core)->address());
+    EXPECT_EQ(AwaitReportedClicks(client, 50), 50);
+  }
+  (*core)->Signal(SIGKILL);  // whatever it stored and did not commit is read again
+  Redirects(30);
+  core = TrackerdProcess::Start(args);
+  ASSERT_TRUE(core.ok()) << core.status();
+  HttpClient client((*core)->address());
+  EXPECT_EQ(AwaitReportedClicks(client, 80), 80);
+
+  // A run an edge ships again (its crash before it recorded the acknowledgement): the same
+  // message once more on the topic.
+  const double repeated_before =
+      MetricOf(client, R"(clicktrack_core_clicks_total{outcome="repeated"})");
+  const std::vector<Consumed> first =
+      ConsumeTopic(bootstrap_, "clicktrack.clicks", "read_committed", 1, absl::Seconds(10));
+  ASSERT_EQ(first.size(), 1u);
+  Kafka producer = NewClient(RD_KAFKA_PRODUCER, {{"bootstrap.servers", bootstrap_}});
+  ASSERT_EQ(rd_kafka_producev(
+                producer.get(), RD_KAFKA_V_TOPIC("clicktrack.clicks"),
+                RD_KAFKA_V_PARTITION(first[0].partition),
+                RD_KAFKA_V_KEY(first[0].key.data(), first[0].key.size()),
+                RD_KAFKA_V_VALUE(const_cast<char*>(first[0].value.data()), first[0].value.size()),
+                RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_END),
+            RD_KAFKA_RESP_ERR_NO_ERROR);
+  ASSERT_EQ(rd_kafka_flush(producer.get(), 10'000), RD_KAFKA_RESP_ERR_NO_ERROR);
+  double repeated = 0;
+  for (int i = 0; i < 100 && repeated <= repeated_before; ++i) {
+    absl::SleepFor(absl::Milliseconds(100));
+    repeated = MetricOf(client, R"(clicktrack_core_clicks_total{outcome="repeated"})");
+  }
+  EXPECT_GT(repeated, repeated_before);
+  EXPECT_EQ(ReportedClicks(client), 80) << "a click stored twice";
 }
 
 }  // namespace

@@ -48,7 +48,7 @@ class RocksDbStore final : public Store {
         ship_config_(options.ship_config) {}
 
   // Upgrades an older data directory's format, derives the click index entries a crash left
-  // pending, opens an edge node's ship log, then loads the config cache.
+  // pending, opens a cluster node's ship log, then loads the config cache.
   absl::Status Load() {
     CLICKTRACK_ASSIGN_OR_RETURN(const FormatUpgrade upgrade,
                                 storage_internal::UpgradeFormat(database_));

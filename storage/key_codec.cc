@@ -135,6 +135,22 @@ KeyBuffer ClickKey(const attribution::Ulid& click_id) {
   return key;
 }
 
+KeyBuffer ShipLogKey(uint64_t position) {
+  KeyBuffer key;
+  key.Int64(static_cast<int64_t>(position));
+  return key;
+}
+
+bool DecodeShipLogKey(absl::string_view key, uint64_t& position) {
+  KeyReader reader(key);
+  int64_t value = 0;
+  if (!reader.Int64(value) || !reader.done() || value < 0) {
+    return false;
+  }
+  position = static_cast<uint64_t>(value);
+  return true;
+}
+
 KeyBuffer CustomerClicksPrefix(absl::string_view program_id, const attribution::Ulid& customer) {
   KeyBuffer key;
   key.Id(program_id).Ulid(customer);

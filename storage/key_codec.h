@@ -72,6 +72,11 @@ KeyBuffer PartnerTokenKey(absl::string_view digest);
 // clicks family: the click's ULID, 16 bytes (time-ordered).
 KeyBuffer ClickKey(const attribution::Ulid& click_id);
 
+// ship_log family: the entry's position (also the encoding of the last position shipped).
+KeyBuffer ShipLogKey(uint64_t position);
+// The position of a ship_log key; false for one that is not.
+bool DecodeShipLogKey(absl::string_view key, uint64_t& position);
+
 // customer_clicks family: program, customer, time (µs), click id. The clicks of one customer
 // in one program within a time range are one seek.
 KeyBuffer CustomerClicksPrefix(absl::string_view program_id, const attribution::Ulid& customer);

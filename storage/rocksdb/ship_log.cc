@@ -61,12 +61,9 @@ std::optional<storage::ShipEntry> DecodeEntry(absl::string_view bytes) {
 }
 
 std::optional<uint64_t> DecodePosition(absl::string_view key) {
-  storage::KeyReader reader(key);
-  int64_t position = 0;
-  if (!reader.Int64(position) || !reader.done() || position < 0) {
-    return std::nullopt;
-  }
-  return static_cast<uint64_t>(position);
+  uint64_t position = 0;
+  return storage::DecodeShipLogKey(key, position) ? std::optional<uint64_t>(position)
+                                                  : std::nullopt;
 }
 
 // The last position shipped, as recorded (0: none).
@@ -91,7 +88,7 @@ absl::StatusOr<std::unique_ptr<RocksDbShipLog>> RocksDbShipLog::Open(Database& d
   uint64_t backlog = 0;
   std::unique_ptr<rocksdb::Iterator> it(
       database.db().NewIterator(rocksdb::ReadOptions(), database.family(kShipLog)));
-  const storage::KeyBuffer start = storage::KeyBuffer().Int64(static_cast<int64_t>(shipped + 1));
+  const storage::KeyBuffer start = storage::ShipLogKey(shipped + 1);
   for (it->Seek(ToSlice(start.view())); it->Valid(); it->Next()) {
     const std::optional<uint64_t> position = DecodePosition(ToView(it->key()));
     if (position.has_value()) {
@@ -120,7 +117,7 @@ uint64_t RocksDbShipLog::AddClicks(absl::Span<const attribution::Click> clicks,
     const std::array<char, attribution::Ulid::kBinarySize> id = click.id.Binary();
     value.append(id.data(), id.size());
     value.append(records[i]);
-    const storage::KeyBuffer key = storage::KeyBuffer().Int64(static_cast<int64_t>(first + i));
+    const storage::KeyBuffer key = storage::ShipLogKey(first + i);
     batch.Put(database_.family(kShipLog), ToSlice(key.view()), value);
   }
   return first;
@@ -136,7 +133,7 @@ uint64_t RocksDbShipLog::AddConfig(absl::string_view key, std::optional<absl::st
   if (value.has_value()) {
     entry.append(value->data(), value->size());
   }
-  const storage::KeyBuffer position = storage::KeyBuffer().Int64(static_cast<int64_t>(first));
+  const storage::KeyBuffer position = storage::ShipLogKey(first);
   batch.Put(database_.family(kShipLog), ToSlice(position.view()), entry);
   return first;
 }
@@ -155,7 +152,7 @@ absl::StatusOr<std::vector<storage::ShipEntry>> RocksDbShipLog::ReadShippable(ui
   std::unique_ptr<rocksdb::Iterator> it(
       database_.db().NewIterator(rocksdb::ReadOptions(), database_.family(kShipLog)));
   const uint64_t from = std::max(after, shipped_through()) + 1;
-  const storage::KeyBuffer start = storage::KeyBuffer().Int64(static_cast<int64_t>(from));
+  const storage::KeyBuffer start = storage::ShipLogKey(from);
   for (it->Seek(ToSlice(start.view())); it->Valid() && entries.size() < most; it->Next()) {
     const std::optional<uint64_t> position = DecodePosition(ToView(it->key()));
     if (!position.has_value()) {
@@ -181,15 +178,16 @@ absl::Status RocksDbShipLog::MarkShipped(uint64_t through, uint64_t count) {
   // every iterator over the family pays for each range tombstone in the memtable. Entries
   // shipped and not deleted yet lie before `shipped_through`, where no reader looks.
   const uint64_t deleted = deleted_through_;
-  if (through - deleted >= kDeleteEvery) {
-    const storage::KeyBuffer from = storage::KeyBuffer().Int64(static_cast<int64_t>(deleted + 1));
-    const storage::KeyBuffer to = storage::KeyBuffer().Int64(static_cast<int64_t>(through + 1));
+  const bool delete_now = through - deleted >= kDeleteEvery;
+  if (delete_now) {
+    const storage::KeyBuffer from = storage::ShipLogKey(deleted + 1);
+    const storage::KeyBuffer to = storage::ShipLogKey(through + 1);
     batch.DeleteRange(database_.family(kShipLog), ToSlice(from.view()), ToSlice(to.view()));
   }
-  const storage::KeyBuffer shipped = storage::KeyBuffer().Int64(static_cast<int64_t>(through));
+  const storage::KeyBuffer shipped = storage::ShipLogKey(through);
   batch.Put(database_.family(kDefault), kShippedKey, ToSlice(shipped.view()));
   CLICKTRACK_RETURN_IF_ERROR(database_.Write(rocksdb::WriteOptions(), &batch));
-  if (through - deleted >= kDeleteEvery) {
+  if (delete_now) {
     deleted_through_ = through;
   }
   shipped_through_.store(through, std::memory_order_relaxed);
@@ -212,9 +210,9 @@ absl::StatusOr<attribution::Click> DecodeShippedClick(absl::string_view bytes) {
       attribution::Ulid::FromBinary(rest.substr(0, attribution::Ulid::kBinarySize));
   const absl::string_view record = rest.substr(attribution::Ulid::kBinarySize);
   proto::Click click;
-  if (!id.has_value() || !click.ParseFromArray(record.data(), static_cast<int>(record.size())) ||
-      click.program_id() != *program) {
-    return absl::DataLossError("a shipped click's record is unreadable");
+  CLICKTRACK_RETURN_IF_ERROR(storage_internal::ParseRecord(record, click, "shipped click"));
+  if (!id.has_value() || click.program_id() != *program) {
+    return absl::DataLossError("a shipped click's id or program does not match its record");
   }
   return storage_internal::FromProto(*id, click);
 }

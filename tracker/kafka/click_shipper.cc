@@ -85,13 +85,12 @@ void ClickShipper::Loop() {
       SetDegraded(absl::StrCat("ship log unreadable: ", entries.status().message()));
     }
     if (!entries.ok() || entries->empty()) {
-      rd_kafka_poll(producer_.get(),
-                    static_cast<int>(absl::ToInt64Milliseconds(options_.idle_wait)));
+      Pause(options_.idle_wait);
       continue;
     }
     if (!ShipRun(*entries)) {
       failed_runs_.fetch_add(1, std::memory_order_relaxed);
-      rd_kafka_poll(producer_.get(), static_cast<int>(absl::ToInt64Milliseconds(kRetryPause)));
+      Pause(kRetryPause);
       continue;  // the same run again, from the log
     }
     const absl::Status marked = log_.MarkShipped(entries->back().position, entries->size());
@@ -108,14 +107,16 @@ void ClickShipper::Loop() {
     if (entries->size() < options_.run / 4) {
       // A short run: let the log fill, so that each run's fixed costs (a read, a write,
       // Kafka's round trip) are shared by more entries.
-      rd_kafka_poll(producer_.get(),
-                    static_cast<int>(absl::ToInt64Milliseconds(options_.idle_wait)));
+      Pause(options_.idle_wait);
     }
   }
 }
 
+void ClickShipper::Pause(absl::Duration wait) {
+  rd_kafka_poll(producer_.get(), static_cast<int>(absl::ToInt64Milliseconds(wait)));
+}
+
 bool ClickShipper::ShipRun(const std::vector<storage::ShipEntry>& entries) {
-  delivered_ = 0;
   failed_ = 0;
   for (const storage::ShipEntry& entry : entries) {
     // A click goes to its program's partition; config to partition 0, one order for all.
@@ -167,9 +168,7 @@ bool ClickShipper::WaitForDeliveries() {
 void ClickShipper::OnDelivery(rd_kafka_t* /*kafka*/, const rd_kafka_message_t* message,
                               void* opaque) {
   auto* shipper = static_cast<ClickShipper*>(opaque);
-  if (message->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
-    ++shipper->delivered_;
-  } else {
+  if (message->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
     ++shipper->failed_;
     shipper->last_failure_ = rd_kafka_err2str(message->err);
   }

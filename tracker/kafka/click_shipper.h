@@ -54,6 +54,8 @@ class ClickShipper {
   // shipper is stopping.
   bool ShipRun(const std::vector<storage::ShipEntry>& entries);
   bool WaitForDeliveries();
+  // Waits `wait` while serving librdkafka's callbacks.
+  void Pause(absl::Duration wait);
   void SetDegraded(std::string why);
   static void OnDelivery(rd_kafka_t* kafka, const rd_kafka_message_t* message, void* opaque);
   static void OnError(rd_kafka_t* kafka, int err, const char* reason, void* opaque);
@@ -67,7 +69,6 @@ class ClickShipper {
   std::thread thread_;
   std::atomic<bool> stop_{false};
   // Of the run in flight, counted by OnDelivery on the shipper's own thread (rd_kafka_poll).
-  int64_t delivered_ = 0;
   int64_t failed_ = 0;
   std::string last_failure_;
   mutable std::mutex degraded_mu_;

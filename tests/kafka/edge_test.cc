@@ -75,10 +75,18 @@ class EdgeTest : public TrackerdTest {
     ASSERT_TRUE(BacklogDrains(absl::Seconds(30)));  // the config is in the topic
   }
 
-  void StartEdge() {
-    StartTrackerd(
-        {"--role", "edge", "--kafka", bootstrap_, "--partitions", absl::StrCat(kPartitions)});
+  // A cluster node's flags; with `data`, also its directory and the admin token (a node
+  // other than the fixture's, which adds those itself).
+  std::vector<std::string> NodeArgs(const std::string& role, const std::string& data = "") {
+    std::vector<std::string> args = {"--role",   role,           "--kafka",
+                                     bootstrap_, "--partitions", absl::StrCat(kPartitions)};
+    if (!data.empty()) {
+      args.insert(args.end(), {"--data", data, "--admin-token", kAdminToken});
+    }
+    return args;
   }
+
+  void StartEdge() { StartTrackerd(NodeArgs("edge")); }
 
   // `count` redirects; each must be a 302. Returns the click ids.
   std::vector<std::string> Redirects(int count) {
@@ -176,9 +184,7 @@ TEST_F(EdgeTest, RedirectsWhileKafkaIsDownAndShipsTheBacklogAfterAKill9) {
 
 TEST_F(EdgeTest, AnotherEdgeGetsTheConfigFromKafkaAndKeepsItWithoutKafka) {
   TempDir other_data;
-  const std::vector<std::string> args = {
-      "--data",       other_data.path(),         "--role",        "edge",     "--kafka", bootstrap_,
-      "--partitions", absl::StrCat(kPartitions), "--admin-token", kAdminToken};
+  const std::vector<std::string> args = NodeArgs("edge", other_data.path());
   absl::StatusOr<std::unique_ptr<TrackerdProcess>> other = TrackerdProcess::Start(args);
   ASSERT_TRUE(other.ok()) << other.status();
   HttpClient client((*other)->address());
@@ -269,9 +275,7 @@ int64_t AwaitReportedClicks(HttpClient& core, int64_t expected) {
 
 TEST_F(EdgeTest, ACoreStoresEveryShippedClickOnceThroughItsKill9) {
   TempDir core_data;
-  const std::vector<std::string> args = {
-      "--data",       core_data.path(),          "--role",        "core",     "--kafka", bootstrap_,
-      "--partitions", absl::StrCat(kPartitions), "--admin-token", kAdminToken};
+  const std::vector<std::string> args = NodeArgs("core", core_data.path());
   absl::StatusOr<std::unique_ptr<TrackerdProcess>> core = TrackerdProcess::Start(args);
   ASSERT_TRUE(core.ok()) << core.status();
   Redirects(50);
